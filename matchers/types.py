@@ -1,0 +1,45 @@
+"""Types shared by the matching stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEXT = "text"
+"""`Found.source` of values found in the free text; values from a column have `column:<name>`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One attribute value found in a record.
+
+    `value` is canonical: a code (`stainless_304`, `zinc_plated`), a designation (`M8`, `GB/T 5783`,
+    `1/2"`) or, for quantities, the number as text. Quantities also carry `number` in `unit`
+    (lengths always in mm). `span` indexes the normalized text of `source` (`Extraction.text` for
+    free text, the normalized column value for a column) and `text` is that substring.
+    `ambiguous` marks a reading the extractor could not settle, such as 4寸 with no word saying
+    whether it is a pipe or a hinge.
+    """
+
+    key: str
+    value: str
+    span: tuple[int, int]
+    text: str
+    source: str = TEXT
+    number: float | None = None
+    unit: str | None = None
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything found in one record. `text` is the normalized free text."""
+
+    text: str
+    found: tuple[Found, ...]
+
+    def get(self, key: str) -> Found | None:
+        """The first value found for `key` (column values come first)."""
+        return next((f for f in self.found if f.key == key), None)
+
+    def values(self, key: str) -> list[str]:
+        return [f.value for f in self.found if f.key == key]

@@ -1,0 +1,46 @@
+"""One family of errors for every layer, each with the code users see in `extensions.code`.
+
+The service renders them in one place (service/errors.py); the CLI prints their message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CpmsError(Exception):
+    code = "INTERNAL"
+    http_status = 500
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidInput(CpmsError):
+    code = "INVALID_INPUT"
+    http_status = 400
+
+
+class NotFound(CpmsError):
+    code = "NOT_FOUND"
+    http_status = 404
+
+
+class VersionConflict(CpmsError):
+    code = "VERSION_CONFLICT"
+    http_status = 409
+
+
+class Unavailable(CpmsError):
+    """The Neo4j server cannot be reached; the request may succeed later."""
+
+    code = "UNAVAILABLE"
+    http_status = 503
+
+
+class ServerSetupError(CpmsError):
+    """The local Neo4j server could not be assembled, configured or started."""
+
+    code = "SERVER_SETUP"

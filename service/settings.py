@@ -1,0 +1,17 @@
+"""Settings of the HTTP service, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
+        env = dict(os.environ if env is None else env)
+        return cls(host=env.get("CPMS_HOST", "127.0.0.1"), port=int(env.get("CPMS_PORT", "8000")))
