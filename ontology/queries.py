@@ -1,0 +1,95 @@
+"""Read queries over the ontology: one class with its template, and full-text search."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from neo4j import ManagedTransaction
+from pydantic import BaseModel
+
+from ontology.errors import NotFound
+from ontology.model import ConceptClass
+from ontology.rows import class_from, uid
+from ontology.schema import FULLTEXT_INDEX
+
+
+class TemplateEntry(BaseModel):
+    property: str
+    required: bool
+    defined_on: str  # the class that attaches it (the class itself or an ancestor)
+
+
+class ClassView(BaseModel):
+    scheme: str
+    concept: ConceptClass
+    ancestors: list[str]  # nearest first
+    template: list[TemplateEntry]
+
+
+def get_class(store, scheme: str, code: str) -> ClassView:
+    """A class by code, deprecated ones included (with their `replaced_by`)."""
+    return store.read(_get_class, scheme, code)
+
+
+def _get_class(tx: ManagedTransaction, scheme: str, code: str) -> ClassView:
+    record = tx.run(
+        "MATCH (c:Class {uid: $uid}) "
+        "OPTIONAL MATCH (c)-[:BROADER]->(parent:Class) "
+        "CALL { WITH c OPTIONAL MATCH path = (c)-[:BROADER*1..]->(a:Class) WITH a, length(path) AS d ORDER BY d "
+        "       RETURN collect(a.code) AS ancestors } "
+        "CALL { WITH c MATCH path = (c)-[:BROADER*0..]->(owner:Class)-[r:HAS_PROPERTY]->(p:Property) "
+        "       WITH p, owner, r, length(path) AS d ORDER BY d DESC, r.ord "
+        "       RETURN collect({property: p.code, required: r.required, defined_on: owner.code}) AS template } "
+        "RETURN properties(c) AS c, parent.code AS parent, ancestors, template",
+        uid=uid(scheme, code),
+    ).single()
+    if record is None:
+        raise NotFound(f"class {code} does not exist in {scheme}", code=code, scheme=scheme)
+    merged: dict[str, TemplateEntry] = {}
+    for entry in record["template"]:
+        known = merged.get(entry["property"])
+        merged[entry["property"]] = TemplateEntry(
+            property=entry["property"], required=entry["required"] or bool(known and known.required),
+            defined_on=known.defined_on if known else entry["defined_on"],
+        )
+    return ClassView(
+        scheme=scheme, concept=class_from(record["c"], record["parent"], []),
+        ancestors=record["ancestors"], template=list(merged.values()),
+    )
+
+
+class SearchHit(BaseModel):
+    kind: str  # "class" or "item"
+    scheme: str
+    code: str
+    label: str
+    status: str
+    score: float
+
+
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
+
+
+def lucene_escape(text: str) -> str:
+    """User text as a Lucene query of plain terms: every operator character escaped."""
+    return _LUCENE_SPECIAL.sub(r"\\\1", text)
+
+
+def search(store, text: str, scheme: str | None = None, limit: int = 20) -> list[SearchHit]:
+    """Full-text search over labels and synonyms (Chinese by CJK bigrams, English by words)."""
+    if not text.strip():
+        return []
+    return store.read(_search, lucene_escape(text.strip()), scheme, limit)
+
+
+def _search(tx: ManagedTransaction, query: str, scheme: str | None, limit: int) -> list[SearchHit]:
+    rows: list[dict[str, Any]] = tx.run(
+        "CALL db.index.fulltext.queryNodes($index, $text, {limit: $fetch}) YIELD node, score "
+        "WHERE $scheme IS NULL OR node.scheme = $scheme "
+        "RETURN CASE WHEN node:Item THEN 'item' ELSE 'class' END AS kind, node.scheme AS scheme, node.code AS code, "
+        "coalesce(node.label_zh, node.label_en, node.label_zh_hant) AS label, node.status AS status, score "
+        "LIMIT $limit",
+        index=FULLTEXT_INDEX, text=query, scheme=scheme, limit=limit, fetch=limit * 20 if scheme else limit,
+    ).data()
+    return [SearchHit(**row) for row in rows]
