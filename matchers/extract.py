@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from matchers import notations as n
 from matchers.normalize import normalize
 from matchers.types import TEXT, Extraction, Found
-from matchers.units import TRADE_INCH_MM, format_number, to_base, unit_factor
+from matchers.units import TRADE_INCH_MM, UNITS, format_number, to_base, unit_factor
 
 COLUMN_ROLES = {
     "material": "material", "材质": "material", "材料": "material",
@@ -39,46 +39,52 @@ taken whole; the others are searched like text. Other columns (price, unit, SKU)
 _NUMBER = r"\d+(?:\.\d+)?"
 
 
-def _words(words: Iterable[str]) -> str:
-    """A regex alternation of `words`, longest first; Latin words must stand alone."""
-    alternatives = []
-    for word in sorted(words, key=len, reverse=True):
-        escaped = re.escape(word)
-        alternatives.append(rf"(?<![0-9a-z]){escaped}(?![0-9a-z])" if word.isascii() else escaped)
-    return "|".join(alternatives)
+def _latin(word: str, alone: bool = True) -> str:
+    """Regex for a Latin word that does not continue a preceding word (and, if `alone`, is not
+    continued). The left boundary is asserted after the first letter, `s(?<![0-9a-z]s)tainless`, so
+    the pattern starts with a literal and `re` can jump straight to the candidate positions."""
+    first, rest = re.escape(word[0]), re.escape(word[1:])
+    return rf"{first}(?<![0-9a-z]{first}){rest}" + (r"(?![0-9a-z])" if alone else "")
 
 
-_MODEL = re.compile(r"(?:(?<!规格)型号|(?<![a-z])model(?: no)?) ?([a-z0-9][a-z0-9./\-]*)")
-_BRAND = re.compile(r"(?:品牌|(?<![a-z])brand) (\S+)")
+def _longest_first(words: Iterable[str]) -> list[str]:
+    """So that an alternation prefers 热镀锌 to 镀锌, 304l to 304 and gb/t to gb."""
+    return sorted(words, key=len, reverse=True)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(_latin(w) if w.isascii() else re.escape(w) for w in _longest_first(words))
+
+
+_MODEL = re.compile(rf"(?:型(?<!规格型)号|{_latin('model', alone=False)}(?: no)?) ?([a-z0-9][a-z0-9./\-]*)")
+_BRAND = re.compile(rf"(?:品牌|{_latin('brand')}) (\S+)")
 _STANDARD = re.compile(
-    rf"(?<![a-z])({'|'.join(map(re.escape, n.STANDARD_BODIES))})({_NUMBER})(?:-(\d{{2,4}}))?(?![\d.])"
+    rf"({'|'.join(_latin(body, alone=False) for body in _longest_first(n.STANDARD_BODIES))})"
+    rf"({_NUMBER})(?:-\d{{2,4}})?(?![\d.])"
 )
-_THREAD = re.compile(rf"(?<![0-9a-z.])m({_NUMBER})(?:x({_NUMBER}))?(?:x({_NUMBER}))?(?:mm)?(?![0-9a-z.])")
+_THREAD = re.compile(rf"m(?<![0-9a-z.]m)({_NUMBER})(?:x({_NUMBER}))?(?:x({_NUMBER}))?(?:mm)?(?![0-9a-z.])")
 _PROPERTY_CLASS = re.compile(
     rf"(?<![0-9a-z.])(?:(a[1-5]-(?:{'|'.join(n.STAINLESS_PROPERTY_CLASSES)}))(?!\d)"
     rf"|({'|'.join(map(re.escape, n.STEEL_PROPERTY_CLASSES))})(?![0-9.a-z%°{n.MEASURE_CHARS}]))级?"
 )
 _DIAMETER = re.compile(rf"(?:φ|直径|外径) ?({_NUMBER})(mm|cm|m)?(?![0-9.])")
-_DN = re.compile(r"(?<![a-z])dn(\d+)(?![\d.])")
+_DN = re.compile(r"dn(?<![a-z]dn)(\d+)(?![\d.])")
 _FEN = re.compile(r"(?<![\d.])([1-8])分(?![之钟])")
 _INCH = re.compile(rf"(?<![0-9a-z./-])(?:(\d+)[- ])?(\d+)/(\d+)(寸|inch)|(?<![\d./])({_NUMBER})(寸|inch)")
 _GRADE = re.compile(
-    rf"(?<![0-9a-z.\-/])(?:sus|ss|aisi)? ?({'|'.join(sorted(n.MATERIAL_GRADES, key=len, reverse=True))})"
+    rf"(?<![0-9a-z.\-/])(?:sus|ss|aisi)? ?({'|'.join(_longest_first(n.MATERIAL_GRADES))})"
     rf"(?![0-9a-z.\-/{n.MEASURE_CHARS}])"
 )
-_MATERIAL = re.compile(_words(n.MATERIAL_WORDS))
-_SURFACE = re.compile(_words(n.SURFACE_TREATMENTS))
-_DRIVE = re.compile(_words(n.DRIVE_TYPES))
-_HEAD = re.compile(_words(n.HEAD_TYPES))
-_QUANTITY = re.compile(
-    rf"(?:(?<=ac)|(?<=dc)|(?<![0-9a-z.]))({_NUMBER})(mm|cm|m|kg|g|ml|l|kv|v|kw|w|r/min|n·m)(?![0-9a-z])"
-)
+_WORDS = {word: (key, code) for key, words in n.VOCABULARY.items() for word, code in words.items()}
+_WORD = re.compile(_alternation(_WORDS))
+_QUANTITY = re.compile(rf"(?:(?<=ac)|(?<=dc)|(?<![0-9a-z.]))({_NUMBER})({'|'.join(_longest_first(UNITS))})(?![0-9a-z])")
 _QUANTITY_KEYS = {
     "length": "length", "mass": "weight", "volume": "capacity", "voltage": "voltage", "power": "power",
     "speed": "speed", "torque": "torque",
 }  # fmt: skip
-_TOOL_CONTEXT = re.compile(_words(n.TOOL_CONTEXT_WORDS))
-_PIPE_CONTEXT = re.compile(_words(n.PIPE_CONTEXT_WORDS))
+_STAINLESS = "stainless_steel"
+_TOOL_CONTEXT = re.compile(_alternation(n.TOOL_CONTEXT_WORDS))
+_PIPE_CONTEXT = re.compile(_alternation(n.PIPE_CONTEXT_WORDS))
 
 
 class _Scan:
@@ -95,8 +101,9 @@ class _Scan:
 
     def claim(self, m: re.Match[str]) -> bool:
         start, end = m.span()
-        if any(start < e and s < end for s, e in self._claimed):
-            return False
+        for s, e in self._claimed:
+            if start < e and s < end:
+                return False
         self._claimed.append((start, end))
         return True
 
@@ -116,6 +123,8 @@ class _Scan:
 
 
 def _model_and_brand(scan: _Scan) -> None:
+    if not any(marker in scan.text for marker in ("型号", "model", "品牌", "brand")):
+        return
     for key, pattern in (("model", _MODEL), ("brand", _BRAND)):
         for m in pattern.finditer(scan.text):
             if scan.claim(m):
@@ -146,6 +155,8 @@ def _threads(scan: _Scan) -> None:
 
 
 def _property_classes(scan: _Scan) -> None:
+    if "." not in scan.text and "-" not in scan.text:
+        return
     for m in _PROPERTY_CLASS.finditer(scan.text):
         if scan.claim(m):
             scan.add("property_class", m[1].upper() if m[1] else m[2], m)
@@ -173,13 +184,15 @@ def _pipe_and_inch_sizes(scan: _Scan) -> None:
                 _add_pipe_size(scan, m, n.PIPE_SIZE_OF_DN[dn])
             else:
                 scan.add("dn", f"DN{dn}", m, float(dn))
-    for m in _FEN.finditer(text):
-        eighths = int(m[1])
-        if eighths in (1, 2, 3, 4, 6, 8) and scan.claim(m):
-            _add_pipe_size(scan, m, eighths / 8)
-    for m in _INCH.finditer(text):
-        if scan.claim(m):
-            _inch_size(scan, m)
+    if "分" in text:
+        for m in _FEN.finditer(text):
+            eighths = int(m[1])
+            if eighths in (1, 2, 3, 4, 6, 8) and scan.claim(m):
+                _add_pipe_size(scan, m, eighths / 8)
+    if "寸" in text or "inch" in text:
+        for m in _INCH.finditer(text):
+            if scan.claim(m):
+                _inch_size(scan, m)
 
 
 def _inch_size(scan: _Scan, m: re.Match[str]) -> None:
@@ -200,13 +213,11 @@ def _inch_size(scan: _Scan, m: re.Match[str]) -> None:
         scan.add_quantity("length", m, inches * TRADE_INCH_MM, "mm")
 
 
-def _vocabulary(key: str, pattern: re.Pattern[str], codes: Mapping[str, str]) -> Callable[[_Scan], None]:
-    def extract_words(scan: _Scan) -> None:
-        for m in pattern.finditer(scan.text):
-            if scan.claim(m):
-                scan.add(key, codes[m[0]], m)
-
-    return extract_words
+def _words(scan: _Scan) -> None:
+    for m in _WORD.finditer(scan.text):
+        if scan.claim(m):
+            key, code = _WORDS[m[0]]
+            scan.add(key, code, m)
 
 
 def _material_grades(scan: _Scan) -> None:
@@ -236,11 +247,8 @@ EXTRACTORS: tuple[Callable[[_Scan], None], ...] = (
     _property_classes,
     _diameters,
     _pipe_and_inch_sizes,
-    _vocabulary("surface_treatment", _SURFACE, n.SURFACE_TREATMENTS),
     _material_grades,
-    _vocabulary("material", _MATERIAL, n.MATERIAL_WORDS),
-    _vocabulary("drive_type", _DRIVE, n.DRIVE_TYPES),
-    _vocabulary("head_type", _HEAD, n.HEAD_TYPES),
+    _words,
     _quantities,
 )
 """In priority order: an earlier extractor's span is not read again by a later one."""
@@ -253,19 +261,16 @@ def _inch_reading(context: str) -> str:
 
 
 def _without_redundant(found: list[Found]) -> list[Found]:
-    """Drop repeats of a key and value, and generic materials that a specific one refines."""
-    values = {(f.key, f.value) for f in found}
-    redundant = {
-        generic
-        for generic, prefix in n.GENERIC_MATERIALS.items()
-        if any(key == "material" and v.startswith(prefix) and v != generic for key, v in values)
-    }
+    """Drop repeats of a key and value, and the generic stainless_steel when a grade is known
+    (304不锈钢 is stainless_304, not also stainless_steel)."""
+    graded = any(f.key == "material" and f.value.startswith("stainless_") and f.value != _STAINLESS for f in found)
     seen: set[tuple[str, str]] = set()
     kept = []
     for f in found:
-        if (f.key, f.value) in seen or (f.key == "material" and f.value in redundant):
+        pair = (f.key, f.value)
+        if pair in seen or (graded and pair == ("material", _STAINLESS)):
             continue
-        seen.add((f.key, f.value))
+        seen.add(pair)
         kept.append(f)
     return kept
 

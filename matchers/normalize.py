@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from matchers.numerals import NUMERAL_CHARS, chinese_quantities_to_digits
+from matchers.numerals import chinese_quantities_to_digits
 from matchers.simplified import to_simplified
 
 NOISE_WORDS = (
@@ -50,7 +50,11 @@ _NOISE = re.compile("|".join(sorted(NOISE_WORDS, key=len, reverse=True)))
 _SYMBOL = re.compile(r'[^\w\s./\-~"%°·*]|_')
 _UNIT = re.compile(
     r"(?<=\d)\s*("
-    + "|".join(re.escape(u) for u in sorted(UNIT_SPELLINGS, key=len, reverse=True))
+    + "|".join(
+        # `in` and `"` only right after the digit: "M8 in A2" is not 8 inches
+        rf"(?<=\d){re.escape(u)}" if u in ("in", '"') else re.escape(u)
+        for u in sorted(UNIT_SPELLINGS, key=len, reverse=True)
+    )
     + r")(?![a-z])"
 )
 _TIMES = re.compile(r"(?<=[0-9a-z])\s*\*\s*(?=\d)|(?<=\d)\s*x\s*(?=\d)")
@@ -68,8 +72,7 @@ def normalize(text: str) -> str:
     Chinese numerals in quantities as digits, no sales noise, single spaces."""
     text = to_simplified(unicodedata.normalize("NFKC", text)).lower().translate(_SIGNS)
     text = _NOISE.sub(" ", _SYMBOL.sub(" ", text))
-    if not NUMERAL_CHARS.isdisjoint(text):
-        text = chinese_quantities_to_digits(text)
+    text = chinese_quantities_to_digits(text)
     text = _UNIT.sub(lambda m: UNIT_SPELLINGS[m[1]], text)
     text = _STRAY_MARK.sub(" ", _TIMES.sub("x", text))
     text = " ".join(text.split())

@@ -33,10 +33,6 @@ MATERIAL_WORDS = {
 """Material words. A bare 铜 is any copper alloy (全铜 valves are usually brass). 不锈铁 is the
 trade name of ferritic 430. A2 and A4 are the ISO 3506 steel groups of the 304 and 316 families."""
 
-GENERIC_MATERIALS = {"stainless_steel": "stainless_"}
-"""A generic code and the prefix of the specific codes that make it redundant (304不锈钢 is
-stainless_304, not also stainless_steel)."""
-
 SURFACE_TREATMENTS = {
     "热镀锌": "hot_dip_galvanized", "热浸锌": "hot_dip_galvanized", "热浸镀锌": "hot_dip_galvanized",
     "hot dip galvanized": "hot_dip_galvanized", "hdg": "hot_dip_galvanized",
@@ -68,6 +64,15 @@ HEAD_TYPES = {
     "法兰面": "flange", "法兰头": "flange", "flange head": "flange",
 }  # fmt: skip
 
+VOCABULARY = {
+    "material": MATERIAL_WORDS,
+    "surface_treatment": SURFACE_TREATMENTS,
+    "drive_type": DRIVE_TYPES,
+    "head_type": HEAD_TYPES,
+}
+"""Attribute key -> its words. One spelling names one attribute (a test checks this), so all the
+words are found in one pass, leftmost and longest first: 镀铜 is a finish, not 铜."""
+
 STANDARD_BODIES = {
     "gb/t": "GB/T", "gb": "GB", "jb/t": "JB/T", "qb/t": "QB/T", "hg/t": "HG/T",
     "din": "DIN", "iso": "ISO", "astm": "ASTM", "ansi": "ANSI", "jis": "JIS",
@@ -88,8 +93,8 @@ FINE_PITCHES = frozenset((0.2, 0.25, 0.35, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4))
 
 PIPE_SIZES = {
     0.125: ('1/8"', 6), 0.25: ('1/4"', 8), 0.375: ('3/8"', 10), 0.5: ('1/2"', 15), 0.75: ('3/4"', 20),
-    1: ('1"', 25), 1.25: ('1-1/4"', 32), 1.5: ('1-1/2"', 40), 2: ('2"', 50), 2.5: ('2-1/2"', 65),
-    3: ('3"', 80), 4: ('4"', 100), 5: ('5"', 125), 6: ('6"', 150),
+    1.0: ('1"', 25), 1.25: ('1-1/4"', 32), 1.5: ('1-1/2"', 40), 2.0: ('2"', 50), 2.5: ('2-1/2"', 65),
+    3.0: ('3"', 80), 4.0: ('4"', 100), 5.0: ('5"', 125), 6.0: ('6"', 150),
 }  # fmt: skip
 """Nominal pipe size in inches -> (designation, DN). 1寸 = 8分 = 1 inch."""
 

@@ -14,11 +14,10 @@ from matchers.units import format_number
 DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 HALF = "半"
-NUMERAL_CHARS = frozenset(DIGITS) | frozenset(MULTIPLIERS) | {HALF}
+_NUMERAL_CHARS = frozenset(DIGITS) | frozenset(MULTIPLIERS) | {HALF}
 
 MEASURE_WORDS = (
-    # units; the two-character ones that start with a numeral (千克, 千瓦) come first so that
-    # 三千克 is 3 kg, not 3000 克
+    # units
     "千克", "千瓦", "千米", "毫米", "厘米", "公分", "英寸", "公斤", "毫升", "牛米",
     "米", "寸", "吋", "尺", "克", "斤", "磅", "瓦", "伏", "转", "升",
     "分(?![之百])",
@@ -26,12 +25,12 @@ MEASURE_WORDS = (
     "号", "级", "孔", "位", "档", "层", "件", "个", "只", "把", "套", "支", "片", "根", "条", "节",
 )  # fmt: skip
 
-_numeral = "[" + "".join(DIGITS) + "".join(MULTIPLIERS) + "]"
-_QUANTITY = re.compile(rf"(?<![\d.])((?:(?!千[克瓦米]){_numeral})+?|{HALF})(?={'|'.join(MEASURE_WORDS)})")
+_NUMERAL = "[" + "".join(DIGITS) + "".join(MULTIPLIERS) + "]"
+# shortest numeral run followed by a measure word; a 千 that starts 千克, 千瓦 or 千米 is the unit's,
+# so 三千克 is 3 千克 (3 kg), not 3000 克
+_QUANTITY = re.compile(rf"(?<![\d.])((?:(?!千[克瓦米]){_NUMERAL})+?|{HALF})(?={'|'.join(MEASURE_WORDS)})")
 # 一寸二 / 1寸2 / 一寸半: trade shorthand for 1.2寸 (1-1/4") and 1.5寸 pipe sizes
-_INCH_AND_TENTHS = re.compile(
-    rf"(?<![\d.])([一二两三四五六七八九]|\d+)寸([一二三四五六七八九]|\d|{HALF})(?![\d.寸分])"
-)
+_INCH_AND_TENTHS = re.compile(rf"(?<![\d.])([一二两三四五六七八九]|\d+)寸([一二三四五六七八九]|\d|{HALF})(?![\d.寸分])")
 
 
 def chinese_number(numeral: str) -> float:
@@ -62,4 +61,6 @@ def _inch_and_tenths(m: re.Match[str]) -> str:
 def chinese_quantities_to_digits(text: str) -> str:
     if "寸" in text:
         text = _INCH_AND_TENTHS.sub(_inch_and_tenths, text)
+    if _NUMERAL_CHARS.isdisjoint(text):
+        return text
     return _QUANTITY.sub(lambda m: format_number(chinese_number(m[1])), text)

@@ -69,8 +69,7 @@ def _splits_into_syllables(word: str) -> bool:
     reachable = [True] + [False] * len(word)
     for end in range(1, len(word) + 1):
         reachable[end] = any(
-            reachable[start] and word[start:end] in SYLLABLES
-            for start in range(max(0, end - _LONGEST_SYLLABLE), end)
+            reachable[start] and word[start:end] in SYLLABLES for start in range(max(0, end - _LONGEST_SYLLABLE), end)
         )
     return reachable[-1]
 
@@ -87,6 +86,4 @@ def looks_like_pinyin(query: str) -> bool:
     words = query.lower().split()
     if not words or not all(word.isascii() and word.isalpha() for word in words):
         return False
-    return all(
-        _splits_into_syllables(word) or (len(word) >= 2 and _VOWELS.isdisjoint(word)) for word in words
-    )
+    return all(_splits_into_syllables(word) or (len(word) >= 2 and _VOWELS.isdisjoint(word)) for word in words)

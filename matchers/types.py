@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 TEXT = "text"
 """`Found.source` of values found in the free text; values from a column have `column:<name>`."""
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One attribute value found in a record.
+class Found(NamedTuple):
+    """One attribute value found in a record (a named tuple: records make many, and it is the
+    cheapest immutable value to build).
 
     `value` is canonical: a code (`stainless_304`, `zinc_plated`), a designation (`M8`, `GB/T 5783`,
-    `1/2"`) or, for quantities, the number as text. Quantities also carry `number` in `unit`
-    (lengths always in mm). `span` indexes the normalized text of `source` (`Extraction.text` for
-    free text, the normalized column value for a column) and `text` is that substring.
+    `1/2"`) or, for quantities, the number as text. Values with a magnitude also carry `number` in
+    `unit`: quantities in their base unit (lengths always in mm), a thread size its nominal diameter
+    in mm, a pipe size its inches, a DN its number. `span` indexes the normalized text of `source`
+    (`Extraction.text` for free text, the normalized column value for a column) and `text` is that
+    substring.
     `ambiguous` marks a reading the extractor could not settle, such as 4寸 with no word saying
     whether it is a pipe or a hinge.
     """

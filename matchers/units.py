@@ -74,4 +74,4 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 
 def format_number(value: float) -> str:
     """A number as people write it: 30.0 -> '30', 1.25 -> '1.25', 2016.0 -> '2016'."""
-    return str(int(value)) if value.is_integer() else repr(value)
+    return str(int(value)) if value == int(value) else repr(float(value))

@@ -18,7 +18,7 @@ from neo4j import ManagedTransaction
 from ontology.model import SchemeBundle
 from ontology.rows import class_props, item_props, property_props, uid, unit_props, value_props
 from ontology.store import Store
-from ontology.validate import ImportRejected, Problem, check_bundle
+from ontology.validate import ImportRejected, Locate, Problem, check_bundle, json_location
 
 BATCH = 5_000
 
@@ -152,9 +152,10 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
     return counts
 
 
-def import_bundle(store: Store, bundle: SchemeBundle, actor: str, reason: str, where: str = "") -> dict[str, int]:
+def import_bundle(store: Store, bundle: SchemeBundle, actor: str, reason: str,
+                  locate: Locate = json_location) -> dict[str, int]:
     """Validate `bundle` in full, then write it atomically. Raises ImportRejected listing every problem."""
-    problems = check_bundle(bundle, where)
+    problems = check_bundle(bundle, locate)
     if problems:
         raise ImportRejected(problems)
     started = time.perf_counter()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel
 
@@ -58,11 +58,20 @@ def inherited_properties(classes: dict[str, ConceptClass], code: str) -> dict[st
     return template
 
 
-def check_bundle(bundle: SchemeBundle, where: str = "") -> list[Problem]:
+Locate = Callable[[str, int, str], str]
+
+
+def json_location(collection: str, index: int, code: str) -> str:
+    return f"{collection}[{index}] ({code})"
+
+
+def check_bundle(bundle: SchemeBundle, locate: Locate = json_location) -> list[Problem]:
+    """All problems of `bundle`; `locate(collection, index, code)` says where a row came from
+    (a JSON path, or a CSV file and line)."""
     problems: list[Problem] = []
 
     def report(location: str, field: str, reason: str) -> None:
-        problems.append(Problem(location=f"{where}{location}", field=field, reason=reason))
+        problems.append(Problem(location=location, field=field, reason=reason))
 
     scheme = bundle.scheme.code
     pattern = re.compile(bundle.scheme.code_pattern) if bundle.scheme.code_pattern else None
@@ -87,7 +96,7 @@ def check_bundle(bundle: SchemeBundle, where: str = "") -> list[Problem]:
             report(location, "code", f"{code!r} does not match the scheme's code pattern {pattern.pattern}")
 
     for n, c in enumerate(bundle.classes):
-        at = f"classes[{n}] ({c.code})"
+        at = locate("classes", n, c.code)
         check_code(at, c.code)
         if c.parent is not None and c.parent not in classes:
             report(at, "parent", f"parent {c.parent!r} is not a class of {scheme}")
@@ -102,18 +111,16 @@ def check_bundle(bundle: SchemeBundle, where: str = "") -> list[Problem]:
                 report(at, "properties", f"property {cp.property!r} is not defined in {scheme}")
 
     for n, p in enumerate(bundle.properties):
-        at = f"properties[{n}] ({p.code})"
+        at = locate("properties", n, p.code)
         if p.unit is not None and p.unit not in units:
             report(at, "unit", f"unit {p.unit!r} is not defined in {scheme}")
         if p.data_type in (DataType.number, DataType.range) and p.unit is None:
             report(at, "unit", f"a {p.data_type.value} property needs a unit")
-        if p.data_type == DataType.enum and not p.values:
-            report(at, "values", "an enum property needs allowed values")
         for code in _duplicates(v.code for v in p.values):
             report(at, "values", f"duplicate value code {code!r}")
 
     for n, item in enumerate(bundle.items):
-        at = f"items[{n}] ({item.code})"
+        at = locate("items", n, item.code)
         check_code(at, item.code)
         if item.class_code not in classes:
             report(at, "class_code", f"{item.class_code!r} is not a class of {scheme}")
@@ -129,7 +136,7 @@ def check_bundle(bundle: SchemeBundle, where: str = "") -> list[Problem]:
                 report(at, f"values.{v.property}", "a number is required")
 
     for n, m in enumerate(bundle.mappings):
-        at = f"mappings[{n}] ({m.from_code} -> {m.to_scheme}:{m.to_code})"
+        at = locate("mappings", n, f"{m.from_code} -> {m.to_scheme}:{m.to_code}")
         if m.from_code not in classes:
             report(at, "from_code", f"{m.from_code!r} is not a class of {scheme}")
         if m.to_scheme == scheme:

@@ -35,7 +35,16 @@ SCHEME = Scheme(
 def load_hs() -> SchemeBundle:
     zh_hant = _names("note_10_C.txt")
     en = _names("note_10_E.txt")
-    lines = [_national_line(code, zh_hant[code], en.get(code)) for code in zh_hant]
+    zh_hans = dict(zip(zh_hant, to_simplified(list(zh_hant.values())), strict=True))
+    lines = [
+        ConceptClass(
+            code=code,
+            parent=code[:6],
+            level=NATIONAL_LINE,
+            labels=Labels(zh_hans=zh_hans[code], zh_hant=zh_hant[code], en=en.get(code)),
+        )
+        for code in zh_hant
+    ]
     lines_by_subheading: dict[str, list[ConceptClass]] = defaultdict(list)
     for line in lines:
         lines_by_subheading[line.code[:6]].append(line)
@@ -50,15 +59,6 @@ def _names(name: str) -> dict[str, str]:
     """Code -> name; the first line is a header (`HS_NO NOTE`)."""
     rows = (line.split(" ", 1) for line in read_lines(name)[1:])
     return {code: text.strip() for code, text in rows}
-
-
-def _national_line(code: str, zh_hant: str, en: str | None) -> ConceptClass:
-    return ConceptClass(
-        code=code,
-        parent=code[:6],
-        level=NATIONAL_LINE,
-        labels=Labels(zh_hans=to_simplified(zh_hant), zh_hant=zh_hant, en=en),
-    )
 
 
 def _subheading(code: str, lines: list[ConceptClass]) -> ConceptClass:

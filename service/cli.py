@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from ontology.connection import Connection
 from ontology.errors import CpmsError
 from ontology.server import process
 from ontology.server.assemble import assemble
 from ontology.server.settings import ServerSettings
+from ontology.store import Store
 from service.settings import ServiceSettings
 
 
@@ -43,6 +46,69 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store() -> Store:
+    return Store(Connection.from_env())
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from seed_data.seeding import seed
+
+    with _store() as store:
+        seed(store, force=args.force)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ontology.csvfiles import write_csv_folder
+    from ontology.exporting import export_bundle
+    from ontology.jsonfile import write_bundles
+    from ontology.skos import to_turtle
+
+    with _store() as store:
+        bundle = export_bundle(store, args.scheme)
+    output = Path(args.output)
+    if args.format == "json":
+        write_bundles(output, [bundle])
+    elif args.format == "csv":
+        write_csv_folder(output, bundle)
+    else:
+        output.write_text(to_turtle(bundle), encoding="utf-8")
+    print(f"{args.scheme}: {len(bundle.classes)} classes, {len(bundle.items)} items written to {output}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ontology.csvfiles import read_csv_folder
+    from ontology.importing import import_bundle
+    from ontology.jsonfile import read_bundles
+    from ontology.schema import apply_schema
+
+    path = Path(args.path)
+    bundles = [read_csv_folder(path)] if path.is_dir() else read_bundles(path)
+    with _store() as store:
+        apply_schema(store)
+        for bundle in bundles:
+            counts = import_bundle(store, bundle, actor=args.actor, reason=args.reason)
+            print(f"{bundle.scheme.code} {bundle.scheme.version}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from ontology.releases import diff_releases, list_releases, publish_release
+
+    with _store() as store:
+        if args.action == "publish":
+            release = publish_release(store, args.scheme, actor=args.actor, note=args.note)
+            print(f"{release.scheme} release {release.number} published ({release.concepts} concepts)")
+        elif args.action == "list":
+            for r in list_releases(store, args.scheme):
+                print(f"{r.number}\t{r.published_at}\t{r.actor}\t{r.concepts}\t{r.note}")
+        else:
+            diff = diff_releases(store, args.scheme, args.numbers[0], args.numbers[1])
+            print(json.dumps(diff.model_dump(), ensure_ascii=False, indent=1))
+    return 0
+
+
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -57,6 +123,8 @@ def _up(args: argparse.Namespace) -> int:
         started_here = not process.status(settings).running
         print(process.start(settings).message, flush=True)
     try:
+        if not args.no_seed:
+            _seed(argparse.Namespace(force=False))
         return _serve(args)
     finally:
         if started_here:
@@ -80,6 +148,32 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default=None, help="listen address (default CPMS_HOST or 127.0.0.1)")
         sub.add_argument("--port", type=int, default=None, help="listen port (default CPMS_PORT or 8000)")
         sub.set_defaults(func=func)
+        if name == "up":
+            sub.add_argument("--no-seed", action="store_true", help="do not load the seed data first")
+
+    seed = commands.add_parser("seed", help="load the seed schemes (UNSPSC, GPC, HS, CPMS) unless already loaded")
+    seed.add_argument("--force", action="store_true", help="reload even schemes already at the same version")
+    seed.set_defaults(func=_seed)
+
+    export = commands.add_parser("export", help="export a scheme as JSON, a CSV folder, or SKOS Turtle")
+    export.add_argument("scheme")
+    export.add_argument("-o", "--output", required=True, help="file (json, skos) or folder (csv)")
+    export.add_argument("--format", choices=["json", "csv", "skos"], default="json")
+    export.set_defaults(func=_export)
+
+    imp = commands.add_parser("import", help="import a scheme from a JSON file or a CSV folder (all or nothing)")
+    imp.add_argument("path")
+    imp.add_argument("--actor", required=True, help="who imports (recorded in the history)")
+    imp.add_argument("--reason", required=True, help="why (recorded in the history)")
+    imp.set_defaults(func=_import)
+
+    release = commands.add_parser("release", help="publish, list and compare releases of a scheme")
+    release.add_argument("action", choices=["publish", "list", "diff"])
+    release.add_argument("scheme")
+    release.add_argument("numbers", nargs="*", type=int, help="diff: the two release numbers")
+    release.add_argument("--actor", default="")
+    release.add_argument("--note", default="")
+    release.set_defaults(func=_release)
     return parser
 
 

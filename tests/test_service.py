@@ -61,9 +61,9 @@ def _wait_for(url: str, deadline: float) -> httpx.Response:
             time.sleep(0.3)
 
 
-def _run_up(env: dict[str, str], port: int) -> tuple[httpx.Response, httpx.Response, str]:
+def _run_up(env: dict[str, str], port: int, *options: str) -> tuple[httpx.Response, httpx.Response, str]:
     """Run `cpms up` until it serves, query it over HTTP, then SIGTERM it and check it exits 0."""
-    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "up"], env={**env, "CPMS_PORT": str(port)},
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "up", *options], env={**env, "CPMS_PORT": str(port)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         healthz = _wait_for(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 150)
@@ -84,7 +84,7 @@ def test_cpms_up_with_external_neo4j_serves_real_http(connection: Connection, tm
         "NEO4J_PASSWORD": connection.password or "",
         "CPMS_HOME": str(tmp_path / "state"),
     }
-    healthz, answer, _ = _run_up(env, free_port())
+    healthz, answer, _ = _run_up(env, free_port(), "--no-seed")
     assert healthz.status_code == 200
     assert healthz.json()["neo4j_uri"] == connection.uri
     assert answer.json()["data"]["health"]["neo4jVersion"].startswith("5.")
@@ -103,4 +103,5 @@ def test_cpms_up_starts_and_stops_its_own_neo4j(tmp_path: Path) -> None:
     assert healthz.json()["neo4j_uri"] == f"bolt://127.0.0.1:{bolt_port}"
     assert answer.json()["data"]["health"]["neo4jVersion"].startswith("5.")
     assert "Neo4j started" in output and "stopped" in output
+    assert "CPMS 1.0:" in output, "the seed data was loaded"
     assert not ServerSettings.from_env(env).pid_file.exists()

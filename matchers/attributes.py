@@ -1,0 +1,197 @@
+"""Attribute values in one vocabulary, the extractor's, so that a record's values can be compared
+with a standard item's values, a class template's allowed values or another record's values.
+
+Keys are the extractor's (`thread_size`, `length`, `material` ...); values are its canonical codes
+and designations (`M8`, `stainless_304`, `GB/T 5783`), and numbers in its base units (mm, g, ml,
+V, W, r/min). A property of the ontology answers to its own code and to the last word of its code
+(`nominal_length` to `length`, `product_standard` to `standard`, `rated_power` to `power`).
+Enum values are translated by running the extractor over their labels and synonyms: the value
+`ss304` with the synonyms `304`, `A2` and `SUS304` reads as `material = stainless_304`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from matchers.extract import extract
+from matchers.snapshot import Concept, StatedValue, TemplateProperty
+from matchers.types import Extraction, Found
+from matchers.units import UNITS, format_number, to_base
+
+_TOLERANCE = 0.01  # relative, for numbers
+UNCOMPARED_KEYS = frozenset(("model", "thread_pitch", "dn", "size_inch"))
+"""Keys left to other features (model numbers) or that repeat another key's value."""
+
+
+def property_keys(code: str) -> tuple[str, str]:
+    return code, code.rsplit("_", 1)[-1]
+
+
+def is_quantity(found: Found) -> bool:
+    return found.number is not None and found.value == format_number(found.number)
+
+
+@dataclass(frozen=True, slots=True)
+class Values:
+    """Values of one attribute: codes or designations, and numbers as (low, high) ranges. Empty
+    means any value (a template property with no value list)."""
+
+    texts: frozenset[str] = frozenset()
+    ranges: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return not self.texts and not self.ranges
+
+    def accepts(self, other: Values) -> bool:
+        if self.any or other.any:
+            return True
+        if not self.texts.isdisjoint(other.texts):
+            return True
+        return any(
+            lo * (1 - _TOLERANCE) <= x <= hi * (1 + _TOLERANCE) for lo, hi in self.ranges for x, _ in other.ranges
+        )
+
+    def describe(self) -> list[str]:
+        numbers = [format_number(lo) if lo == hi else f"{format_number(lo)}..{format_number(hi)}" for lo, hi in self.ranges]
+        return sorted(self.texts) + numbers
+
+
+Attributes = Mapping[str, Values]
+NO_ATTRIBUTES: Attributes = MappingProxyType({})
+
+
+def _collect(pairs: Iterable[tuple[str, str | tuple[float, float]]]) -> dict[str, Values]:
+    texts: dict[str, set[str]] = defaultdict(set)
+    ranges: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for key, value in pairs:
+        if isinstance(value, tuple):
+            ranges[key].append(value)
+        else:
+            texts[key].add(value)
+    return {k: Values(frozenset(texts.get(k, ())), tuple(ranges.get(k, ()))) for k in texts.keys() | ranges.keys()}
+
+
+def _pairs(found: Iterable[Found]) -> Iterable[tuple[str, str | tuple[float, float]]]:
+    for f in found:
+        if f.key not in UNCOMPARED_KEYS:
+            yield f.key, (f.number, f.number) if is_quantity(f) and f.number is not None else f.value
+
+
+def extracted_attributes(extraction: Extraction) -> Attributes:
+    return MappingProxyType(_collect(_pairs(extraction.found)))
+
+
+@dataclass(frozen=True, slots=True)
+class ValueLexicon:
+    """The enum values of a scheme's templates: in the extractor's vocabulary, and by their
+    normalized labels and synonyms."""
+
+    forms: Mapping[tuple[str, str], Attributes]  # (property, value code) -> values it stands for
+    texts: Mapping[str, Mapping[str, str]]  # property -> normalized label or synonym -> value code
+
+    @classmethod
+    def of(cls, concepts: Iterable[Concept]) -> ValueLexicon:
+        properties = {p.code: p for c in concepts for p in c.template}
+        forms, texts = {}, {}
+        for p in properties.values():
+            keys = property_keys(p.code)
+            by_text: dict[str, str] = {}
+            for value in p.values:
+                found = []
+                for text in value.texts:
+                    extraction = extract(text)
+                    by_text.setdefault(extraction.text, value.code)
+                    found.extend(f for f in extraction.found if f.key in keys)
+                forms[p.code, value.code] = MappingProxyType(_collect(_pairs(found)))
+            texts[p.code] = MappingProxyType(by_text)
+        return cls(MappingProxyType(forms), MappingProxyType(texts))
+
+    def of_value(self, property: str, value: str) -> Attributes:
+        return self.forms.get((property, value), NO_ATTRIBUTES)
+
+
+def extractor_unit(p: TemplateProperty) -> str | None:
+    """The extractor's code for the property's unit (`mm`, `inch`, `v` ...), if it reads that unit."""
+    if p.unit is None:
+        return None
+    for spelling in (p.unit.code, p.unit.symbol, *(s.text for s in p.unit.synonyms)):
+        if spelling.lower() in UNITS:
+            return spelling.lower()
+    return None
+
+
+def number_in_base(number: float, p: TemplateProperty) -> float | None:
+    """A number in the property's unit, in the extractor's base unit; None if the extractor does
+    not read that unit."""
+    unit = extractor_unit(p)
+    return None if unit is None else to_base(number, unit)[0]
+
+
+def _stated_pairs(value: StatedValue, p: TemplateProperty, lexicon: ValueLexicon):
+    if value.value is not None:
+        for key, values in lexicon.of_value(p.code, value.value).items():
+            yield from ((key, text) for text in values.texts)
+    elif value.number is not None and (low := number_in_base(value.number, p)) is not None:
+        high = number_in_base(value.max, p) if value.max is not None else low
+        for key in property_keys(p.code):
+            yield key, (low, high if high is not None else low)
+
+
+def template_attributes(template: Iterable[TemplateProperty], lexicon: ValueLexicon) -> Attributes:
+    """What a class allows: per key the union of its properties' allowed values (any value for a
+    property without a value list)."""
+    allowed: dict[str, Values] = {}
+    for p in template:
+        if not p.values:
+            allowed.update({key: Values() for key in property_keys(p.code)})
+            continue
+        for value in p.values:
+            for key, forms in lexicon.of_value(p.code, value.code).items():
+                old = allowed.get(key, Values())
+                if key in allowed and old.any:
+                    continue
+                allowed[key] = Values(old.texts | forms.texts, old.ranges + forms.ranges)
+    return MappingProxyType(allowed)
+
+
+def stated_attributes(concept: Concept, lexicon: ValueLexicon, from_text: Attributes) -> Attributes:
+    """What a standard item states: its values, then values read from its labels for keys it does
+    not state."""
+    by_code = {p.code: p for p in concept.template}
+    pairs = [pair for v in concept.values if v.property in by_code for pair in _stated_pairs(v, by_code[v.property], lexicon)]
+    stated = _collect(pairs)
+    return MappingProxyType({**from_text, **stated})
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeCheck:
+    key: str
+    record: Values
+    concept: Values
+    agrees: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    checks: tuple[AttributeCheck, ...] = ()
+    foreign: tuple[str, ...] = field(default=())  # record keys the concept's template has no property for
+
+    def count(self, agrees: bool, standard: bool) -> int:
+        return sum(1 for c in self.checks if c.agrees is agrees and (c.key == "standard") is standard)
+
+
+def compare(record: Attributes, concept: Attributes, template_keys: frozenset[str] | None) -> Comparison:
+    """Each record value against the concept's values for the same key. `template_keys`: keys the
+    concept's class has a property for, or None if it has no template (nothing is foreign then)."""
+    checks, foreign = [], []
+    for key, values in record.items():
+        theirs = concept.get(key)
+        if theirs is not None:
+            checks.append(AttributeCheck(key, values, theirs, theirs.accepts(values)))
+        elif template_keys is not None and key not in template_keys and key != "brand":
+            foreign.append(key)
+    return Comparison(tuple(checks), tuple(foreign))

@@ -1,0 +1,66 @@
+"""The decide stage: accept the best candidate automatically, send it to review, or find none.
+
+    auto    best score >= auto, and best - runner-up >= margin
+    review  best score >= review (or >= auto without the margin)
+    none    otherwise
+
+Thresholds are set per scheme in `MatchSettings`, validated once when the settings are made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from matchers.score import DEFAULT_WEIGHTS, ScoreWeights
+
+
+class Decision(StrEnum):
+    auto = "auto"
+    review = "review"
+    none = "none"
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    auto: float = Field(default=80.0, ge=0, le=100)
+    review: float = Field(default=40.0, ge=0, le=100)
+    margin: float = Field(default=15.0, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.review > self.auto:
+            raise ValueError(f"review threshold {self.review} is above the auto threshold {self.auto}")
+        return self
+
+
+class MatchSettings(BaseModel):
+    """Everything that changes what a match returns; saved with a bulk job's output."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    thresholds: Thresholds = Thresholds()
+    scheme_thresholds: dict[str, Thresholds] = {}
+    weights: ScoreWeights = DEFAULT_WEIGHTS
+    scheme_weights: dict[str, ScoreWeights] = {}
+    shortlist: int = Field(default=20, ge=1, le=500)  # candidates the index returns and the scorer scores
+    limit: int = Field(default=5, ge=1, le=500)  # candidates a result lists
+
+    def thresholds_for(self, scheme: str) -> Thresholds:
+        return self.scheme_thresholds.get(scheme, self.thresholds)
+
+    def weights_for(self, scheme: str) -> ScoreWeights:
+        return self.scheme_weights.get(scheme, self.weights)
+
+
+def decide(scores: Sequence[float], thresholds: Thresholds) -> Decision:
+    """`scores`: the candidates' scores, best first."""
+    if not scores or scores[0] < thresholds.review:
+        return Decision.none
+    runner_up = scores[1] if len(scores) > 1 else 0.0
+    if scores[0] >= thresholds.auto and scores[0] - runner_up >= thresholds.margin:
+        return Decision.auto
+    return Decision.review

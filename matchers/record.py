@@ -1,0 +1,35 @@
+"""A product record as callers give it: free text, or a row of named columns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from matchers.extract import COLUMN_ROLES
+
+Record = str | Mapping[str, object]
+"""`"304不锈钢六角螺栓 M8*30 镀锌"` or `{"name": "六角螺栓", "spec": "M8*30", "material": "304"}`."""
+
+NAME_COLUMNS = ("name", "title", "品名", "名称", "产品名称", "商品名称", "product", "product name")
+MAKER_COLUMNS = ("manufacturer", "maker", "厂家", "厂商", "生产厂家", "制造商")
+DESCRIPTION_COLUMNS = ("description", "描述", "说明")
+TEXT_COLUMNS = frozenset((*NAME_COLUMNS, *COLUMN_ROLES, *MAKER_COLUMNS))
+"""Columns whose values make up a record's text (matched case-insensitively). Others (SKU, price,
+unit, quantity) say nothing about what the product is. A description is used only when no other
+text column has a value: it repeats the name with marketing text around it."""
+
+
+def record_columns(record: Record) -> dict[str, str]:
+    """The non-empty columns of a row as text; free text has none."""
+    if isinstance(record, str):
+        return {}
+    return {str(k): text for k, v in record.items() if v is not None and (text := str(v).strip())}
+
+
+def record_text(record: Record) -> str:
+    """The text a record is matched by: free text as it is, or the text columns of a row joined in
+    the row's order (the description only if there is nothing else)."""
+    if isinstance(record, str):
+        return record
+    columns = record_columns(record)
+    text = " ".join(v for k, v in columns.items() if k.strip().lower() in TEXT_COLUMNS)
+    return text or " ".join(v for k, v in columns.items() if k.strip().lower() in DESCRIPTION_COLUMNS)

@@ -1,0 +1,225 @@
+"""An immutable in-memory view of the ontology for matching, built from `SchemeBundle`s.
+
+Per scheme it holds the concepts a record can match: classes and standard items, or the records
+of a plain catalog (`Snapshot.from_records`). Each concept carries its texts in every language,
+synonyms, ancestors, inherited property template, status and replacement, and confirmed examples.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+from ontology.model import ConceptClass, DataType, Item, Property, SchemeBundle, Status, Unit
+
+from matchers.record import Record, record_columns, record_text
+
+Kind = Literal["class", "item"]
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedValue:
+    code: str
+    texts: tuple[str, ...]  # labels in every language, then synonyms
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateProperty:
+    code: str
+    label: str
+    data_type: DataType
+    unit: Unit | None
+    required: bool
+    values: tuple[AllowedValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatedValue:
+    """A standard item's value of one property (see `ontology.model.ItemValue`)."""
+
+    property: str
+    value: str | None = None
+    number: float | None = None
+    max: float | None = None
+    flag: bool | None = None
+
+
+_NO_COLUMNS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Concept:
+    scheme: str
+    code: str
+    kind: Kind
+    label: str
+    texts: tuple[str, ...]  # labels in every language
+    synonyms: tuple[str, ...] = ()
+    definition: str | None = None
+    parent: str | None = None  # a class's parent; an item's class
+    ancestors: tuple[str, ...] = ()  # classes above, nearest first (for an item: its class first)
+    status: Status = Status.active
+    replaced_by: str | None = None
+    template: tuple[TemplateProperty, ...] = ()
+    values: tuple[StatedValue, ...] = ()  # a standard item's values
+    columns: Mapping[str, str] = _NO_COLUMNS  # a catalog record's columns
+    examples: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.status is not Status.deprecated
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeView:
+    code: str
+    classes: Mapping[str, Concept]
+    items: Mapping[str, Concept]
+
+    def concepts(self, kind: Kind) -> Mapping[str, Concept]:
+        return self.classes if kind == "class" else self.items
+
+    def find(self, code: str) -> Concept | None:
+        return self.classes.get(code) or self.items.get(code)
+
+    @property
+    def default_kind(self) -> Kind:
+        """What a record of this scheme is matched to unless a call says: its classes, or its
+        items when it has none (a catalog of records)."""
+        return "class" if self.classes else "item"
+
+
+Examples = Mapping[tuple[str, str], Iterable[Record]]
+"""Confirmed examples: (scheme, concept code) -> records."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    schemes: Mapping[str, SchemeView]
+
+    @classmethod
+    def from_bundles(cls, bundles: Iterable[SchemeBundle], examples: Examples | None = None) -> Snapshot:
+        texts = {key: tuple(record_text(r) for r in records) for key, records in (examples or {}).items()}
+        views = {}
+        for bundle in bundles:
+            view = _scheme_view(bundle, texts)
+            views[view.code] = view
+        return cls(MappingProxyType(views))
+
+    @classmethod
+    def from_file(cls, path: str | Path, examples: Examples | None = None) -> Snapshot:
+        """From a JSON export: a list of `SchemeBundle` objects, or one bundle."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        bundles = [SchemeBundle.model_validate(b) for b in (data if isinstance(data, list) else [data])]
+        return cls.from_bundles(bundles, examples)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Record], scheme: str = "CATALOG", id_column: str = "id") -> Snapshot:
+        """A snapshot of one plain catalog whose records are the items to match against; a record's
+        code is its `id_column`, or its position."""
+        items = {}
+        for position, record in enumerate(records):
+            columns = record_columns(record)
+            code = str(record.get(id_column, position)) if isinstance(record, Mapping) else str(position)
+            text = record_text(record)
+            items[code] = Concept(
+                scheme=scheme, code=code, kind="item", label=text, texts=(text,), columns=MappingProxyType(columns)
+            )
+        return cls(MappingProxyType({scheme: SchemeView(scheme, MappingProxyType({}), MappingProxyType(items))}))
+
+    def scheme(self, code: str) -> SchemeView:
+        try:
+            return self.schemes[code]
+        except KeyError:
+            raise KeyError(f"no scheme {code!r} in the snapshot (have: {', '.join(self.schemes)})") from None
+
+
+def _scheme_view(bundle: SchemeBundle, examples: Mapping[tuple[str, str], tuple[str, ...]]) -> SchemeView:
+    scheme = bundle.scheme.code
+    units = {u.code: u for u in bundle.units}
+    properties = {p.code: p for p in bundle.properties}
+    by_code = {c.code: c for c in bundle.classes}
+    templates: dict[str, tuple[TemplateProperty, ...]] = {}
+
+    def template(code: str | None) -> tuple[TemplateProperty, ...]:
+        if code is None or code not in by_code:
+            return ()
+        if code not in templates:
+            templates[code] = ()  # a cycle in the parents ends here
+            own = {p.property: p.required for p in by_code[code].properties}
+            inherited = tuple(t for t in template(by_code[code].parent) if t.code not in own)
+            templates[code] = inherited + tuple(
+                _template_property(properties[p], units, required) for p, required in own.items() if p in properties
+            )
+        return templates[code]
+
+    def ancestors(code: str | None) -> tuple[str, ...]:
+        chain: list[str] = []
+        while code is not None and code in by_code and code not in chain:
+            chain.append(code)
+            code = by_code[code].parent
+        return tuple(chain)
+
+    classes = {
+        c.code: _class_concept(scheme, c, ancestors(c.parent), template(c.code), examples.get((scheme, c.code), ()))
+        for c in bundle.classes
+    }
+    items = {
+        i.code: _item_concept(scheme, i, ancestors(i.class_code), template(i.class_code), examples.get((scheme, i.code), ()))
+        for i in bundle.items
+    }
+    return SchemeView(scheme, MappingProxyType(classes), MappingProxyType(items))
+
+
+def _template_property(p: Property, units: Mapping[str, Unit], required: bool) -> TemplateProperty:
+    values = tuple(
+        AllowedValue(v.code, tuple(dict.fromkeys([*v.labels.texts(), *(s.text for s in v.synonyms)])))
+        for v in p.values
+        if v.status is not Status.deprecated
+    )
+    unit = units.get(p.unit) if p.unit else None
+    return TemplateProperty(p.code, p.labels.any(), p.data_type, unit, required, values)
+
+
+def _class_concept(
+    scheme: str, c: ConceptClass, ancestors: tuple[str, ...], template: tuple[TemplateProperty, ...], examples: tuple[str, ...]
+) -> Concept:
+    return Concept(
+        scheme=scheme,
+        code=c.code,
+        kind="class",
+        label=c.labels.any(),
+        texts=tuple(c.labels.texts()),
+        synonyms=tuple(s.text for s in c.synonyms),
+        definition=c.definition.any() if c.definition else None,
+        parent=c.parent,
+        ancestors=ancestors,
+        status=c.status,
+        replaced_by=c.replaced_by,
+        template=template,
+        examples=examples,
+    )
+
+
+def _item_concept(
+    scheme: str, i: Item, ancestors: tuple[str, ...], template: tuple[TemplateProperty, ...], examples: tuple[str, ...]
+) -> Concept:
+    return Concept(
+        scheme=scheme,
+        code=i.code,
+        kind="item",
+        label=i.labels.any(),
+        texts=tuple(i.labels.texts()),
+        synonyms=tuple(s.text for s in i.synonyms),
+        parent=i.class_code,
+        ancestors=ancestors,
+        status=i.status,
+        replaced_by=i.replaced_by,
+        template=template,
+        values=tuple(StatedValue(v.property, v.value, v.number, v.max, v.flag) for v in i.values),
+        examples=examples,
+    )
