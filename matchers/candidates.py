@@ -61,7 +61,8 @@ class Doc:
 class Hit:
     entry: Entry
     doc: Doc
-    score: float
+    score: float  # the index score
+    replaces: str | None = None  # the deprecated concept whose text matched (see matchers.deprecated)
 
 
 def idf(documents: int, df: int) -> float:

@@ -63,9 +63,7 @@ def validate_cpms_code(code: str) -> str:
     elif m := ITEM_CODE.match(normalized):
         payload = m.group(1) + m.group(2) + m.group(3)
     else:
-        raise CodeFormatError(
-            f"{code!r} is not a CPMS code: expected NNNNNNNN-C (class) or NNNNNNNN-NNNNNN-C (item)"
-        )
+        raise CodeFormatError(f"{code!r} is not a CPMS code: expected NNNNNNNN-C (class) or NNNNNNNN-NNNNNN-C (item)")
     if not _is_valid(payload):
         raise CodeFormatError(f"{code!r} has a wrong check character: the code is mistyped")
     return normalized

@@ -44,6 +44,10 @@ class Connection:
     def driver(self) -> Driver:
         auth = (self.user, self.password) if self.password is not None else None
         return GraphDatabase.driver(
-            self.uri, auth=auth, connection_timeout=5, connection_acquisition_timeout=10,
-            max_transaction_retry_time=5, notifications_min_severity="OFF",
+            self.uri,
+            auth=auth,
+            connection_timeout=5,
+            connection_acquisition_timeout=10,
+            max_transaction_retry_time=5,
+            notifications_min_severity="OFF",
         )

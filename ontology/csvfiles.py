@@ -35,8 +35,17 @@ from ontology.validate import ImportRejected, Problem, check_bundle
 LABELS = ["label_zh", "label_zh_hant", "label_en"]
 DEFINITIONS = ["definition_zh", "definition_zh_hant", "definition_en"]
 FILES: dict[str, list[str]] = {
-    "scheme.csv": ["code", "version", "name_zh", "name_zh_hant", "name_en", "source", "licence", "description",
-                   "code_pattern"],
+    "scheme.csv": [
+        "code",
+        "version",
+        "name_zh",
+        "name_zh_hant",
+        "name_en",
+        "source",
+        "licence",
+        "description",
+        "code_pattern",
+    ],
     "units.csv": ["code", "symbol", "quantity", "base", "factor", "offset", *LABELS],
     "properties.csv": ["code", "data_type", "unit", "version", *LABELS, *DEFINITIONS],
     "values.csv": ["property", "code", "status", *LABELS],
@@ -55,8 +64,13 @@ def _labels_row(labels: Labels | None, prefix: str = "label") -> dict[str, str |
 
 
 def _labels(row: dict[str, str], prefix: str = "label") -> Labels:
-    return Labels(**{"zh-Hans": row.get(f"{prefix}_zh") or None, "zh-Hant": row.get(f"{prefix}_zh_hant") or None,
-                     "en": row.get(f"{prefix}_en") or None})
+    return Labels(
+        **{
+            "zh-Hans": row.get(f"{prefix}_zh") or None,
+            "zh-Hant": row.get(f"{prefix}_zh_hant") or None,
+            "en": row.get(f"{prefix}_en") or None,
+        }
+    )
 
 
 def _optional_labels(row: dict[str, str], prefix: str) -> Labels | None:
@@ -65,45 +79,107 @@ def _optional_labels(row: dict[str, str], prefix: str) -> Labels | None:
 
 
 def _syn_rows(kind: str, owner: str, synonyms: list[Synonym], prop: str = "") -> list[dict[str, Any]]:
-    return [{"owner_kind": kind, "owner": owner, "property": prop, "text": s.text, "lang": s.lang, "source": s.source}
-            for s in synonyms]
+    return [
+        {"owner_kind": kind, "owner": owner, "property": prop, "text": s.text, "lang": s.lang, "source": s.source}
+        for s in synonyms
+    ]
 
 
 def bundle_rows(bundle: SchemeBundle) -> dict[str, list[dict[str, Any]]]:
     s = bundle.scheme
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in FILES}
-    rows["scheme.csv"].append({"code": s.code, "version": s.version, "name_zh": s.name.zh_hans,
-                               "name_zh_hant": s.name.zh_hant, "name_en": s.name.en, "source": s.source,
-                               "licence": s.licence, "description": s.description, "code_pattern": s.code_pattern})
+    rows["scheme.csv"].append(
+        {
+            "code": s.code,
+            "version": s.version,
+            "name_zh": s.name.zh_hans,
+            "name_zh_hant": s.name.zh_hant,
+            "name_en": s.name.en,
+            "source": s.source,
+            "licence": s.licence,
+            "description": s.description,
+            "code_pattern": s.code_pattern,
+        }
+    )
     for u in bundle.units:
-        rows["units.csv"].append({"code": u.code, "symbol": u.symbol, "quantity": u.quantity, "base": u.base,
-                                  "factor": repr(u.factor), "offset": repr(u.offset), **_labels_row(u.labels)})
+        rows["units.csv"].append(
+            {
+                "code": u.code,
+                "symbol": u.symbol,
+                "quantity": u.quantity,
+                "base": u.base,
+                "factor": repr(u.factor),
+                "offset": repr(u.offset),
+                **_labels_row(u.labels),
+            }
+        )
         rows["synonyms.csv"] += _syn_rows("unit", u.code, u.synonyms)
     for p in bundle.properties:
-        rows["properties.csv"].append({"code": p.code, "data_type": p.data_type.value, "unit": p.unit,
-                                       "version": p.version, **_labels_row(p.labels),
-                                       **_labels_row(p.definition, "definition")})
+        rows["properties.csv"].append(
+            {
+                "code": p.code,
+                "data_type": p.data_type.value,
+                "unit": p.unit,
+                "version": p.version,
+                **_labels_row(p.labels),
+                **_labels_row(p.definition, "definition"),
+            }
+        )
         for v in p.values:
-            rows["values.csv"].append({"property": p.code, "code": v.code, "status": v.status.value,
-                                       **_labels_row(v.labels)})
+            rows["values.csv"].append(
+                {"property": p.code, "code": v.code, "status": v.status.value, **_labels_row(v.labels)}
+            )
             rows["synonyms.csv"] += _syn_rows("value", v.code, v.synonyms, p.code)
     for c in bundle.classes:
-        rows["classes.csv"].append({"code": c.code, "parent": c.parent, "level": c.level, "status": c.status.value,
-                                    "replaced_by": c.replaced_by, "version": c.version, **_labels_row(c.labels),
-                                    **_labels_row(c.definition, "definition")})
-        rows["class_properties.csv"] += [{"class": c.code, "property": cp.property, "required": str(cp.required).lower()}
-                                         for cp in c.properties]
+        rows["classes.csv"].append(
+            {
+                "code": c.code,
+                "parent": c.parent,
+                "level": c.level,
+                "status": c.status.value,
+                "replaced_by": c.replaced_by,
+                "version": c.version,
+                **_labels_row(c.labels),
+                **_labels_row(c.definition, "definition"),
+            }
+        )
+        rows["class_properties.csv"] += [
+            {"class": c.code, "property": cp.property, "required": str(cp.required).lower()} for cp in c.properties
+        ]
         rows["synonyms.csv"] += _syn_rows("class", c.code, c.synonyms)
     for i in bundle.items:
-        rows["items.csv"].append({"code": i.code, "class": i.class_code, "status": i.status.value,
-                                  "replaced_by": i.replaced_by, "version": i.version, **_labels_row(i.labels)})
-        rows["item_values.csv"] += [{"item": i.code, "property": v.property, "value": v.value,
-                                     "number": None if v.number is None else repr(v.number),
-                                     "max": None if v.max is None else repr(v.max),
-                                     "flag": None if v.flag is None else str(v.flag).lower()} for v in i.values]
+        rows["items.csv"].append(
+            {
+                "code": i.code,
+                "class": i.class_code,
+                "status": i.status.value,
+                "replaced_by": i.replaced_by,
+                "version": i.version,
+                **_labels_row(i.labels),
+            }
+        )
+        rows["item_values.csv"] += [
+            {
+                "item": i.code,
+                "property": v.property,
+                "value": v.value,
+                "number": None if v.number is None else repr(v.number),
+                "max": None if v.max is None else repr(v.max),
+                "flag": None if v.flag is None else str(v.flag).lower(),
+            }
+            for v in i.values
+        ]
         rows["synonyms.csv"] += _syn_rows("item", i.code, i.synonyms)
-    rows["mappings.csv"] = [{"from_code": m.from_code, "to_scheme": m.to_scheme, "to_code": m.to_code,
-                             "relation": m.relation.value, "source": m.source} for m in bundle.mappings]
+    rows["mappings.csv"] = [
+        {
+            "from_code": m.from_code,
+            "to_scheme": m.to_scheme,
+            "to_code": m.to_code,
+            "relation": m.relation.value,
+            "source": m.source,
+        }
+        for m in bundle.mappings
+    ]
     return rows
 
 
@@ -141,8 +217,13 @@ class _Reader:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         unknown = set(reader.fieldnames or []) - set(FILES[name])
         if unknown:
-            self.problems.append(Problem(location=f"{name}:1", field=", ".join(sorted(unknown)),
-                                         reason=f"unknown column; expected {', '.join(FILES[name])}"))
+            self.problems.append(
+                Problem(
+                    location=f"{name}:1",
+                    field=", ".join(sorted(unknown)),
+                    reason=f"unknown column; expected {', '.join(FILES[name])}",
+                )
+            )
         result = []
         for row in reader:
             where = f"{name}:{reader.line_num}"
@@ -171,8 +252,13 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
     r = _Reader(folder)
     synonyms: dict[tuple[str, str, str], list[Synonym]] = defaultdict(list)
     for where, row in r.rows("synonyms.csv"):
-        syn = r.build(where, Synonym, text=row.get("text", ""), lang=row.get("lang") or "zh-Hans",
-                      source=row.get("source") or "cpms")
+        syn = r.build(
+            where,
+            Synonym,
+            text=row.get("text", ""),
+            lang=row.get("lang") or "zh-Hans",
+            source=row.get("source") or "cpms",
+        )
         if syn:
             synonyms[(row.get("owner_kind", ""), row.get("property", ""), row.get("owner", ""))].append(syn)
 
@@ -180,30 +266,69 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
     scheme = None
     if scheme_rows:
         where, row = scheme_rows[0]
-        scheme = r.build(where, Scheme, code=row.get("code", ""), version=row.get("version", ""),
-                         name=Labels(**{"zh-Hans": _none(row.get("name_zh", "")),
-                                        "zh-Hant": _none(row.get("name_zh_hant", "")),
-                                        "en": _none(row.get("name_en", ""))}),
-                         source=row.get("source", ""), licence=row.get("licence", ""),
-                         description=_none(row.get("description", "")), code_pattern=_none(row.get("code_pattern", "")))
+        scheme = r.build(
+            where,
+            Scheme,
+            code=row.get("code", ""),
+            version=row.get("version", ""),
+            name=Labels(
+                **{
+                    "zh-Hans": _none(row.get("name_zh", "")),
+                    "zh-Hant": _none(row.get("name_zh_hant", "")),
+                    "en": _none(row.get("name_en", "")),
+                }
+            ),
+            source=row.get("source", ""),
+            licence=row.get("licence", ""),
+            description=_none(row.get("description", "")),
+            code_pattern=_none(row.get("code_pattern", "")),
+        )
 
-    units = [u for where, row in r.rows("units.csv") if (u := r.build(
-        where, Unit, code=row.get("code"), symbol=row.get("symbol"), quantity=row.get("quantity"),
-        base=row.get("base"), factor=row.get("factor"), offset=row.get("offset") or 0, labels=_labels(row),
-        synonyms=synonyms[("unit", "", row.get("code", ""))]))]
+    units = [
+        u
+        for where, row in r.rows("units.csv")
+        if (
+            u := r.build(
+                where,
+                Unit,
+                code=row.get("code"),
+                symbol=row.get("symbol"),
+                quantity=row.get("quantity"),
+                base=row.get("base"),
+                factor=row.get("factor"),
+                offset=row.get("offset") or 0,
+                labels=_labels(row),
+                synonyms=synonyms[("unit", "", row.get("code", ""))],
+            )
+        )
+    ]
 
     values: dict[str, list[Value]] = defaultdict(list)
     for where, row in r.rows("values.csv"):
-        value = r.build(where, Value, code=row.get("code"), status=row.get("status") or "active", labels=_labels(row),
-                        synonyms=synonyms[("value", row.get("property", ""), row.get("code", ""))])
+        value = r.build(
+            where,
+            Value,
+            code=row.get("code"),
+            status=row.get("status") or "active",
+            labels=_labels(row),
+            synonyms=synonyms[("value", row.get("property", ""), row.get("code", ""))],
+        )
         if value:
             values[row.get("property", "")].append(value)
     property_lines: list[str] = []
     properties = []
     for where, row in r.rows("properties.csv"):
-        p = r.build(where, Property, code=row.get("code"), data_type=row.get("data_type"),
-                    unit=_none(row.get("unit", "")), version=row.get("version") or 1, labels=_labels(row),
-                    definition=_optional_labels(row, "definition"), values=values[row.get("code", "")])
+        p = r.build(
+            where,
+            Property,
+            code=row.get("code"),
+            data_type=row.get("data_type"),
+            unit=_none(row.get("unit", "")),
+            version=row.get("version") or 1,
+            labels=_labels(row),
+            definition=_optional_labels(row, "definition"),
+            values=values[row.get("code", "")],
+        )
         if p:
             properties.append(p)
             property_lines.append(where)
@@ -216,27 +341,52 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
     class_lines: list[str] = []
     classes = []
     for where, row in r.rows("classes.csv"):
-        c = r.build(where, ConceptClass, code=row.get("code"), parent=_none(row.get("parent", "")),
-                    level=row.get("level"), status=row.get("status") or "active",
-                    replaced_by=_none(row.get("replaced_by", "")), version=row.get("version") or 1,
-                    labels=_labels(row), definition=_optional_labels(row, "definition"),
-                    synonyms=synonyms[("class", "", row.get("code", ""))], properties=class_props[row.get("code", "")])
+        c = r.build(
+            where,
+            ConceptClass,
+            code=row.get("code"),
+            parent=_none(row.get("parent", "")),
+            level=row.get("level"),
+            status=row.get("status") or "active",
+            replaced_by=_none(row.get("replaced_by", "")),
+            version=row.get("version") or 1,
+            labels=_labels(row),
+            definition=_optional_labels(row, "definition"),
+            synonyms=synonyms[("class", "", row.get("code", ""))],
+            properties=class_props[row.get("code", "")],
+        )
         if c:
             classes.append(c)
             class_lines.append(where)
 
     item_values: dict[str, list[ItemValue]] = defaultdict(list)
     for where, row in r.rows("item_values.csv"):
-        v = r.build(where, ItemValue, property=row.get("property"), value=_none(row.get("value", "")),
-                    number=_none(row.get("number", "")), max=_none(row.get("max", "")), flag=_none(row.get("flag", "")))
+        v = r.build(
+            where,
+            ItemValue,
+            property=row.get("property"),
+            value=_none(row.get("value", "")),
+            number=_none(row.get("number", "")),
+            max=_none(row.get("max", "")),
+            flag=_none(row.get("flag", "")),
+        )
         if v:
             item_values[row.get("item", "")].append(v)
     item_lines: list[str] = []
     items = []
     for where, row in r.rows("items.csv"):
-        i = r.build(where, Item, code=row.get("code"), class_code=row.get("class"), status=row.get("status") or "active",
-                    replaced_by=_none(row.get("replaced_by", "")), version=row.get("version") or 1, labels=_labels(row),
-                    values=item_values[row.get("code", "")], synonyms=synonyms[("item", "", row.get("code", ""))])
+        i = r.build(
+            where,
+            Item,
+            code=row.get("code"),
+            class_code=row.get("class"),
+            status=row.get("status") or "active",
+            replaced_by=_none(row.get("replaced_by", "")),
+            version=row.get("version") or 1,
+            labels=_labels(row),
+            values=item_values[row.get("code", "")],
+            synonyms=synonyms[("item", "", row.get("code", ""))],
+        )
         if i:
             items.append(i)
             item_lines.append(where)
@@ -244,18 +394,25 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
     mapping_lines: list[str] = []
     mappings = []
     for where, row in r.rows("mappings.csv"):
-        m = r.build(where, Mapping, from_code=row.get("from_code"), to_scheme=row.get("to_scheme"),
-                    to_code=row.get("to_code"), relation=row.get("relation"), source=row.get("source") or "cpms")
+        m = r.build(
+            where,
+            Mapping,
+            from_code=row.get("from_code"),
+            to_scheme=row.get("to_scheme"),
+            to_code=row.get("to_code"),
+            relation=row.get("relation"),
+            source=row.get("source") or "cpms",
+        )
         if m:
             mappings.append(m)
             mapping_lines.append(where)
 
     if r.problems or scheme is None:
         raise ImportRejected(r.problems)
-    bundle = SchemeBundle(scheme=scheme, units=units, properties=properties, classes=classes, items=items,
-                          mappings=mappings)
-    lines = {"classes": class_lines, "items": item_lines, "mappings": mapping_lines,
-             "properties": property_lines}
+    bundle = SchemeBundle(
+        scheme=scheme, units=units, properties=properties, classes=classes, items=items, mappings=mappings
+    )
+    lines = {"classes": class_lines, "items": item_lines, "mappings": mapping_lines, "properties": property_lines}
     problems = check_bundle(bundle, lambda collection, n, code: f"{lines[collection][n]} ({code})")
     if problems:
         raise ImportRejected(problems)

@@ -48,13 +48,26 @@ def _snapshot(props: dict[str, Any] | None) -> str | None:
     return json.dumps({k: v for k, v in sorted(props.items()) if k not in _HISTORY_HIDDEN}, ensure_ascii=False)
 
 
-def _record(tx: ManagedTransaction, concept: str, action: str, actor: str, reason: str,
-            before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+def _record(
+    tx: ManagedTransaction,
+    concept: str,
+    action: str,
+    actor: str,
+    reason: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
     tx.run(
         "CREATE (:Change {uid: $uid, at: datetime(), actor: $actor, reason: $reason, action: $action, "
         "scheme: $scheme, concept: $concept, before: $before, after: $after})",
-        uid=str(uuid.uuid4()), actor=actor, reason=reason, action=action, scheme=concept.split(":", 1)[0],
-        concept=concept, before=_snapshot(before), after=_snapshot(after),
+        uid=str(uuid.uuid4()),
+        actor=actor,
+        reason=reason,
+        action=action,
+        scheme=concept.split(":", 1)[0],
+        concept=concept,
+        before=_snapshot(before),
+        after=_snapshot(after),
     ).consume()
 
 
@@ -70,12 +83,16 @@ def _lock_class(tx: ManagedTransaction, key: str, expected_version: int) -> dict
     locked = tx.run("MATCH (c:Class {uid: $uid}) SET c._lock = true RETURN c.uid AS uid", uid=key).single()
     if locked is None:
         raise NotFound(f"class {key} does not exist", concept=key)
-    props = tx.run("MATCH (c:Class {uid: $uid}) REMOVE c._lock RETURN properties(c) AS p", uid=key).single(strict=True)["p"]
+    props = tx.run("MATCH (c:Class {uid: $uid}) REMOVE c._lock RETURN properties(c) AS p", uid=key).single(strict=True)[
+        "p"
+    ]
     if props["version"] != expected_version:
         raise VersionConflict(
             f"class {key} is at version {props['version']}, not {expected_version}: someone changed it since "
             f"you read it; reload and apply your change again",
-            concept=key, expectedVersion=expected_version, currentVersion=props["version"],
+            concept=key,
+            expectedVersion=expected_version,
+            currentVersion=props["version"],
         )
     return props
 
@@ -83,7 +100,8 @@ def _lock_class(tx: ManagedTransaction, key: str, expected_version: int) -> dict
 def _set(tx: ManagedTransaction, key: str, changes: dict[str, Any]) -> dict[str, Any]:
     return tx.run(
         "MATCH (c:Class {uid: $uid}) SET c += $changes, c.version = c.version + 1 RETURN properties(c) AS p",
-        uid=key, changes=changes,
+        uid=key,
+        changes=changes,
     ).single(strict=True)["p"]
 
 
@@ -109,7 +127,8 @@ def _create_class(tx: ManagedTransaction, scheme: str, cls: ConceptClass, actor:
         raise NotFound(f"scheme {scheme!r} does not exist", field="scheme")
     taken = tx.run(
         "OPTIONAL MATCH (c:Class {uid: $uid}) OPTIONAL MATCH (p:PublishedCode {uid: $uid}) "
-        "RETURN c IS NOT NULL AS live, p IS NOT NULL AS published", uid=key,
+        "RETURN c IS NOT NULL AS live, p IS NOT NULL AS published",
+        uid=key,
     ).single(strict=True)
     if taken["live"] or taken["published"]:
         raise InvalidInput(f"code {cls.code} is already used in {scheme}; codes are never reused", field="code")
@@ -120,24 +139,32 @@ def _create_class(tx: ManagedTransaction, scheme: str, cls: ConceptClass, actor:
         "MATCH (s:Scheme {code: $scheme}) CREATE (c:Class) SET c = $props CREATE (c)-[:IN_SCHEME]->(s) "
         "WITH c OPTIONAL MATCH (p:Class {uid: $parent}) FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | "
         "CREATE (c)-[:BROADER]->(p))",
-        scheme=scheme, props=props, parent=uid(scheme, cls.parent) if cls.parent else None,
+        scheme=scheme,
+        props=props,
+        parent=uid(scheme, cls.parent) if cls.parent else None,
     ).consume()
     _record(tx, key, "create", actor, reason, None, props)
     return class_from(props, cls.parent, [])
 
 
-def update_class(store, scheme: str, code: str, expected_version: int, changes: ClassChanges,
-                 actor: str, reason: str) -> dict[str, Any]:
+def update_class(
+    store, scheme: str, code: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
+) -> dict[str, Any]:
     _require_reason(actor, reason)
     return store.write(_update_class, uid(scheme, code), expected_version, changes, actor, reason)
 
 
-def _update_class(tx: ManagedTransaction, key: str, expected_version: int, changes: ClassChanges,
-                  actor: str, reason: str) -> dict[str, Any]:
+def _update_class(
+    tx: ManagedTransaction, key: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
+) -> dict[str, Any]:
     before = _lock_class(tx, key, expected_version)
     labels = changes.labels or class_from(before, None, []).labels
     synonyms = changes.synonyms if changes.synonyms is not None else class_from(before, None, []).synonyms
-    new: dict[str, Any] = {**labels_props(labels), **synonym_props(synonyms), "search_text": search_text(labels, synonyms)}
+    new: dict[str, Any] = {
+        **labels_props(labels),
+        **synonym_props(synonyms),
+        "search_text": search_text(labels, synonyms),
+    }
     if changes.definition is not None:
         new.update(labels_props(changes.definition, "definition"))
     after = _set(tx, key, new)
@@ -145,14 +172,22 @@ def _update_class(tx: ManagedTransaction, key: str, expected_version: int, chang
     return after
 
 
-def move_class(store, scheme: str, code: str, expected_version: int, new_parent: str | None,
-               actor: str, reason: str) -> dict[str, Any]:
+def move_class(
+    store, scheme: str, code: str, expected_version: int, new_parent: str | None, actor: str, reason: str
+) -> dict[str, Any]:
     _require_reason(actor, reason)
     return store.write(_move_class, scheme, code, expected_version, new_parent, actor, reason)
 
 
-def _move_class(tx: ManagedTransaction, scheme: str, code: str, expected_version: int, new_parent: str | None,
-                actor: str, reason: str) -> dict[str, Any]:
+def _move_class(
+    tx: ManagedTransaction,
+    scheme: str,
+    code: str,
+    expected_version: int,
+    new_parent: str | None,
+    actor: str,
+    reason: str,
+) -> dict[str, Any]:
     key = uid(scheme, code)
     before = _lock_class(tx, key, expected_version)
     before_parent = tx.run("MATCH (:Class {uid: $uid})-[:BROADER]->(p) RETURN p.code AS code", uid=key).single()
@@ -160,7 +195,9 @@ def _move_class(tx: ManagedTransaction, scheme: str, code: str, expected_version
     if new_parent is not None:
         parent = tx.run(
             "MATCH (p:Class {uid: $parent}) OPTIONAL MATCH path = (p)-[:BROADER*0..]->(:Class {uid: $uid}) "
-            "RETURN p.level AS level, path IS NOT NULL AS cycle", parent=uid(scheme, new_parent), uid=key,
+            "RETURN p.level AS level, path IS NOT NULL AS cycle",
+            parent=uid(scheme, new_parent),
+            uid=key,
         ).single()
         if parent is None:
             raise InvalidInput(f"parent {new_parent} is not a class of {scheme}", field="parent")
@@ -169,29 +206,49 @@ def _move_class(tx: ManagedTransaction, scheme: str, code: str, expected_version
         level = parent["level"] + 1
     tx.run("MATCH (:Class {uid: $uid})-[r:BROADER]->() DELETE r", uid=key).consume()
     if new_parent is not None:
-        tx.run("MATCH (c:Class {uid: $uid}), (p:Class {uid: $parent}) CREATE (c)-[:BROADER]->(p)",
-               uid=key, parent=uid(scheme, new_parent)).consume()
+        tx.run(
+            "MATCH (c:Class {uid: $uid}), (p:Class {uid: $parent}) CREATE (c)-[:BROADER]->(p)",
+            uid=key,
+            parent=uid(scheme, new_parent),
+        ).consume()
     after = _set(tx, key, {"level": level})
-    _record(tx, key, "move", actor, reason, {**before, "parent": before_parent and before_parent["code"]},
-            {**after, "parent": new_parent})
+    _record(
+        tx,
+        key,
+        "move",
+        actor,
+        reason,
+        {**before, "parent": before_parent and before_parent["code"]},
+        {**after, "parent": new_parent},
+    )
     return after
 
 
-def deprecate_class(store, scheme: str, code: str, expected_version: int, replaced_by: str | None,
-                    actor: str, reason: str) -> dict[str, Any]:
+def deprecate_class(
+    store, scheme: str, code: str, expected_version: int, replaced_by: str | None, actor: str, reason: str
+) -> dict[str, Any]:
     """Deprecate a class, optionally pointing to its successor. It stays resolvable by its code."""
     _require_reason(actor, reason)
     return store.write(_deprecate_class, scheme, code, expected_version, replaced_by, actor, reason)
 
 
-def _deprecate_class(tx: ManagedTransaction, scheme: str, code: str, expected_version: int,
-                     replaced_by: str | None, actor: str, reason: str) -> dict[str, Any]:
+def _deprecate_class(
+    tx: ManagedTransaction,
+    scheme: str,
+    code: str,
+    expected_version: int,
+    replaced_by: str | None,
+    actor: str,
+    reason: str,
+) -> dict[str, Any]:
     key = uid(scheme, code)
     before = _lock_class(tx, key, expected_version)
     if replaced_by is not None:
         if replaced_by == code:
             raise InvalidInput("a class cannot replace itself", field="replacedBy")
-        successor = tx.run("MATCH (s:Class {uid: $uid}) RETURN s.status AS status", uid=uid(scheme, replaced_by)).single()
+        successor = tx.run(
+            "MATCH (s:Class {uid: $uid}) RETURN s.status AS status", uid=uid(scheme, replaced_by)
+        ).single()
         if successor is None:
             raise InvalidInput(f"replacement {replaced_by} is not a class of {scheme}", field="replacedBy")
         if successor["status"] == Status.deprecated:
@@ -206,12 +263,17 @@ def history(store, scheme: str, code: str) -> list[Change]:
 
 
 def _history(tx: ManagedTransaction, key: str) -> list[Change]:
-    rows = tx.run(
-        "MATCH (c:Change {concept: $uid}) RETURN c ORDER BY c.at, c.uid", uid=key
-    ).value("c")
+    rows = tx.run("MATCH (c:Change {concept: $uid}) RETURN c ORDER BY c.at, c.uid", uid=key).value("c")
     return [
-        Change(uid=r["uid"], at=r["at"].iso_format(), actor=r["actor"], reason=r["reason"], action=r["action"],
-               concept=r["concept"], before=json.loads(r["before"]) if r["before"] else None,
-               after=json.loads(r["after"]) if r["after"] else None)
+        Change(
+            uid=r["uid"],
+            at=r["at"].iso_format(),
+            actor=r["actor"],
+            reason=r["reason"],
+            action=r["action"],
+            concept=r["concept"],
+            before=json.loads(r["before"]) if r["before"] else None,
+            after=json.loads(r["after"]) if r["after"] else None,
+        )
         for r in rows
     ]

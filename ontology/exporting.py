@@ -16,8 +16,12 @@ def _read(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
         raise NotFound(f"scheme {scheme!r} is not in the store")
     s = s["s"]
     header = Scheme(
-        code=s["code"], name=Labels(**{"zh-Hans": s.get("name_zh"), "zh-Hant": s.get("name_zh_hant"), "en": s.get("name_en")}),
-        version=s["version"], source=s["source"], licence=s["licence"], description=s.get("description"),
+        code=s["code"],
+        name=Labels(**{"zh-Hans": s.get("name_zh"), "zh-Hant": s.get("name_zh_hant"), "en": s.get("name_en")}),
+        version=s["version"],
+        source=s["source"],
+        licence=s["licence"],
+        description=s.get("description"),
         code_pattern=s.get("code_pattern"),
     )
     properties = [
@@ -32,8 +36,10 @@ def _read(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
     ]
     units = [
         unit_from(r["u"])
-        for r in tx.run("MATCH (:Scheme {code: $scheme})-[r:DEFINES_UNIT]->(u:Unit) "
-                        "RETURN properties(u) AS u ORDER BY r.ord", scheme=scheme)
+        for r in tx.run(
+            "MATCH (:Scheme {code: $scheme})-[r:DEFINES_UNIT]->(u:Unit) RETURN properties(u) AS u ORDER BY r.ord",
+            scheme=scheme,
+        )
     ]
     classes = [
         class_from(r["c"], r["parent"], [ClassProperty(property=p["code"], required=p["required"]) for p in r["props"]])
@@ -59,8 +65,9 @@ def _read(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
             scheme=scheme,
         )
     ]
-    return SchemeBundle(scheme=header, units=units, properties=properties, classes=classes, items=items,
-                        mappings=mappings)
+    return SchemeBundle(
+        scheme=header, units=units, properties=properties, classes=classes, items=items, mappings=mappings
+    )
 
 
 def export_bundle(store: Store, scheme: str) -> SchemeBundle:

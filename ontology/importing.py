@@ -48,11 +48,13 @@ def _store_problems(tx: ManagedTransaction, bundle: SchemeBundle) -> list[Proble
     codes = [c.code for c in bundle.classes] + [i.code for i in bundle.items]
     dropped = tx.run(
         "MATCH (p:PublishedCode {scheme: $scheme}) WHERE NOT p.code IN $codes RETURN p.code AS code ORDER BY code",
-        scheme=scheme, codes=codes,
+        scheme=scheme,
+        codes=codes,
     ).value("code")
     problems += [
-        Problem(location=f"code {code}", field="code",
-                reason="published in a release: it may be deprecated but not removed")
+        Problem(
+            location=f"code {code}", field="code", reason="published in a release: it may be deprecated but not removed"
+        )
         for code in dropped
     ]
     return problems
@@ -68,35 +70,54 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
         "MERGE (s:Scheme {code: $code}) SET s += $props",
         code=scheme,
         props={
-            "version": s.version, "source": s.source, "licence": s.licence, "description": s.description,
-            "code_pattern": s.code_pattern, "name_zh": s.name.zh_hans, "name_zh_hant": s.name.zh_hant,
+            "version": s.version,
+            "source": s.source,
+            "licence": s.licence,
+            "description": s.description,
+            "code_pattern": s.code_pattern,
+            "name_zh": s.name.zh_hans,
+            "name_zh_hant": s.name.zh_hant,
             "name_en": s.name.en,
         },
     ).consume()
     tx.run("MATCH (:Scheme {code: $scheme})-[r:DEFINES_UNIT]->() DELETE r", scheme=scheme).consume()
-    _run_batched(tx, "MATCH (s:Scheme {code: $scheme}) UNWIND $rows AS row "
-                     "MERGE (u:Unit {code: row.props.code}) SET u = row.props "
-                     "CREATE (s)-[:DEFINES_UNIT {ord: row.ord}]->(u)",
-                 [{"props": unit_props(u), "ord": n} for n, u in enumerate(bundle.units)], scheme=scheme)
+    _run_batched(
+        tx,
+        "MATCH (s:Scheme {code: $scheme}) UNWIND $rows AS row "
+        "MERGE (u:Unit {code: row.props.code}) SET u = row.props "
+        "CREATE (s)-[:DEFINES_UNIT {ord: row.ord}]->(u)",
+        [{"props": unit_props(u), "ord": n} for n, u in enumerate(bundle.units)],
+        scheme=scheme,
+    )
 
     # properties and their values
     prop_rows = [{**property_props(scheme, p), "ord": n} for n, p in enumerate(bundle.properties)]
     tx.run(
         "MATCH (p:Property {scheme: $scheme}) WHERE NOT p.uid IN $keep "
         "OPTIONAL MATCH (p)-[:HAS_VALUE]->(v:Value) DETACH DELETE p, v",
-        scheme=scheme, keep=[r["uid"] for r in prop_rows],
+        scheme=scheme,
+        keep=[r["uid"] for r in prop_rows],
     ).consume()
-    _run_batched(tx, "UNWIND $rows AS row MERGE (p:Property {uid: row.uid}) SET p = row "
-                     "WITH p OPTIONAL MATCH (p)-[r:IN_UNIT]->() DELETE r", prop_rows)
-    _run_batched(tx, "UNWIND $rows AS row MATCH (p:Property {uid: row.uid}), (u:Unit {code: row.unit}) "
-                     "MERGE (p)-[:IN_UNIT]->(u)", [r for r in prop_rows if r["unit"]])
+    _run_batched(
+        tx,
+        "UNWIND $rows AS row MERGE (p:Property {uid: row.uid}) SET p = row "
+        "WITH p OPTIONAL MATCH (p)-[r:IN_UNIT]->() DELETE r",
+        prop_rows,
+    )
+    _run_batched(
+        tx,
+        "UNWIND $rows AS row MATCH (p:Property {uid: row.uid}), (u:Unit {code: row.unit}) MERGE (p)-[:IN_UNIT]->(u)",
+        [r for r in prop_rows if r["unit"]],
+    )
     value_rows = [
         {"property": uid(scheme, p.code), "ord": n, "props": value_props(scheme, p.code, v)}
-        for p in bundle.properties for n, v in enumerate(p.values)
+        for p in bundle.properties
+        for n, v in enumerate(p.values)
     ]
     tx.run(
         "MATCH (p:Property {scheme: $scheme})-[:HAS_VALUE]->(v:Value) WHERE NOT v.uid IN $keep DETACH DELETE v",
-        scheme=scheme, keep=[r["props"]["uid"] for r in value_rows],
+        scheme=scheme,
+        keep=[r["props"]["uid"] for r in value_rows],
     ).consume()
     _run_batched(
         tx,
@@ -108,52 +129,100 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
 
     # classes
     class_rows = [{**class_props(scheme, c), "ord": n} for n, c in enumerate(bundle.classes)]
-    tx.run("MATCH (c:Class {scheme: $scheme}) WHERE NOT c.uid IN $keep DETACH DELETE c",
-           scheme=scheme, keep=[r["uid"] for r in class_rows]).consume()
+    tx.run(
+        "MATCH (c:Class {scheme: $scheme}) WHERE NOT c.uid IN $keep DETACH DELETE c",
+        scheme=scheme,
+        keep=[r["uid"] for r in class_rows],
+    ).consume()
     tx.run("MATCH (c:Class {scheme: $scheme})-[r:BROADER|HAS_PROPERTY|MAPS_TO]->() DELETE r", scheme=scheme).consume()
-    _run_batched(tx, "MATCH (s:Scheme {code: $scheme}) UNWIND $rows AS row "
-                     "MERGE (c:Class {uid: row.uid}) SET c = row MERGE (c)-[:IN_SCHEME]->(s)",
-                 class_rows, scheme=scheme)
-    _run_batched(tx, "UNWIND $rows AS row MATCH (c:Class {uid: row.child}), (p:Class {uid: row.parent}) "
-                     "CREATE (c)-[:BROADER]->(p)",
-                 [{"child": uid(scheme, c.code), "parent": uid(scheme, c.parent)} for c in bundle.classes if c.parent])
-    _run_batched(tx, "UNWIND $rows AS row MATCH (c:Class {uid: row.cls}), (p:Property {uid: row.prop}) "
-                     "CREATE (c)-[:HAS_PROPERTY {required: row.required, ord: row.ord}]->(p)",
-                 [{"cls": uid(scheme, c.code), "prop": uid(scheme, cp.property), "required": cp.required, "ord": n}
-                  for c in bundle.classes for n, cp in enumerate(c.properties)])
-    _run_batched(tx, "UNWIND $rows AS row MATCH (a:Class {uid: row.a}), (b:Class {uid: row.b}) "
-                     "CREATE (a)-[:MAPS_TO {relation: row.relation, source: row.source, ord: row.ord}]->(b)",
-                 [{"a": uid(scheme, m.from_code), "b": uid(m.to_scheme, m.to_code), "relation": m.relation.value,
-                   "source": m.source, "ord": n} for n, m in enumerate(bundle.mappings)])
+    _run_batched(
+        tx,
+        "MATCH (s:Scheme {code: $scheme}) UNWIND $rows AS row "
+        "MERGE (c:Class {uid: row.uid}) SET c = row MERGE (c)-[:IN_SCHEME]->(s)",
+        class_rows,
+        scheme=scheme,
+    )
+    _run_batched(
+        tx,
+        "UNWIND $rows AS row MATCH (c:Class {uid: row.child}), (p:Class {uid: row.parent}) CREATE (c)-[:BROADER]->(p)",
+        [{"child": uid(scheme, c.code), "parent": uid(scheme, c.parent)} for c in bundle.classes if c.parent],
+    )
+    _run_batched(
+        tx,
+        "UNWIND $rows AS row MATCH (c:Class {uid: row.cls}), (p:Property {uid: row.prop}) "
+        "CREATE (c)-[:HAS_PROPERTY {required: row.required, ord: row.ord}]->(p)",
+        [
+            {"cls": uid(scheme, c.code), "prop": uid(scheme, cp.property), "required": cp.required, "ord": n}
+            for c in bundle.classes
+            for n, cp in enumerate(c.properties)
+        ],
+    )
+    _run_batched(
+        tx,
+        "UNWIND $rows AS row MATCH (a:Class {uid: row.a}), (b:Class {uid: row.b}) "
+        "CREATE (a)-[:MAPS_TO {relation: row.relation, source: row.source, ord: row.ord}]->(b)",
+        [
+            {
+                "a": uid(scheme, m.from_code),
+                "b": uid(m.to_scheme, m.to_code),
+                "relation": m.relation.value,
+                "source": m.source,
+                "ord": n,
+            }
+            for n, m in enumerate(bundle.mappings)
+        ],
+    )
 
     # standard items
     item_rows = [{**item_props(scheme, i), "ord": n} for n, i in enumerate(bundle.items)]
-    tx.run("MATCH (i:Item {scheme: $scheme}) WHERE NOT i.uid IN $keep DETACH DELETE i",
-           scheme=scheme, keep=[r["uid"] for r in item_rows]).consume()
+    tx.run(
+        "MATCH (i:Item {scheme: $scheme}) WHERE NOT i.uid IN $keep DETACH DELETE i",
+        scheme=scheme,
+        keep=[r["uid"] for r in item_rows],
+    ).consume()
     tx.run("MATCH (i:Item {scheme: $scheme})-[r:OF_CLASS|HAS_VALUE]->() DELETE r", scheme=scheme).consume()
-    _run_batched(tx, "UNWIND $rows AS row MATCH (c:Class {uid: $scheme + ':' + row.class_code}) "
-                     "MERGE (i:Item {uid: row.uid}) SET i = row CREATE (i)-[:OF_CLASS]->(c)",
-                 item_rows, scheme=scheme)
-    _run_batched(tx, "UNWIND $rows AS row MATCH (i:Item {uid: row.item}), (v:Value {uid: row.value}) "
-                     "CREATE (i)-[:HAS_VALUE {property: row.property}]->(v)",
-                 [{"item": uid(scheme, i.code), "value": f"{scheme}:{v.property}:{v.value}", "property": v.property}
-                  for i in bundle.items for v in i.values if v.value is not None])
+    _run_batched(
+        tx,
+        "UNWIND $rows AS row MATCH (c:Class {uid: $scheme + ':' + row.class_code}) "
+        "MERGE (i:Item {uid: row.uid}) SET i = row CREATE (i)-[:OF_CLASS]->(c)",
+        item_rows,
+        scheme=scheme,
+    )
+    _run_batched(
+        tx,
+        "UNWIND $rows AS row MATCH (i:Item {uid: row.item}), (v:Value {uid: row.value}) "
+        "CREATE (i)-[:HAS_VALUE {property: row.property}]->(v)",
+        [
+            {"item": uid(scheme, i.code), "value": f"{scheme}:{v.property}:{v.value}", "property": v.property}
+            for i in bundle.items
+            for v in i.values
+            if v.value is not None
+        ],
+    )
 
     counts = {
-        "classes": len(bundle.classes), "properties": len(bundle.properties), "values": len(value_rows),
-        "units": len(bundle.units), "items": len(bundle.items), "mappings": len(bundle.mappings),
+        "classes": len(bundle.classes),
+        "properties": len(bundle.properties),
+        "values": len(value_rows),
+        "units": len(bundle.units),
+        "items": len(bundle.items),
+        "mappings": len(bundle.mappings),
     }
     tx.run(
         "CREATE (:Change {uid: $uid, at: datetime(), actor: $actor, reason: $reason, action: 'import', "
         "scheme: $scheme, concept: $scheme, before: null, after: $after})",
-        uid=str(uuid.uuid4()), actor=actor, reason=reason, scheme=scheme,
+        uid=str(uuid.uuid4()),
+        actor=actor,
+        reason=reason,
+        scheme=scheme,
         after=f"imported {scheme} {bundle.scheme.version}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
     ).consume()
     return counts
 
 
-def import_bundle(store: Store, bundle: SchemeBundle, actor: str, reason: str,
-                  locate: Locate = json_location) -> dict[str, int]:
+def import_bundle(
+    store: Store, bundle: SchemeBundle, actor: str, reason: str, locate: Locate = json_location
+) -> dict[str, int]:
     """Validate `bundle` in full, then write it atomically. Raises ImportRejected listing every problem."""
     problems = check_bundle(bundle, locate)
     if problems:

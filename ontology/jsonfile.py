@@ -32,8 +32,15 @@ def read_bundles(path: Path) -> list[SchemeBundle]:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportRejected([Problem(location=f"{path.name}:{exc.lineno}", field="(file)",
-                                      reason=f"not valid JSON: {exc.msg} at column {exc.colno}")]) from exc
+        raise ImportRejected(
+            [
+                Problem(
+                    location=f"{path.name}:{exc.lineno}",
+                    field="(file)",
+                    reason=f"not valid JSON: {exc.msg} at column {exc.colno}",
+                )
+            ]
+        ) from exc
     try:
         return _BUNDLES.validate_python(raw if isinstance(raw, list) else [raw])
     except ValidationError as exc:

@@ -10,9 +10,9 @@ _BATCH = 10_000
 
 
 def _delete_batch(tx: ManagedTransaction) -> int:
-    record = tx.run(
-        "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted", batch=_BATCH
-    ).single(strict=True)
+    record = tx.run("MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted", batch=_BATCH).single(
+        strict=True
+    )
     return record["deleted"]
 
 

@@ -50,12 +50,15 @@ def _get_class(tx: ManagedTransaction, scheme: str, code: str) -> ClassView:
     for entry in record["template"]:
         known = merged.get(entry["property"])
         merged[entry["property"]] = TemplateEntry(
-            property=entry["property"], required=entry["required"] or bool(known and known.required),
+            property=entry["property"],
+            required=entry["required"] or bool(known and known.required),
             defined_on=known.defined_on if known else entry["defined_on"],
         )
     return ClassView(
-        scheme=scheme, concept=class_from(record["c"], record["parent"], []),
-        ancestors=record["ancestors"], template=list(merged.values()),
+        scheme=scheme,
+        concept=class_from(record["c"], record["parent"], []),
+        ancestors=record["ancestors"],
+        template=list(merged.values()),
     )
 
 
@@ -90,6 +93,10 @@ def _search(tx: ManagedTransaction, query: str, scheme: str | None, limit: int) 
         "RETURN CASE WHEN node:Item THEN 'item' ELSE 'class' END AS kind, node.scheme AS scheme, node.code AS code, "
         "coalesce(node.label_zh, node.label_en, node.label_zh_hant) AS label, node.status AS status, score "
         "LIMIT $limit",
-        index=FULLTEXT_INDEX, text=query, scheme=scheme, limit=limit, fetch=limit * 20 if scheme else limit,
+        index=FULLTEXT_INDEX,
+        text=query,
+        scheme=scheme,
+        limit=limit,
+        fetch=limit * 20 if scheme else limit,
     ).data()
     return [SearchHit(**row) for row in rows]

@@ -60,15 +60,22 @@ def _publish(tx: ManagedTransaction, scheme: str, actor: str, note: str) -> Rele
         "CREATE (r:Release {uid: $scheme + ':' + toString($number), scheme: $scheme, number: $number, "
         "published_at: datetime(), actor: $actor, note: $note, manifest: $manifest}) "
         "RETURN toString(r.published_at) AS at",
-        scheme=scheme, number=number, actor=actor, note=note, manifest=json.dumps(manifest, ensure_ascii=False),
+        scheme=scheme,
+        number=number,
+        actor=actor,
+        note=note,
+        manifest=json.dumps(manifest, ensure_ascii=False),
     ).single(strict=True)
     tx.run(
         "UNWIND $codes AS code MERGE (p:PublishedCode {uid: $scheme + ':' + code}) "
         "ON CREATE SET p.scheme = $scheme, p.code = code, p.first_release = $number",
-        scheme=scheme, codes=list(manifest), number=number,
+        scheme=scheme,
+        codes=list(manifest),
+        number=number,
     ).consume()
-    return Release(scheme=scheme, number=number, published_at=record["at"], actor=actor, note=note,
-                   concepts=len(manifest))
+    return Release(
+        scheme=scheme, number=number, published_at=record["at"], actor=actor, note=note, concepts=len(manifest)
+    )
 
 
 def list_releases(store, scheme: str) -> list[Release]:
@@ -77,8 +84,14 @@ def list_releases(store, scheme: str) -> list[Release]:
 
 def _list(tx: ManagedTransaction, scheme: str) -> list[Release]:
     return [
-        Release(scheme=scheme, number=r["number"], published_at=r["at"], actor=r["actor"], note=r["note"],
-                concepts=len(json.loads(r["manifest"])))
+        Release(
+            scheme=scheme,
+            number=r["number"],
+            published_at=r["at"],
+            actor=r["actor"],
+            note=r["note"],
+            concepts=len(json.loads(r["manifest"])),
+        )
         for r in tx.run(
             "MATCH (r:Release {scheme: $scheme}) RETURN r.number AS number, toString(r.published_at) AS at, "
             "r.actor AS actor, r.note AS note, r.manifest AS manifest ORDER BY number",
@@ -89,10 +102,13 @@ def _list(tx: ManagedTransaction, scheme: str) -> list[Release]:
 
 def diff_releases(store, scheme: str, from_number: int, to_number: int) -> ReleaseDiff:
     old, new = store.read(_manifests, scheme, from_number, to_number)
-    deprecated = sorted(c for c, (_, status, _) in new.items() if status == "deprecated"
-                        and (c not in old or old[c][1] != "deprecated"))
+    deprecated = sorted(
+        c for c, (_, status, _) in new.items() if status == "deprecated" and (c not in old or old[c][1] != "deprecated")
+    )
     return ReleaseDiff(
-        scheme=scheme, from_number=from_number, to_number=to_number,
+        scheme=scheme,
+        from_number=from_number,
+        to_number=to_number,
         added=sorted(set(new) - set(old)),
         changed=sorted(c for c in set(new) & set(old) if new[c][0] != old[c][0] and c not in deprecated),
         deprecated=deprecated,
@@ -103,8 +119,12 @@ def diff_releases(store, scheme: str, from_number: int, to_number: int) -> Relea
 def _manifests(tx: ManagedTransaction, scheme: str, *numbers: int) -> list[dict[str, list]]:
     found = {
         r["number"]: json.loads(r["manifest"])
-        for r in tx.run("MATCH (r:Release {scheme: $scheme}) WHERE r.number IN $numbers "
-                        "RETURN r.number AS number, r.manifest AS manifest", scheme=scheme, numbers=list(numbers))
+        for r in tx.run(
+            "MATCH (r:Release {scheme: $scheme}) WHERE r.number IN $numbers "
+            "RETURN r.number AS number, r.manifest AS manifest",
+            scheme=scheme,
+            numbers=list(numbers),
+        )
     }
     missing = [n for n in numbers if n not in found]
     if missing:

@@ -25,11 +25,13 @@ def labels_props(labels: Labels | None, prefix: str = "label") -> dict[str, str 
 
 
 def labels_from(props: dict[str, Any], prefix: str = "label") -> Labels:
-    return Labels(**{
-        "zh-Hans": props.get(f"{prefix}_zh"),
-        "zh-Hant": props.get(f"{prefix}_zh_hant"),
-        "en": props.get(f"{prefix}_en"),
-    })
+    return Labels(
+        **{
+            "zh-Hans": props.get(f"{prefix}_zh"),
+            "zh-Hant": props.get(f"{prefix}_zh_hant"),
+            "en": props.get(f"{prefix}_en"),
+        }
+    )
 
 
 def optional_labels_from(props: dict[str, Any], prefix: str) -> Labels | None:
@@ -59,40 +61,67 @@ def search_text(labels: Labels, synonyms: list[Synonym]) -> str:
 
 def class_props(scheme: str, c: ConceptClass) -> dict[str, Any]:
     return {
-        "uid": uid(scheme, c.code), "scheme": scheme, "code": c.code, "level": c.level,
-        "status": c.status.value, "replaced_by": c.replaced_by, "version": c.version,
-        **labels_props(c.labels), **labels_props(c.definition, "definition"), **synonym_props(c.synonyms),
+        "uid": uid(scheme, c.code),
+        "scheme": scheme,
+        "code": c.code,
+        "level": c.level,
+        "status": c.status.value,
+        "replaced_by": c.replaced_by,
+        "version": c.version,
+        **labels_props(c.labels),
+        **labels_props(c.definition, "definition"),
+        **synonym_props(c.synonyms),
         "search_text": search_text(c.labels, c.synonyms),
     }
 
 
 def class_from(props: dict[str, Any], parent: str | None, properties: list[dict[str, Any]]) -> ConceptClass:
     return ConceptClass(
-        code=props["code"], parent=parent, level=props["level"], labels=labels_from(props),
-        definition=optional_labels_from(props, "definition"), status=props["status"],
-        replaced_by=props.get("replaced_by"), version=props["version"], synonyms=synonyms_from(props),
+        code=props["code"],
+        parent=parent,
+        level=props["level"],
+        labels=labels_from(props),
+        definition=optional_labels_from(props, "definition"),
+        status=props["status"],
+        replaced_by=props.get("replaced_by"),
+        version=props["version"],
+        synonyms=synonyms_from(props),
         properties=properties,
     )
 
 
 def property_props(scheme: str, p: Property) -> dict[str, Any]:
     return {
-        "uid": uid(scheme, p.code), "scheme": scheme, "code": p.code, "data_type": p.data_type.value,
-        "unit": p.unit, "version": p.version, **labels_props(p.labels), **labels_props(p.definition, "definition"),
+        "uid": uid(scheme, p.code),
+        "scheme": scheme,
+        "code": p.code,
+        "data_type": p.data_type.value,
+        "unit": p.unit,
+        "version": p.version,
+        **labels_props(p.labels),
+        **labels_props(p.definition, "definition"),
     }
 
 
 def property_from(props: dict[str, Any], values: list[Value]) -> Property:
     return Property(
-        code=props["code"], labels=labels_from(props), definition=optional_labels_from(props, "definition"),
-        data_type=props["data_type"], unit=props.get("unit"), values=values, version=props["version"],
+        code=props["code"],
+        labels=labels_from(props),
+        definition=optional_labels_from(props, "definition"),
+        data_type=props["data_type"],
+        unit=props.get("unit"),
+        values=values,
+        version=props["version"],
     )
 
 
 def value_props(scheme: str, property_code: str, v: Value) -> dict[str, Any]:
     return {
-        "uid": f"{scheme}:{property_code}:{v.code}", "code": v.code, "status": v.status.value,
-        **labels_props(v.labels), **synonym_props(v.synonyms),
+        "uid": f"{scheme}:{property_code}:{v.code}",
+        "code": v.code,
+        "status": v.status.value,
+        **labels_props(v.labels),
+        **synonym_props(v.synonyms),
     }
 
 
@@ -102,31 +131,54 @@ def value_from(props: dict[str, Any]) -> Value:
 
 def unit_props(u: Unit) -> dict[str, Any]:
     return {
-        "code": u.code, "symbol": u.symbol, "quantity": u.quantity, "base": u.base, "factor": u.factor,
-        "offset": u.offset, **labels_props(u.labels), **synonym_props(u.synonyms),
+        "code": u.code,
+        "symbol": u.symbol,
+        "quantity": u.quantity,
+        "base": u.base,
+        "factor": u.factor,
+        "offset": u.offset,
+        **labels_props(u.labels),
+        **synonym_props(u.synonyms),
     }
 
 
 def unit_from(props: dict[str, Any]) -> Unit:
     return Unit(
-        code=props["code"], symbol=props["symbol"], labels=labels_from(props), quantity=props["quantity"],
-        base=props["base"], factor=props["factor"], offset=props["offset"], synonyms=synonyms_from(props),
+        code=props["code"],
+        symbol=props["symbol"],
+        labels=labels_from(props),
+        quantity=props["quantity"],
+        base=props["base"],
+        factor=props["factor"],
+        offset=props["offset"],
+        synonyms=synonyms_from(props),
     )
 
 
 def item_props(scheme: str, i: Item) -> dict[str, Any]:
     return {
-        "uid": uid(scheme, i.code), "scheme": scheme, "code": i.code, "class_code": i.class_code,
-        "status": i.status.value, "replaced_by": i.replaced_by, "version": i.version,
+        "uid": uid(scheme, i.code),
+        "scheme": scheme,
+        "code": i.code,
+        "class_code": i.class_code,
+        "status": i.status.value,
+        "replaced_by": i.replaced_by,
+        "version": i.version,
         "values_json": json.dumps([v.model_dump(exclude_none=True) for v in i.values], ensure_ascii=False),
-        **labels_props(i.labels), **synonym_props(i.synonyms), "search_text": search_text(i.labels, i.synonyms),
+        **labels_props(i.labels),
+        **synonym_props(i.synonyms),
+        "search_text": search_text(i.labels, i.synonyms),
     }
 
 
 def item_from(props: dict[str, Any]) -> Item:
     return Item(
-        code=props["code"], class_code=props["class_code"], labels=labels_from(props),
+        code=props["code"],
+        class_code=props["class_code"],
+        labels=labels_from(props),
         values=[ItemValue(**v) for v in json.loads(props.get("values_json") or "[]")],
-        synonyms=synonyms_from(props), status=props["status"], replaced_by=props.get("replaced_by"),
+        synonyms=synonyms_from(props),
+        status=props["status"],
+        replaced_by=props.get("replaced_by"),
         version=props["version"],
     )

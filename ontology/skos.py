@@ -28,7 +28,9 @@ def _iri(base: str, scheme: str, code: str | None = None) -> str:
 def _label_lines(predicate: str, labels: Labels | None) -> list[str]:
     if labels is None:
         return []
-    return [f"    {predicate} {_literal(getattr(labels, attr), tag)}" for attr, tag in _LANG_TAGS if getattr(labels, attr)]
+    return [
+        f"    {predicate} {_literal(getattr(labels, attr), tag)}" for attr, tag in _LANG_TAGS if getattr(labels, attr)
+    ]
 
 
 def to_turtle(bundle: SchemeBundle, base: str = BASE) -> str:
@@ -54,8 +56,9 @@ def to_turtle(bundle: SchemeBundle, base: str = BASE) -> str:
         lines += _label_lines("skos:prefLabel", c.labels)
         lines += [f"    skos:altLabel {_literal(syn.text, syn.lang)}" for syn in c.synonyms]
         lines += _label_lines("skos:definition", c.definition)
-        lines.append(f"    skos:broader {_iri(base, s.code, c.parent)}" if c.parent
-                     else f"    skos:topConceptOf {scheme_iri}")
+        lines.append(
+            f"    skos:broader {_iri(base, s.code, c.parent)}" if c.parent else f"    skos:topConceptOf {scheme_iri}"
+        )
         lines += mappings.get(c.code, [])
         if c.status == "deprecated":
             lines.append("    owl:deprecated true")

@@ -18,7 +18,12 @@ def read_text(path: Path) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             error = exc
     line = data[: error.start].count(b"\n") + 1
-    raise ImportRejected([Problem(
-        location=f"{path.name}:{line}", field="(file)",
-        reason=f"not UTF-8, GBK or GB18030 text (bad byte at offset {error.start})",
-    )])
+    raise ImportRejected(
+        [
+            Problem(
+                location=f"{path.name}:{line}",
+                field="(file)",
+                reason=f"not UTF-8, GBK or GB18030 text (bad byte at offset {error.start})",
+            )
+        ]
+    )

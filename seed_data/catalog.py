@@ -13,7 +13,10 @@ from .unspsc import load_unspsc
 
 # Import order: the external schemes first, so that the CPMS standard's mappings find their targets.
 LOADERS: list[tuple[str, Callable[[], SchemeBundle]]] = [
-    ("UNSPSC", load_unspsc), ("GPC", load_gpc), ("HS", load_hs), ("CPMS", load_cpms),
+    ("UNSPSC", load_unspsc),
+    ("GPC", load_gpc),
+    ("HS", load_hs),
+    ("CPMS", load_cpms),
 ]
 
 

@@ -25,7 +25,9 @@ def _db(args: argparse.Namespace) -> int:
         print(f"Neo4j {settings.version} jars are in {lib}")
         return 0
     action: Callable[[ServerSettings], process.ServerStatus] = {
-        "start": process.start, "stop": process.stop, "status": process.status,
+        "start": process.start,
+        "stop": process.stop,
+        "status": process.status,
     }[args.action]
     result = action(settings)
     print(result.message)
@@ -41,8 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
     # callers (`cpms up`) run their cleanup, such as stopping the Neo4j they started.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    uvicorn.run(create_app(), host=args.host or service.host, port=args.port or service.port,
-                log_level="info")
+    uvicorn.run(create_app(), host=args.host or service.host, port=args.port or service.port, log_level="info")
     return 0
 
 
@@ -136,8 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     db = commands.add_parser("db", help="manage the project's own local Neo4j server")
-    db.add_argument("action", choices=["install", "start", "stop", "status"],
-                    help="install: download the Neo4j jars once; start/stop/status: the local server")
+    db.add_argument(
+        "action",
+        choices=["install", "start", "stop", "status"],
+        help="install: download the Neo4j jars once; start/stop/status: the local server",
+    )
     db.set_defaults(func=_db)
 
     for name, func, text in (

@@ -64,7 +64,7 @@ class GraphQLEndpoint:
             return Response(status_code=405, headers={"Allow": "GET, POST"})
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
-            return _bad_request("no GraphQL query given: send {\"query\": \"...\"}")
+            return _bad_request('no GraphQL query given: send {"query": "..."}')
         variables = params.get("variables") or None
         if variables is not None and not isinstance(variables, dict):
             return _bad_request("variables must be a JSON object")

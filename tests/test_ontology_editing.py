@@ -25,8 +25,15 @@ def loaded(store: Store) -> Store:
 
 
 def test_update_bumps_version_and_records_before_and_after(loaded: Store) -> None:
-    after = update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text="六角螺栓")]),
-                         actor="editor-li", reason="trade name seen in Yongkang catalogs")
+    after = update_class(
+        loaded,
+        "CPMS",
+        HEX_BOLT,
+        1,
+        ClassChanges(synonyms=[Synonym(text="六角螺栓")]),
+        actor="editor-li",
+        reason="trade name seen in Yongkang catalogs",
+    )
     assert after["version"] == 2
     changes = history(loaded, "CPMS", HEX_BOLT)
     assert [c.action for c in changes] == ["update"]
@@ -83,8 +90,13 @@ def test_release_diff_lists_added_changed_deprecated(loaded: Store) -> None:
     deprecate_class(loaded, "CPMS", SOCKET_SCREW, 1, HEX_BOLT, "e", "merged")
     from ontology.codes import class_code
 
-    added = create_class(loaded, "CPMS", ConceptClass(code=class_code("21010300"), parent=BOLTS, level=3,
-                                                      labels=labels("马车螺栓", "Carriage bolt")), "e", "new")
+    added = create_class(
+        loaded,
+        "CPMS",
+        ConceptClass(code=class_code("21010300"), parent=BOLTS, level=3, labels=labels("马车螺栓", "Carriage bolt")),
+        "e",
+        "new",
+    )
     second = publish_release(loaded, "CPMS", "editor", "second edition")
     diff = diff_releases(loaded, "CPMS", first.number, second.number)
     assert diff.added == [added.code]

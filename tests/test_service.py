@@ -63,8 +63,13 @@ def _wait_for(url: str, deadline: float) -> httpx.Response:
 
 def _run_up(env: dict[str, str], port: int, *options: str) -> tuple[httpx.Response, httpx.Response, str]:
     """Run `cpms up` until it serves, query it over HTTP, then SIGTERM it and check it exits 0."""
-    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "up", *options], env={**env, "CPMS_PORT": str(port)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "up", *options],
+        env={**env, "CPMS_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         healthz = _wait_for(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 150)
         answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ health { neo4jVersion } }"})

@@ -49,8 +49,14 @@ def assemble(cache_dir: Path, version: str, log=print) -> Path:
     log(f"Downloading Neo4j {version} from Maven Central into {home} (once) ...")
     result = subprocess.run(
         [
-            mvn, "-B", "-q", "-f", str(POM), f"-Dneo4j.version={version}",
-            "dependency:copy-dependencies", "-DincludeScope=runtime",
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(POM),
+            f"-Dneo4j.version={version}",
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
             f"-DoutputDirectory={staging / 'lib'}",
         ],
         capture_output=True,

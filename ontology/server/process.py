@@ -113,7 +113,9 @@ def _set_initial_password(java: str, lib: Path, settings: ServerSettings, passwo
     env = {**os.environ, "NEO4J_HOME": str(settings.home), "NEO4J_CONF": str(settings.conf_dir)}
     result = subprocess.run(
         [java, "-cp", _classpath(lib), ADMIN_TOOL, "dbms", "set-initial-password", password],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if result.returncode != 0:
         raise ServerSetupError(f"Setting the initial Neo4j password failed:\n{result.stderr[-2000:]}")
@@ -139,13 +141,23 @@ def start(settings: ServerSettings, log: Callable[[str], None] = print, timeout:
     if settings.auth and _is_new_store(settings):
         _set_initial_password(java, lib, settings, password or "")
     command = [
-        java, "-cp", _classpath(lib), *jvm_flags(settings), ENTRY_POINT,
-        f"--home-dir={settings.home}", f"--config-dir={settings.conf_dir}", "--console-mode",
+        java,
+        "-cp",
+        _classpath(lib),
+        *jvm_flags(settings),
+        ENTRY_POINT,
+        f"--home-dir={settings.home}",
+        f"--config-dir={settings.conf_dir}",
+        "--console-mode",
     ]
     with settings.console_log.open("ab") as console:
         proc = subprocess.Popen(
-            command, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, cwd=settings.home,
+            command,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=settings.home,
         )
     _children[proc.pid] = proc
     settings.pid_file.write_text(f"{proc.pid}\n")
@@ -158,15 +170,12 @@ def start(settings: ServerSettings, log: Callable[[str], None] = print, timeout:
     return ServerStatus(True, proc.pid, settings.uri, f"Neo4j started (pid {proc.pid}) at {settings.uri}")
 
 
-def _wait_until_ready(settings: ServerSettings, proc: subprocess.Popen, password: str | None,
-                      timeout: float) -> None:
+def _wait_until_ready(settings: ServerSettings, proc: subprocess.Popen, password: str | None, timeout: float) -> None:
     auth = ("neo4j", password) if password else None
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
-            raise ServerSetupError(
-                f"Neo4j exited with code {proc.returncode} while starting.\n{_log_tail(settings)}"
-            )
+            raise ServerSetupError(f"Neo4j exited with code {proc.returncode} while starting.\n{_log_tail(settings)}")
         try:
             with GraphDatabase.driver(settings.uri, auth=auth, connection_timeout=2) as driver:
                 driver.verify_connectivity()

@@ -1,0 +1,115 @@
+"""A record's values mapped onto the winning concept's template: property code -> value in the
+property's unit, with the required properties the record leaves empty and the values that
+conflict with the template's allowed values or with the standard item's values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ontology.model import DataType
+
+from matchers.attributes import ValueLexicon, Values, extractor_unit, property_keys
+from matchers.normalize import normalize
+from matchers.result import Conflict, PropertyValue
+from matchers.snapshot import Concept, TemplateProperty
+from matchers.types import TEXT, Extraction, Found
+from matchers.units import UnitError, convert, format_number
+
+_TOLERANCE = 0.01
+_NONE = Values()
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    values: list[PropertyValue]
+    missing_required: list[str]
+    conflicts: list[Conflict]
+
+
+def _founds_for(p: TemplateProperty, extraction: Extraction) -> Iterator[Found]:
+    keys = property_keys(p.code)
+    yield from (f for f in extraction.found if f.key == keys[0])
+    yield from (f for f in extraction.found if f.key != keys[0] and f.key == keys[1])
+
+
+def _enum_code(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> str | None:
+    for value in p.values:
+        if f.value in lexicon.of_value(p.code, value.code).get(f.key, _NONE).texts:
+            return value.code
+    by_text = lexicon.texts.get(p.code, {})
+    return by_text.get(normalize(f.text)) or by_text.get(normalize(f.value))
+
+
+def _contains_word(text: str, word: str) -> bool:
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not word.isascii() or not (before.isalnum() and before.isascii() or after.isalnum() and after.isascii()):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _scan(p: TemplateProperty, text: str, lexicon: ValueLexicon) -> PropertyValue | None:
+    """An enum value the extractor does not know (`BZP`, `蓝锌`), named in the record's text."""
+    for spelling, code in sorted(lexicon.texts.get(p.code, {}).items(), key=lambda item: -len(item[0])):
+        if len(spelling) >= 2 and _contains_word(text, spelling):
+            return PropertyValue(property=p.code, label=p.label, value=code, text=spelling, source=TEXT)
+    return None
+
+
+def _value(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> PropertyValue | Conflict:
+    base = {"property": p.code, "label": p.label, "text": f.text, "source": f.source}
+    if p.data_type is DataType.enum:
+        if not p.values:
+            return PropertyValue(**base, value=f.value)
+        code = _enum_code(p, f, lexicon)
+        if code is None:
+            return Conflict(property=p.code, record=f.text, expected=[v.code for v in p.values], reason="not an allowed value")
+        return PropertyValue(**base, value=code)
+    if p.data_type in (DataType.number, DataType.range) and f.number is not None:
+        unit = extractor_unit(p)
+        try:
+            number = convert(f.number, f.unit, unit) if f.unit and unit else f.number
+        except UnitError:
+            return Conflict(property=p.code, record=f.text, expected=[p.unit.code if p.unit else ""], reason="unit")
+        return PropertyValue(**base, number=round(number, 6), unit=p.unit.code if p.unit else None)
+    return PropertyValue(**base, value=f.value)
+
+
+def _against_item(value: PropertyValue, concept: Concept) -> Conflict | None:
+    stated = next((v for v in concept.values if v.property == value.property), None)
+    if stated is None:
+        return None
+    if stated.value is not None and value.value is not None and stated.value != value.value:
+        expected = [stated.value]
+    elif stated.number is not None and value.number is not None:
+        high = stated.max if stated.max is not None else stated.number
+        if stated.number * (1 - _TOLERANCE) <= value.number <= high * (1 + _TOLERANCE):
+            return None
+        expected = [format_number(stated.number) + (f"..{format_number(high)}" if high != stated.number else "")]
+    else:
+        return None
+    return Conflict(property=value.property, record=value.text, expected=expected, reason="differs from the item")
+
+
+def fill(extraction: Extraction, concept: Concept, lexicon: ValueLexicon) -> Filled:
+    values: list[PropertyValue] = []
+    conflicts: list[Conflict] = []
+    for p in concept.template:
+        found = next(_founds_for(p, extraction), None)
+        mapped = _value(p, found, lexicon) if found else None
+        if mapped is None and p.data_type is DataType.enum and p.values:
+            mapped = _scan(p, extraction.text, lexicon)
+        if isinstance(mapped, Conflict):
+            conflicts.append(mapped)
+        elif mapped is not None:
+            values.append(mapped)
+            if concept.kind == "item" and (conflict := _against_item(mapped, concept)):
+                conflicts.append(conflict)
+    have = {v.property for v in values} | {c.property for c in conflicts}
+    missing = [p.code for p in concept.template if p.required and p.code not in have]
+    return Filled(values, missing, conflicts)
