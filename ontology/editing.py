@@ -48,7 +48,7 @@ def _snapshot(props: dict[str, Any] | None) -> str | None:
     return json.dumps({k: v for k, v in sorted(props.items()) if k not in _HISTORY_HIDDEN}, ensure_ascii=False)
 
 
-def _record(
+def record(
     tx: ManagedTransaction,
     concept: str,
     action: str,
@@ -71,25 +71,37 @@ def _record(
     ).consume()
 
 
-def _require_reason(actor: str, reason: str) -> None:
+def require_reason(actor: str, reason: str) -> None:
     if not actor.strip():
         raise InvalidInput("every change needs an actor (who)", field="actor")
     if not reason.strip():
         raise InvalidInput("every change needs a reason (why)", field="reason")
 
 
-def _lock_class(tx: ManagedTransaction, key: str, expected_version: int) -> dict[str, Any]:
-    """Lock the class, then read it again and compare versions under the lock."""
-    locked = tx.run("MATCH (c:Class {uid: $uid}) SET c._lock = true RETURN c.uid AS uid", uid=key).single()
-    if locked is None:
-        raise NotFound(f"class {key} does not exist", concept=key)
-    props = tx.run("MATCH (c:Class {uid: $uid}) REMOVE c._lock RETURN properties(c) AS p", uid=key).single(strict=True)[
-        "p"
-    ]
+# Labels cannot be query parameters: one literal query per kind of versioned concept.
+_LOCK = {
+    "Class": "MATCH (c:Class {uid: $uid}) SET c._lock = true REMOVE c._lock RETURN properties(c) AS p",
+    "Item": "MATCH (c:Item {uid: $uid}) SET c._lock = true REMOVE c._lock RETURN properties(c) AS p",
+    "Property": "MATCH (c:Property {uid: $uid}) SET c._lock = true REMOVE c._lock RETURN properties(c) AS p",
+}
+_SET = {
+    "Class": "MATCH (c:Class {uid: $uid}) SET c += $changes, c.version = c.version + 1 RETURN properties(c) AS p",
+    "Item": "MATCH (c:Item {uid: $uid}) SET c += $changes, c.version = c.version + 1 RETURN properties(c) AS p",
+    "Property": "MATCH (c:Property {uid: $uid}) SET c += $changes, c.version = c.version + 1 RETURN properties(c) AS p",
+}
+
+
+def lock(tx: ManagedTransaction, kind: str, key: str, expected_version: int) -> dict[str, Any]:
+    """Take the concept's write lock, then compare its version, read under the lock, with the one the
+    editor saw. The lock is held until the transaction ends, so no other edit can slip in between."""
+    record = tx.run(_LOCK[kind], uid=key).single()
+    if record is None:
+        raise NotFound(f"{kind.lower()} {key} does not exist", concept=key)
+    props = record["p"]
     if props["version"] != expected_version:
         raise VersionConflict(
-            f"class {key} is at version {props['version']}, not {expected_version}: someone changed it since "
-            f"you read it; reload and apply your change again",
+            f"{kind.lower()} {key} is at version {props['version']}, not {expected_version}: someone changed it "
+            f"since you read it; reload and apply your change again",
             concept=key,
             expectedVersion=expected_version,
             currentVersion=props["version"],
@@ -97,15 +109,12 @@ def _lock_class(tx: ManagedTransaction, key: str, expected_version: int) -> dict
     return props
 
 
-def _set(tx: ManagedTransaction, key: str, changes: dict[str, Any]) -> dict[str, Any]:
-    return tx.run(
-        "MATCH (c:Class {uid: $uid}) SET c += $changes, c.version = c.version + 1 RETURN properties(c) AS p",
-        uid=key,
-        changes=changes,
-    ).single(strict=True)["p"]
+def bump(tx: ManagedTransaction, kind: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply `changes` and increase the version (under the lock taken by `lock`)."""
+    return tx.run(_SET[kind], uid=key, changes=changes).single(strict=True)["p"]
 
 
-def _check_code(scheme: str, code: str) -> str:
+def check_code(scheme: str, code: str) -> str:
     if scheme != "CPMS":
         return code
     try:
@@ -115,13 +124,13 @@ def _check_code(scheme: str, code: str) -> str:
 
 
 def create_class(store, scheme: str, cls: ConceptClass, actor: str, reason: str) -> ConceptClass:
-    _require_reason(actor, reason)
-    code = _check_code(scheme, cls.code)
+    require_reason(actor, reason)
+    code = check_code(scheme, cls.code)
     cls = cls.model_copy(update={"code": code, "version": 1, "status": cls.status or Status.draft})
-    return store.write(_create_class, scheme, cls, actor, reason)
+    return store.write(create_class_tx, scheme, cls, actor, reason)
 
 
-def _create_class(tx: ManagedTransaction, scheme: str, cls: ConceptClass, actor: str, reason: str) -> ConceptClass:
+def create_class_tx(tx: ManagedTransaction, scheme: str, cls: ConceptClass, actor: str, reason: str) -> ConceptClass:
     key = uid(scheme, cls.code)
     if tx.run("MATCH (s:Scheme {code: $scheme}) RETURN s", scheme=scheme).single() is None:
         raise NotFound(f"scheme {scheme!r} does not exist", field="scheme")
@@ -143,21 +152,21 @@ def _create_class(tx: ManagedTransaction, scheme: str, cls: ConceptClass, actor:
         props=props,
         parent=uid(scheme, cls.parent) if cls.parent else None,
     ).consume()
-    _record(tx, key, "create", actor, reason, None, props)
+    record(tx, key, "create", actor, reason, None, props)
     return class_from(props, cls.parent, [])
 
 
 def update_class(
     store, scheme: str, code: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
 ) -> dict[str, Any]:
-    _require_reason(actor, reason)
-    return store.write(_update_class, uid(scheme, code), expected_version, changes, actor, reason)
+    require_reason(actor, reason)
+    return store.write(update_class_tx, uid(scheme, code), expected_version, changes, actor, reason)
 
 
-def _update_class(
+def update_class_tx(
     tx: ManagedTransaction, key: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
 ) -> dict[str, Any]:
-    before = _lock_class(tx, key, expected_version)
+    before = lock(tx, "Class", key, expected_version)
     labels = changes.labels or class_from(before, None, []).labels
     synonyms = changes.synonyms if changes.synonyms is not None else class_from(before, None, []).synonyms
     new: dict[str, Any] = {
@@ -167,15 +176,15 @@ def _update_class(
     }
     if changes.definition is not None:
         new.update(labels_props(changes.definition, "definition"))
-    after = _set(tx, key, new)
-    _record(tx, key, "update", actor, reason, before, after)
+    after = bump(tx, "Class", key, new)
+    record(tx, key, "update", actor, reason, before, after)
     return after
 
 
 def move_class(
     store, scheme: str, code: str, expected_version: int, new_parent: str | None, actor: str, reason: str
 ) -> dict[str, Any]:
-    _require_reason(actor, reason)
+    require_reason(actor, reason)
     return store.write(_move_class, scheme, code, expected_version, new_parent, actor, reason)
 
 
@@ -189,7 +198,7 @@ def _move_class(
     reason: str,
 ) -> dict[str, Any]:
     key = uid(scheme, code)
-    before = _lock_class(tx, key, expected_version)
+    before = lock(tx, "Class", key, expected_version)
     before_parent = tx.run("MATCH (:Class {uid: $uid})-[:BROADER]->(p) RETURN p.code AS code", uid=key).single()
     level = 1
     if new_parent is not None:
@@ -211,8 +220,8 @@ def _move_class(
             uid=key,
             parent=uid(scheme, new_parent),
         ).consume()
-    after = _set(tx, key, {"level": level})
-    _record(
+    after = bump(tx, "Class", key, {"level": level})
+    record(
         tx,
         key,
         "move",
@@ -228,7 +237,7 @@ def deprecate_class(
     store, scheme: str, code: str, expected_version: int, replaced_by: str | None, actor: str, reason: str
 ) -> dict[str, Any]:
     """Deprecate a class, optionally pointing to its successor. It stays resolvable by its code."""
-    _require_reason(actor, reason)
+    require_reason(actor, reason)
     return store.write(_deprecate_class, scheme, code, expected_version, replaced_by, actor, reason)
 
 
@@ -242,7 +251,7 @@ def _deprecate_class(
     reason: str,
 ) -> dict[str, Any]:
     key = uid(scheme, code)
-    before = _lock_class(tx, key, expected_version)
+    before = lock(tx, "Class", key, expected_version)
     if replaced_by is not None:
         if replaced_by == code:
             raise InvalidInput("a class cannot replace itself", field="replacedBy")
@@ -253,8 +262,8 @@ def _deprecate_class(
             raise InvalidInput(f"replacement {replaced_by} is not a class of {scheme}", field="replacedBy")
         if successor["status"] == Status.deprecated:
             raise InvalidInput(f"replacement {replaced_by} is itself deprecated", field="replacedBy")
-    after = _set(tx, key, {"status": Status.deprecated.value, "replaced_by": replaced_by})
-    _record(tx, key, "deprecate", actor, reason, before, after)
+    after = bump(tx, "Class", key, {"status": Status.deprecated.value, "replaced_by": replaced_by})
+    record(tx, key, "deprecate", actor, reason, before, after)
     return after
 
 

@@ -47,7 +47,8 @@ def _read(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
             "MATCH (c:Class {scheme: $scheme}) "
             "OPTIONAL MATCH (c)-[:BROADER]->(parent:Class) "
             "CALL { WITH c OPTIONAL MATCH (c)-[r:HAS_PROPERTY]->(p:Property) WITH r, p ORDER BY r.ord "
-            "       RETURN collect(CASE WHEN p IS NULL THEN null ELSE {code: p.code, required: r.required} END) AS props } "
+            "       RETURN collect(CASE WHEN p IS NULL THEN null ELSE {code: p.code, required: r.required} END)"
+            "       AS props } "
             "RETURN properties(c) AS c, parent.code AS parent, props ORDER BY c.ord",
             scheme=scheme,
         )

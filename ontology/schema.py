@@ -11,6 +11,8 @@ The graph:
   (:Item {uid, scheme, code, ...})-[:OF_CLASS]->(:Class)
   (:Item)-[:HAS_VALUE {property}]->(:Value)           enum values, for filtering
   (:Release {uid, scheme, number, ...}), (:Change {uid, ...}) history records
+  (:Example {uid, text, actor, decision})-[:EXAMPLE_OF]->(:Class|Item)   confirmed matches
+  (:ChangeRequest {id, kind, status, ...}), (:ApiKey {id, role, hash, ...})
 uid = "<scheme>:<code>" (values: "<scheme>:<property>:<code>").
 Synonyms are parallel string lists on their owner (syn_text, syn_lang, syn_source); `search_text`
 joins labels and synonyms for the full-text index.
@@ -34,6 +36,9 @@ STATEMENTS = [
     "CREATE CONSTRAINT release_uid IF NOT EXISTS FOR (r:Release) REQUIRE r.uid IS UNIQUE",
     "CREATE CONSTRAINT change_uid IF NOT EXISTS FOR (c:Change) REQUIRE c.uid IS UNIQUE",
     "CREATE CONSTRAINT published_code IF NOT EXISTS FOR (p:PublishedCode) REQUIRE p.uid IS UNIQUE",
+    "CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
+    "CREATE CONSTRAINT example_uid IF NOT EXISTS FOR (e:Example) REQUIRE e.uid IS UNIQUE",
+    "CREATE CONSTRAINT change_request_id IF NOT EXISTS FOR (r:ChangeRequest) REQUIRE r.id IS UNIQUE",
     "CREATE INDEX class_scheme IF NOT EXISTS FOR (c:Class) ON (c.scheme)",
     "CREATE INDEX item_scheme IF NOT EXISTS FOR (i:Item) ON (i.scheme)",
     "CREATE INDEX change_concept IF NOT EXISTS FOR (c:Change) ON (c.concept)",

@@ -24,6 +24,7 @@ class Store:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self._driver = connection.driver()
+        self.round_trips = 0  # transactions run: what the API's batching keeps small
 
     def close(self) -> None:
         self._driver.close()
@@ -35,6 +36,7 @@ class Store:
         self.close()
 
     def _run(self, mode: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.round_trips += 1
         try:
             with self._driver.session(database=self.connection.database) as session:
                 execute = session.execute_read if mode == "read" else session.execute_write

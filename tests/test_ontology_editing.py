@@ -126,3 +126,26 @@ def test_chinese_and_english_full_text_search(loaded: Store) -> None:
     assert search(loaded, "hex bolt")[0].code == HEX_BOLT
     assert any(h.scheme == "UNSPSC" for h in search(loaded, "Bolts"))
     assert search(loaded, 'bolt" OR *:*') is not None  # operators are escaped, not executed
+
+
+def test_concurrent_edits_of_one_version_never_both_win(loaded: Store) -> None:
+    """Eight editors who all read version 1 race to save; exactly one wins, the rest get conflicts."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    barrier = Barrier(8)
+
+    def edit(n: int) -> str:
+        barrier.wait()
+        try:
+            update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text=f"别名{n}")]), f"e{n}", "race")
+            return "won"
+        except VersionConflict:
+            return "conflict"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(edit, range(8)))
+    assert outcomes.count("won") == 1 and outcomes.count("conflict") == 7
+    view = get_class(loaded, "CPMS", HEX_BOLT)
+    assert view.concept.version == 2
+    assert len(history(loaded, "CPMS", HEX_BOLT)) == 1
