@@ -44,3 +44,20 @@ class ServerSetupError(CpmsError):
     """The local Neo4j server could not be assembled, configured or started."""
 
     code = "SERVER_SETUP"
+
+
+class Unauthenticated(CpmsError):
+    code = "UNAUTHENTICATED"
+    http_status = 401
+
+
+class Forbidden(CpmsError):
+    code = "FORBIDDEN"
+    http_status = 403
+
+
+class LimitExceeded(CpmsError):
+    """A request over a size, depth, cost, batch or time limit."""
+
+    code = "LIMIT_EXCEEDED"
+    http_status = 400

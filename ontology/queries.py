@@ -79,24 +79,52 @@ def lucene_escape(text: str) -> str:
     return _LUCENE_SPECIAL.sub(r"\\\1", text)
 
 
-def search(store, text: str, scheme: str | None = None, limit: int = 20) -> list[SearchHit]:
-    """Full-text search over labels and synonyms (Chinese by CJK bigrams, English by words)."""
+def search(
+    store,
+    text: str,
+    scheme: str | None = None,
+    limit: int = 20,
+    kind: str | None = None,
+    status: str | None = None,
+    parent: str | None = None,
+    offset: int = 0,
+) -> list[SearchHit]:
+    """Full-text search over labels and synonyms (Chinese by CJK bigrams, English by words), best
+    first; optionally only classes or items, of one status, or under one class (`parent`, a code
+    of `scheme`)."""
     if not text.strip():
         return []
-    return store.read(_search, lucene_escape(text.strip()), scheme, limit)
+    return store.read(_search, lucene_escape(text.strip()), scheme, kind, status, parent, offset, limit)
 
 
-def _search(tx: ManagedTransaction, query: str, scheme: str | None, limit: int) -> list[SearchHit]:
+def _search(
+    tx: ManagedTransaction,
+    query: str,
+    scheme: str | None,
+    kind: str | None,
+    status: str | None,
+    parent: str | None,
+    offset: int,
+    limit: int,
+) -> list[SearchHit]:
+    filtered = any(x is not None for x in (scheme, kind, status, parent))
     rows: list[dict[str, Any]] = tx.run(
         "CALL db.index.fulltext.queryNodes($index, $text, {limit: $fetch}) YIELD node, score "
-        "WHERE $scheme IS NULL OR node.scheme = $scheme "
-        "RETURN CASE WHEN node:Item THEN 'item' ELSE 'class' END AS kind, node.scheme AS scheme, node.code AS code, "
+        "WITH node, score, CASE WHEN node:Item THEN 'item' ELSE 'class' END AS kind "
+        "WHERE ($scheme IS NULL OR node.scheme = $scheme) AND ($kind IS NULL OR kind = $kind) "
+        "AND ($status IS NULL OR node.status = $status) "
+        "AND ($parent IS NULL OR EXISTS { MATCH (node)-[:OF_CLASS*0..1]->(:Class)-[:BROADER*0..]->(:Class {uid: $parent}) }) "
+        "RETURN kind, node.scheme AS scheme, node.code AS code, "
         "coalesce(node.label_zh, node.label_en, node.label_zh_hant) AS label, node.status AS status, score "
-        "LIMIT $limit",
+        "SKIP $offset LIMIT $limit",
         index=FULLTEXT_INDEX,
         text=query,
         scheme=scheme,
+        kind=kind,
+        status=status,
+        parent=uid(scheme, parent) if parent and scheme else None,
+        offset=offset,
         limit=limit,
-        fetch=limit * 20 if scheme else limit,
+        fetch=(offset + limit) * (50 if filtered else 1),
     ).data()
     return [SearchHit(**row) for row in rows]

@@ -1,4 +1,4 @@
-"""The starlette application: `/graphql` and `/healthz`."""
+"""The starlette application: `/graphql`, `/healthz` and the bulk jobs' `/jobs` routes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from ontology.errors import Unavailable
 from ontology.store import Store
 from service.graphql_endpoint import GraphQLEndpoint
 from service.health import health_report
+from service.jobs import Jobs, JobsConfig
+from service.jobs_http import job_routes
+from service.matcher_service import MatcherService
 from service.schema import schema
+from service.settings import ServiceSettings
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -27,21 +31,33 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", **report})
 
 
-def create_app(connection: Connection | None = None) -> Starlette:
+def create_app(
+    connection: Connection | None = None, settings: ServiceSettings | None = None, jobs: JobsConfig | None = None
+) -> Starlette:
     """Build the app for `connection` (default: from the environment). The Neo4j driver is opened
-    at startup and closed at shutdown; it reconnects by itself when the server comes back."""
+    at startup and closed at shutdown; it reconnects by itself when the server comes back. The
+    matcher is built from the store in the background. Bulk jobs (`jobs`, default from the
+    environment) run in the background too, and resume at startup."""
+    settings = settings or ServiceSettings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
         app.state.store = Store(connection or Connection.from_env())
+        app.state.matcher = MatcherService(app.state.store)
+        app.state.matcher.start()
+        app.state.jobs = Jobs(jobs or JobsConfig.from_env(), app.state.store)
+        app.state.jobs.start()
         try:
             yield
         finally:
+            app.state.jobs.stop()
+            app.state.matcher.stop()
             app.state.store.close()
 
-    graphql = GraphQLEndpoint(schema)
+    graphql = GraphQLEndpoint(schema, anonymous_read=settings.anonymous_read)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        *job_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -15,6 +15,7 @@ from ontology.server import process
 from ontology.server.assemble import assemble
 from ontology.server.settings import ServerSettings
 from ontology.store import Store
+from service.match_command import add_match_command
 from service.settings import ServiceSettings
 
 
@@ -110,6 +111,25 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace) -> int:
+    from ontology.apikeys import create_key, list_keys, revoke_key
+    from ontology.schema import apply_schema
+
+    with _store() as store:
+        if args.action == "create":
+            apply_schema(store)
+            record, key = create_key(store, args.name or "", args.role or "")
+            print(f"created key {record.id} ({record.role}) for {record.name}; it is shown only once:")
+            print(key)
+        elif args.action == "list":
+            for k in list_keys(store):
+                print(f"{k.id}\t{k.role}\t{'revoked' if k.revoked else 'active'}\t{k.created_at}\t{k.name}")
+        else:
+            revoke_key(store, args.id or "")
+            print(f"revoked key {args.id}")
+    return 0
+
+
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -178,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--actor", default="")
     release.add_argument("--note", default="")
     release.set_defaults(func=_release)
+
+    keys = commands.add_parser("keys", help="create, list and revoke API keys (stored only as hashes)")
+    keys.add_argument("action", choices=["create", "list", "revoke"])
+    keys.add_argument("id", nargs="?", help="revoke: the key id")
+    keys.add_argument("--name", help="create: whose key it is")
+    keys.add_argument("--role", choices=["reader", "manufacturer", "integrator", "editor", "admin"])
+    keys.set_defaults(func=_keys)
+    add_match_command(commands)
     return parser
 
 

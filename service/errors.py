@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.responses import JSONResponse
 
 from ontology.errors import CpmsError
 
@@ -37,3 +38,9 @@ def http_status_for(errors: list[dict[str, Any]], has_data: bool) -> int:
     if not has_data and codes == {"GRAPHQL_VALIDATION_FAILED"}:
         return 400
     return 200
+
+
+def error_response(error: CpmsError) -> JSONResponse:
+    """An error of a plain HTTP route, in the shape GraphQL errors have, with the error's status."""
+    body = {"errors": [{"message": error.message, "extensions": {"code": error.code, **error.details}}]}
+    return JSONResponse(body, error.http_status)

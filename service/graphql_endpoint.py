@@ -1,22 +1,28 @@
 """The `/graphql` endpoint: GraphiQL for browsers, JSON GraphQL over POST (and GET) for programs.
 
-Resolvers are synchronous (the Neo4j driver is), so execution runs in starlette's thread pool and
-never blocks the event loop.
+A request is parsed, checked (size, authentication, validation, depth, cost), then executed with
+a time limit. Resolvers are async; the ones that reach Neo4j run its blocking driver in threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import graphene
-from starlette.concurrency import run_in_threadpool
+from graphene.validation import depth_limit_validator
+from graphql import GraphQLError, execute, parse, specified_rules, validate
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from ontology.errors import CpmsError, LimitExceeded
+from service.auth import principal_for
+from service.context import RequestContext
 from service.errors import format_graphql_error, http_status_for
+from service.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
 
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = 2_000_000
 
 GRAPHIQL_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CPMS GraphQL</title>
@@ -32,54 +38,107 @@ GRAPHIQL_HTML = """<!doctype html>
 </script></body></html>"""
 
 
-def _bad_request(message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}, status)
+def _error(message: str, code: str, status: int) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
+
+
+def _cpms_error(exc: CpmsError) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": exc.message, "extensions": {"code": exc.code, **exc.details}}]}, exc.http_status
+    )
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema: graphene.Schema) -> None:
+    def __init__(self, schema: graphene.Schema, anonymous_read: bool = True) -> None:
         self.schema = schema
+        self.anonymous_read = anonymous_read
 
-    async def handle(self, request: Request) -> Response:
-        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(GRAPHIQL_HTML)
+    async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
         if request.method == "GET":
             params: dict[str, Any] = dict(request.query_params)
             if "variables" in params:
                 try:
                     params["variables"] = json.loads(params["variables"])
                 except ValueError:
-                    return _bad_request("variables is not valid JSON")
-        elif request.method == "POST":
-            body = await request.body()
+                    return _error("variables is not valid JSON", "BAD_REQUEST", 400)
+            return params
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
             if len(body) > MAX_BODY_BYTES:
-                return _bad_request(f"request body over {MAX_BODY_BYTES} bytes", 413)
-            try:
-                params = json.loads(body)
-            except ValueError:
-                return _bad_request("request body is not valid JSON")
-            if not isinstance(params, dict):
-                return _bad_request("request body must be one JSON object (batching is not supported)")
-        else:
-            return Response(status_code=405, headers={"Allow": "GET, POST"})
+                return _error(f"request body over {MAX_BODY_BYTES} bytes", "LIMIT_EXCEEDED", 413)
+        try:
+            params = json.loads(body)
+        except ValueError:
+            return _error("request body is not valid JSON", "BAD_REQUEST", 400)
+        if not isinstance(params, dict):
+            return _error("request body must be one JSON object (batching is not supported)", "BAD_REQUEST", 400)
+        return params
+
+    async def handle(self, request: Request) -> Response:
+        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(GRAPHIQL_HTML)
+        params = await self._params(request)
+        if isinstance(params, JSONResponse):
+            return params
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
-            return _bad_request('no GraphQL query given: send {"query": "..."}')
-        variables = params.get("variables") or None
-        if variables is not None and not isinstance(variables, dict):
-            return _bad_request("variables must be a JSON object")
-        result = await run_in_threadpool(
-            self.schema.execute,
-            query,
-            variable_values=variables,
-            operation_name=params.get("operationName"),
-            context_value={"request": request, "app": request.app},
+            return _error('no GraphQL query given: send {"query": "..."}', "BAD_REQUEST", 400)
+        variables = params.get("variables") or {}
+        if not isinstance(variables, dict):
+            return _error("variables must be a JSON object", "BAD_REQUEST", 400)
+        operation = params.get("operationName")
+        store = request.app.state.store
+        try:
+            principal = await asyncio.to_thread(
+                principal_for, request.headers.get("authorization"), store, self.anonymous_read
+            )
+        except CpmsError as exc:
+            return _cpms_error(exc)
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            return JSONResponse({"errors": [format_graphql_error(exc)]}, 400)
+        errors = validate(
+            self.schema.graphql_schema, document, (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH))
         )
+        if errors:
+            return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
+        cost = query_cost(document, operation, variables)
+        if cost > MAX_COST:
+            return _cpms_error(
+                LimitExceeded(f"query cost {cost} is over the limit of {MAX_COST}; ask for smaller pages")
+            )
+        if request.method == "GET" and any(
+            getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
+        ):
+            return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
+        context = RequestContext(store=store, principal=principal, app=request.app)
+        try:
+            result = await asyncio.wait_for(self._execute(document, variables, operation, context), TIMEOUT_SECONDS)
+        except TimeoutError:
+            return _cpms_error(LimitExceeded(f"the request took over {TIMEOUT_SECONDS:.0f} s and was stopped"))
         payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [format_graphql_error(e) for e in result.errors]
-        status = http_status_for(payload.get("errors", []), has_data=_has_data(result.data))
-        return JSONResponse(payload, status_code=status)
+        errors_out = [format_graphql_error(e) for e in result.errors or ()]
+        errors_out += [
+            format_graphql_error(GraphQLError(e["error"].message, path=e["path"], original_error=e["error"]))
+            for e in context.user_errors
+        ]
+        if errors_out:
+            payload["errors"] = errors_out
+        return JSONResponse(payload, status_code=http_status_for(errors_out, has_data=_has_data(result.data)))
+
+    async def _execute(self, document, variables, operation, context):
+        result = execute(
+            self.schema.graphql_schema,
+            document,
+            variable_values=variables,
+            operation_name=operation,
+            context_value=context,
+        )
+        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+            result = await result
+        return result
 
 
 def _has_data(data: dict[str, Any] | None) -> bool:

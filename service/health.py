@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 
 from ontology.store import Store
+from service.context import ctx
 from service.version import __version__
 
 
@@ -13,6 +14,7 @@ class Health(graphene.ObjectType):
     neo4j_version = graphene.String(required=True, description="Version of the connected Neo4j server")
     neo4j_edition = graphene.String(required=True, description="Edition of the connected Neo4j server")
     neo4j_uri = graphene.String(required=True, description="Bolt URI the service uses")
+    matcher_ready = graphene.Boolean(required=True, description="whether matching is available yet")
 
 
 def health_report(store: Store) -> dict[str, str]:
@@ -27,8 +29,11 @@ def health_report(store: Store) -> dict[str, str]:
 
 
 class HealthQuery(graphene.ObjectType):
-    health = graphene.Field(Health, description="Service and Neo4j versions; fails with UNAVAILABLE when Neo4j is down")
+    health = graphene.Field(
+        Health, required=True, description="Service and Neo4j versions; fails with UNAVAILABLE when Neo4j is down"
+    )
 
     @staticmethod
-    def resolve_health(root, info):
-        return Health(**health_report(info.context["app"].state.store))
+    async def resolve_health(root, info):
+        report = await ctx(info).call(health_report, ctx(info).store)
+        return Health(**report, matcher_ready=ctx(info).app.state.matcher.wait_ready(0))

@@ -1,14 +1,35 @@
-"""The GraphQL schema: one root Query (and later Mutation) assembled from small modules."""
+"""The GraphQL schema, assembled from one module per area. `schema.graphql` in the repository is
+its printed form; tests/test_graphql_schema.py fails when the two differ."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import graphene
 
+from service.curation_api import CurationMutation
 from service.health import HealthQuery
+from service.matching import FeedbackMutation, MatchQuery
+from service.ontology_api import ChangeRequestMutation, OntologyQuery
 
 
-class Query(HealthQuery, graphene.ObjectType):
+class Query(HealthQuery, OntologyQuery, MatchQuery, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(CurationMutation, ChangeRequestMutation, FeedbackMutation, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+def printed_schema() -> str:
+    return str(schema) + "\n"
+
+
+if __name__ == "__main__":
+    SCHEMA_FILE.write_text(printed_schema(), encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 class ServiceSettings:
     host: str = "127.0.0.1"
     port: int = 8000
+    anonymous_read: bool = True  # read and match without an API key
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
         env = dict(os.environ if env is None else env)
-        return cls(host=env.get("CPMS_HOST", "127.0.0.1"), port=int(env.get("CPMS_PORT", "8000")))
+        return cls(
+            host=env.get("CPMS_HOST", "127.0.0.1"),
+            port=int(env.get("CPMS_PORT", "8000")),
+            anonymous_read=env.get("CPMS_ANONYMOUS_READ", "true").lower() not in ("0", "false", "no", "off"),
+        )
