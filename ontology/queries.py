@@ -113,7 +113,8 @@ def _search(
         "WITH node, score, CASE WHEN node:Item THEN 'item' ELSE 'class' END AS kind "
         "WHERE ($scheme IS NULL OR node.scheme = $scheme) AND ($kind IS NULL OR kind = $kind) "
         "AND ($status IS NULL OR node.status = $status) "
-        "AND ($parent IS NULL OR EXISTS { MATCH (node)-[:OF_CLASS*0..1]->(:Class)-[:BROADER*0..]->(:Class {uid: $parent}) }) "
+        "AND ($parent IS NULL "
+        "     OR EXISTS { MATCH (node)-[:OF_CLASS*0..1]->(:Class)-[:BROADER*0..]->(:Class {uid: $parent}) }) "
         "RETURN kind, node.scheme AS scheme, node.code AS code, "
         "coalesce(node.label_zh, node.label_en, node.label_zh_hant) AS label, node.status AS status, score "
         "SKIP $offset LIMIT $limit",

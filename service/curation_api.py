@@ -303,8 +303,14 @@ class CurationMutation(graphene.ObjectType):
     async def resolve_define_property(
         root, info, scheme, code, labels, data_type, reason, definition=None, unit=None, values=None
     ):
-        prop = Property(code=code, labels=labels_of(labels), definition=labels_of(definition),
-                        data_type=DataType(data_type), unit=unit, values=[value_of(v) for v in values or []])  # fmt: skip
+        prop = Property(
+            code=code,
+            labels=labels_of(labels),
+            definition=labels_of(definition),
+            data_type=DataType(data_type),
+            unit=unit,
+            values=[value_of(v) for v in values or []],
+        )
         await _edited(info, curation.define_property, scheme, prop, _actor(info), reason)
         return PropertyPayload(
             ok=True, user_errors=[], property=await ctx(info).loaders.properties.load(uid(scheme, code))

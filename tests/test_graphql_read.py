@@ -177,7 +177,8 @@ def wide_bundle() -> SchemeBundle:
 def test_a_page_of_classes_costs_a_bounded_number_of_round_trips(api: TestClient, loaded: Store, page: int) -> None:
     import_bundle(loaded, wide_bundle(), actor="test", reason="round trips")
     query = """query($page: Int) { classes(scheme: "WIDE", parent: "R", first: $page) { nodes { code parent { code }
-        children(first: 3) { nodes { code label ancestors { code } template { required property { code valueCount } } } }
+        children(first: 3) { nodes { code label ancestors { code }
+                                     template { required property { code valueCount } } } }
         template { property { code } } mappings { target { code } } } } }"""
     app_store = api.app.state.store
     before = app_store.round_trips
