@@ -7,12 +7,13 @@ a time limit. Resolvers are async; the ones that reach Neo4j run its blocking dr
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from typing import Any
 
 import graphene
 from graphene.validation import depth_limit_validator
-from graphql import GraphQLError, execute, parse, specified_rules, validate
+from graphql import DocumentNode, GraphQLError, execute, parse, specified_rules, validate
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -52,6 +53,16 @@ class GraphQLEndpoint:
     def __init__(self, schema: graphene.Schema, anonymous_read: bool = True) -> None:
         self.schema = schema
         self.anonymous_read = anonymous_read
+        # Clients send the same few documents over and over: parse and validate each once.
+        self._prepare = functools.lru_cache(maxsize=1024)(self._parse_and_validate)
+
+    def _parse_and_validate(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            return None, [exc]
+        rules = (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH))
+        return document, validate(self.schema.graphql_schema, document, rules)
 
     async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
         if request.method == "GET":
@@ -95,13 +106,7 @@ class GraphQLEndpoint:
             )
         except CpmsError as exc:
             return _cpms_error(exc)
-        try:
-            document = parse(query)
-        except GraphQLError as exc:
-            return JSONResponse({"errors": [format_graphql_error(exc)]}, 400)
-        errors = validate(
-            self.schema.graphql_schema, document, (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH))
-        )
+        document, errors = self._prepare(query)
         if errors:
             return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
         cost = query_cost(document, operation, variables)

@@ -11,6 +11,7 @@ class ServiceSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     anonymous_read: bool = True  # read and match without an API key
+    threads: int = 32  # worker threads for blocking Neo4j calls
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -19,4 +20,5 @@ class ServiceSettings:
             host=env.get("CPMS_HOST", "127.0.0.1"),
             port=int(env.get("CPMS_PORT", "8000")),
             anonymous_read=env.get("CPMS_ANONYMOUS_READ", "true").lower() not in ("0", "false", "no", "off"),
+            threads=int(env.get("CPMS_THREADS", "32")),
         )
