@@ -10,7 +10,7 @@ from ontology.rows import class_from, item_from, property_from, unit_from, value
 from ontology.store import Store
 
 
-def _read(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
+def read_bundle(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
     s = tx.run("MATCH (s:Scheme {code: $scheme}) RETURN properties(s) AS s", scheme=scheme).single()
     if s is None:
         raise NotFound(f"scheme {scheme!r} is not in the store")
@@ -72,7 +72,7 @@ def _read(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
 
 
 def export_bundle(store: Store, scheme: str) -> SchemeBundle:
-    return store.read(_read, scheme)
+    return store.read(read_bundle, scheme)
 
 
 def list_schemes(store: Store) -> list[dict[str, str]]:

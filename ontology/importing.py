@@ -8,6 +8,7 @@ but never removed. One transaction means a failed import writes nothing.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -15,7 +16,8 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from ontology.model import SchemeBundle
+from ontology.exporting import read_bundle
+from ontology.model import ConceptClass, Item, Mapping, SchemeBundle
 from ontology.rows import class_props, item_props, property_props, uid, unit_props, value_props
 from ontology.store import Store
 from ontology.validate import ImportRejected, Locate, Problem, check_bundle, json_location
@@ -60,8 +62,70 @@ def _store_problems(tx: ManagedTransaction, bundle: SchemeBundle) -> list[Proble
     return problems
 
 
+def _content(concept: ConceptClass | Item, mappings: list[Mapping]) -> dict:
+    return {
+        **concept.model_dump(mode="json", exclude={"version"}),
+        "mappings": [m.model_dump(mode="json") for m in mappings],
+    }
+
+
+def _versioned(
+    tx: ManagedTransaction, bundle: SchemeBundle
+) -> tuple[SchemeBundle, list[dict[str, Any]], list[Problem]]:
+    """Compare the bundle with what the store holds of the scheme. A concept whose content changed
+    gets the next version, if the file was made from the store's current version; otherwise that is
+    a conflict (someone changed it since the export). Returns the bundle with those versions, the
+    change records (before and after of every changed or removed concept) and the conflicts."""
+    if tx.run("MATCH (s:Scheme {code: $code}) RETURN s", code=bundle.scheme.code).single() is None:
+        return bundle, [], []
+    old = read_bundle(tx, bundle.scheme.code)
+    scheme = bundle.scheme.code
+    old_maps: dict[str, list[Mapping]] = {}
+    for m in old.mappings:
+        old_maps.setdefault(m.from_code, []).append(m)
+    new_maps: dict[str, list[Mapping]] = {}
+    for m in bundle.mappings:
+        new_maps.setdefault(m.from_code, []).append(m)
+    changes: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+
+    def reconcile(kind: str, olds: list, news: list) -> list:
+        before = {c.code: c for c in olds}
+        result = []
+        for n, concept in enumerate(news):
+            previous = before.pop(concept.code, None)
+            maps = new_maps.get(concept.code, []) if kind == "classes" else []
+            old_content = (
+                _content(previous, old_maps.get(concept.code, []) if kind == "classes" else []) if previous else None
+            )
+            new_content = _content(concept, maps)
+            if previous is None or old_content == new_content:
+                result.append(concept if previous is None else concept.model_copy(update={"version": previous.version}))
+                continue
+            if concept.version != previous.version:
+                problems.append(Problem(
+                    location=f"{kind}[{n}] ({concept.code})", field="version",
+                    reason=f"changed in the store since this file was made (store version {previous.version}, "
+                    f"file version {concept.version}): export again and reapply your change",
+                ))  # fmt: skip
+            updated = concept.model_copy(update={"version": previous.version + 1})
+            result.append(updated)
+            changes.append({"uid": uid(scheme, concept.code), "action": "import_update",
+                            "before": old_content, "after": {**new_content, "version": updated.version}})  # fmt: skip
+        for code, gone in before.items():
+            changes.append({"uid": uid(scheme, code), "action": "import_remove", "before": _content(gone, []),
+                            "after": None})  # fmt: skip
+        return result
+
+    classes = reconcile("classes", old.classes, bundle.classes)
+    items = reconcile("items", old.items, bundle.items)
+    return bundle.model_copy(update={"classes": classes, "items": items}), changes, problems
+
+
 def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str) -> dict[str, int]:
     problems = _store_problems(tx, bundle)
+    bundle, changes, conflicts = _versioned(tx, bundle)
+    problems += conflicts
     if problems:
         raise ImportRejected(problems)
     s = bundle.scheme
@@ -200,7 +264,15 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
         ],
     )
 
+    tx.run(
+        "UNWIND $rows AS row CREATE (:Change {uid: randomUUID(), at: datetime(), actor: $actor, reason: $reason, "
+        "action: row.action, scheme: $scheme, concept: row.uid, before: row.before, after: row.after})",
+        rows=[{**c, "before": json.dumps(c["before"], ensure_ascii=False),
+               "after": json.dumps(c["after"], ensure_ascii=False) if c["after"] else None} for c in changes],
+        actor=actor, reason=reason, scheme=scheme,
+    ).consume()  # fmt: skip
     counts = {
+        "changed": len(changes),
         "classes": len(bundle.classes),
         "properties": len(bundle.properties),
         "values": len(value_rows),

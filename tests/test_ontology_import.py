@@ -71,3 +71,28 @@ def test_item_codes_and_classes_survive(loaded: Store) -> None:
     assert [i.code for i in items] == [HEX_BOLT_M8X30]
     assert items[0].class_code == HEX_BOLT
     assert BOLTS in {c.code for c in export_bundle(loaded, "CPMS").classes}
+
+
+def test_reimport_bumps_versions_of_changed_concepts_and_records_them(loaded: Store) -> None:
+    from ontology.editing import history
+
+    edited = cpms_bundle()
+    edited.classes[2].labels.en = "Hex head bolt"
+    counts = import_bundle(loaded, edited, actor="editor-wang", reason="spreadsheet review")
+    assert counts["changed"] == 1
+    stored = {c.code: c for c in export_bundle(loaded, "CPMS").classes}
+    assert stored[HEX_BOLT].version == 2 and stored[BOLTS].version == 1
+    change = history(loaded, "CPMS", HEX_BOLT)[-1]
+    assert change.action == "import_update" and change.actor == "editor-wang"
+    assert change.before["labels"]["en"] == "Hexagon head bolt" and change.after["labels"]["en"] == "Hex head bolt"
+
+
+def test_import_of_a_stale_file_is_a_version_conflict(loaded: Store) -> None:
+    from ontology.editing import ClassChanges, update_class
+
+    stale_file = cpms_bundle()  # exported when HEX_BOLT was at version 1
+    update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(definition=None, synonyms=[]), "li", "drop synonyms")
+    stale_file.classes[2].labels.en = "Hex bolt (edited offline)"
+    with pytest.raises(ImportRejected, match="changed in the store since this file was made"):
+        import_bundle(loaded, stale_file, actor="wang", reason="offline edit")
+    assert export_bundle(loaded, "CPMS").classes[2].synonyms == []
