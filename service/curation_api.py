@@ -221,6 +221,15 @@ class CurationMutation(graphene.ObjectType):
         values=graphene.List(graphene.NonNull(ItemValueInput)),
         reason=REASON,
     )
+    update_item = graphene.Field(
+        ItemPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        expected_version=graphene.Int(required=True),
+        labels=graphene.Argument(LabelsInput, required=True),
+        reason=REASON,
+    )
     publish_release = graphene.Field(
         ReleasePayload, required=True, scheme=graphene.String(required=True), note=graphene.String(required=True)
     )
@@ -331,6 +340,16 @@ class CurationMutation(graphene.ObjectType):
                     values=[ItemValue(**v) for v in values or []])  # fmt: skip
         created = await _edited(info, curation.create_item, scheme, item, _actor(info), reason)
         return ItemPayload(ok=True, user_errors=[], item=(scheme, created))
+
+    @staticmethod
+    @mutation(ItemPayload)
+    async def resolve_update_item(root, info, scheme, code, expected_version, labels, reason):
+        await _edited(
+            info, curation.update_item_labels, scheme, code, expected_version, labels_of(labels), _actor(info), reason
+        )
+        return ItemPayload(
+            ok=True, user_errors=[], item=(scheme, await ctx(info).loaders.items.load(uid(scheme, code)))
+        )
 
     @staticmethod
     @mutation(ReleasePayload)

@@ -120,6 +120,15 @@ def test_template_value_and_item_curation(setup) -> None:
         code="21010100-000099-" + _check("21010100000099"),
     )["data"]["createItem"]
     assert item["ok"], item
+    renamed = gql(
+        client,
+        """mutation($code: String!) { updateItem(scheme: "CPMS", code: $code, expectedVersion: 1,
+        labels: {zhHans: "外六角螺栓 M12×50", en: "Hex bolt M12x50"}, reason: "trade name") {
+        ok item { label version } } }""",
+        editor,
+        code=item["item"]["code"],
+    )["data"]["updateItem"]
+    assert renamed == {"ok": True, "item": {"label": "外六角螺栓 M12×50", "version": 2}}
     wrong = gql(
         client,
         """mutation { createItem(scheme: "CPMS", code: "21010100-000098-%s", classCode: "%s",
