@@ -11,9 +11,10 @@ Enum values are translated by running the extractor over their labels and synony
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from matchers.extract import extract
@@ -24,6 +25,10 @@ from matchers.units import UNITS, format_number, to_base
 _TOLERANCE = 0.01  # relative, for numbers
 UNCOMPARED_KEYS = frozenset(("model", "thread_pitch", "dn", "size_inch"))
 """Keys left to other features (model numbers) or that repeat another key's value."""
+KIND_KEYS = frozenset(("thread_size", "pipe_size", "property_class", "voltage", "power", "speed", "torque"))
+"""Keys whose presence says what kind of product a record is: a class whose template has no
+property for them is unlikely (a thread size for a hinge). Materials, finishes, lengths and
+naming words (六角, 沉头) fit nearly anything."""
 
 
 def property_keys(code: str) -> tuple[str, str]:
@@ -56,7 +61,9 @@ class Values:
         )
 
     def describe(self) -> list[str]:
-        numbers = [format_number(lo) if lo == hi else f"{format_number(lo)}..{format_number(hi)}" for lo, hi in self.ranges]
+        numbers = [
+            format_number(lo) if lo == hi else f"{format_number(lo)}..{format_number(hi)}" for lo, hi in self.ranges
+        ]
         return sorted(self.texts) + numbers
 
 
@@ -87,31 +94,48 @@ def extracted_attributes(extraction: Extraction) -> Attributes:
 
 @dataclass(frozen=True, slots=True)
 class ValueLexicon:
-    """The enum values of a scheme's templates: in the extractor's vocabulary, and by their
-    normalized labels and synonyms."""
+    """The enum values of a scheme's templates: in the extractor's vocabulary, by their normalized
+    labels and synonyms, and the spellings the extractor does not read (`BZP`, `蓝锌`), longest
+    first, for finding them in a record's text."""
 
     forms: Mapping[tuple[str, str], Attributes]  # (property, value code) -> values it stands for
     texts: Mapping[str, Mapping[str, str]]  # property -> normalized label or synonym -> value code
+    unread: Mapping[str, tuple[re.Pattern[str], Mapping[str, str]]]  # property -> (spellings, value codes)
 
     @classmethod
     def of(cls, concepts: Iterable[Concept]) -> ValueLexicon:
         properties = {p.code: p for c in concepts for p in c.template}
-        forms, texts = {}, {}
+        forms, texts, unread = {}, {}, {}
         for p in properties.values():
             keys = property_keys(p.code)
             by_text: dict[str, str] = {}
+            not_read: list[tuple[str, str]] = []
             for value in p.values:
                 found = []
                 for text in value.texts:
                     extraction = extract(text)
                     by_text.setdefault(extraction.text, value.code)
-                    found.extend(f for f in extraction.found if f.key in keys)
+                    read = [f for f in extraction.found if f.key in keys]
+                    found.extend(read)
+                    if not read and len(extraction.text) >= 2:
+                        not_read.append((extraction.text, value.code))
                 forms[p.code, value.code] = MappingProxyType(_collect(_pairs(found)))
             texts[p.code] = MappingProxyType(by_text)
-        return cls(MappingProxyType(forms), MappingProxyType(texts))
+            if not_read:
+                unread[p.code] = (_alternation(spelling for spelling, _ in not_read), MappingProxyType(dict(not_read)))
+        return cls(MappingProxyType(forms), MappingProxyType(texts), MappingProxyType(unread))
 
     def of_value(self, property: str, value: str) -> Attributes:
         return self.forms.get((property, value), NO_ATTRIBUTES)
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex for any of `words`, longest first; Latin words must stand alone (BZP, not in BZPX)."""
+    alternatives = [
+        rf"(?<![0-9a-z]){re.escape(w)}(?![0-9a-z])" if w.isascii() else re.escape(w)
+        for w in sorted(set(words), key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives))
 
 
 def extractor_unit(p: TemplateProperty) -> str | None:
@@ -162,13 +186,15 @@ def stated_attributes(concept: Concept, lexicon: ValueLexicon, from_text: Attrib
     """What a standard item states: its values, then values read from its labels for keys it does
     not state."""
     by_code = {p.code: p for p in concept.template}
-    pairs = [pair for v in concept.values if v.property in by_code for pair in _stated_pairs(v, by_code[v.property], lexicon)]
+    pairs = [
+        pair for v in concept.values if v.property in by_code for pair in _stated_pairs(v, by_code[v.property], lexicon)
+    ]
     stated = _collect(pairs)
     return MappingProxyType({**from_text, **stated})
 
 
 @dataclass(frozen=True, slots=True)
-class AttributeCheck:
+class ValueCheck:
     key: str
     record: Values
     concept: Values
@@ -177,11 +203,15 @@ class AttributeCheck:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    checks: tuple[AttributeCheck, ...] = ()
-    foreign: tuple[str, ...] = field(default=())  # record keys the concept's template has no property for
+    checks: tuple[ValueCheck, ...] = ()
+    foreign: tuple[str, ...] = ()  # record keys the concept's template has no property for
 
-    def count(self, agrees: bool, standard: bool) -> int:
-        return sum(1 for c in self.checks if c.agrees is agrees and (c.key == "standard") is standard)
+    def counts(self) -> tuple[int, int, int, int]:
+        """(attributes agreeing, conflicting, standards agreeing, conflicting)."""
+        counts = [0, 0, 0, 0]
+        for c in self.checks:
+            counts[(2 if c.key == "standard" else 0) + (0 if c.agrees else 1)] += 1
+        return counts[0], counts[1], counts[2], counts[3]
 
 
 def compare(record: Attributes, concept: Attributes, template_keys: frozenset[str] | None) -> Comparison:
@@ -191,7 +221,7 @@ def compare(record: Attributes, concept: Attributes, template_keys: frozenset[st
     for key, values in record.items():
         theirs = concept.get(key)
         if theirs is not None:
-            checks.append(AttributeCheck(key, values, theirs, theirs.accepts(values)))
-        elif template_keys is not None and key not in template_keys and key != "brand":
+            checks.append(ValueCheck(key, values, theirs, theirs.accepts(values)))
+        elif template_keys is not None and key in KIND_KEYS and key not in template_keys:
             foreign.append(key)
     return Comparison(tuple(checks), tuple(foreign))

@@ -9,10 +9,10 @@ confirmed examples, and the attribute values a concept states or its template al
     idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))          (N documents, df of them contain t)
     norm(doc) = (k1 + 1) / (1 + k1 * (1 - b + b * len(doc) / average len))   (BM25, tf = 1)
 
-For speed, terms are visited rarest first; once the accumulator holds `size` documents, the more
-common terms only add to documents already there, and a term's postings (kept shortest document
-first) are read only up to `_SEED_CAP` documents while seeding. Common words then cost little,
-and a record still has to share a rarer term with a concept to reach it.
+For speed, terms are visited rarest first, and only their first `_BUDGET` postings in all (kept
+shortest document first) can bring a document in; the `_KEEP` best documents so far are kept, and
+the more common terms after them only add to those. Common words then cost little, and a record
+still has to share one of its rarer terms with a concept to reach it.
 
 Examples confirmed later are added in place (`add_example`); idf is computed at query time, so it
 follows them. Writers must be serialized (the engine holds a lock); readers need no lock.
@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from operator import itemgetter
 
 from matchers.attributes import NO_ATTRIBUTES, Attributes, ValueLexicon, stated_attributes, template_attributes
@@ -33,7 +34,10 @@ from matchers.snapshot import Concept, Kind, SchemeView
 from matchers.terms import is_chinese_pair, text_terms
 
 K1, B = 1.2, 0.75
-_SEED_CAP = 256
+_BUDGET = 1024
+_LARGE = 256
+_KEEP = 100
+_WINDOW = 40
 _MIN_CODE_LENGTH = 6
 
 
@@ -46,10 +50,14 @@ class Entry:
     concept: Concept
     attributes: Attributes
     template_keys: frozenset[str] | None
+    models: frozenset[str]  # model numbers in its first text
+    attribute_terms: frozenset[str]
+    terms: frozenset[str]  # of all its texts but examples
 
 
 @dataclass(frozen=True, slots=True)
 class Doc:
+    position: int
     entry: int
     source: str  # label, synonym, definition, example, record
     text: str
@@ -61,8 +69,30 @@ class Doc:
 class Hit:
     entry: Entry
     doc: Doc
-    score: float  # the index score
+    score: float  # the index score of its best document
+    support: float = 0.0  # the index scores of all its documents among the best ones, over the best score
     replaces: str | None = None  # the deprecated concept whose text matched (see matchers.deprecated)
+    narrower: Entry | None = None  # the narrower concept whose text matched (see matchers.levels)
+
+    @property
+    def matched(self) -> Entry:
+        """The concept whose values the record is compared with: the narrower one that matched
+        when matching to a level, else the candidate."""
+        return self.narrower or self.entry
+
+
+def best_per_concept(hits: Iterable[Hit]) -> list[Hit]:
+    """One hit per concept: its best, with the support of all; best first."""
+    best: dict[str, Hit] = {}
+    for hit in hits:
+        code = hit.entry.concept.code
+        other = best.get(code)
+        if other is None:
+            best[code] = hit
+        else:
+            better = hit if hit.score > other.score else other
+            best[code] = replace(better, support=hit.support + other.support)
+    return sorted(best.values(), key=lambda h: h.score, reverse=True)
 
 
 def idf(documents: int, df: int) -> float:
@@ -76,71 +106,87 @@ class CandidateIndex:
         self.entries: list[Entry] = []
         self.docs: list[Doc] = []
         self._lexicon = lexicon
+        self._templates: dict[str | None, Attributes] = {}
         self._entry_of: dict[str, int] = {}
+        self._first_doc: dict[int, int] = {}
         self._codes: dict[str, int] = {}
         self._postings: dict[str, list[int]] = {}
         self._large: dict[str, set[int]] = {}
         self._norms: list[float] = []
+        self._masses: dict[int, float] = {}
         self._average_length = 1.0
-        examples = []
+        self._built = False
         for concept in view.concepts(kind).values():
             self._add_concept(concept, definitions)
-            examples.extend((concept.code, text) for text in concept.examples)
-        self._average_length = sum(d.length for d in self.docs) / max(1, len(self.docs))
+        self._average_length = max(1.0, sum(d.length for d in self.docs) / max(1, len(self.docs)))
         self._norms = [self._norm(d.length) for d in self.docs]
         for postings in self._postings.values():
             postings.sort(key=self._norms.__getitem__, reverse=True)
-        self._large = {t: set(p) for t, p in self._postings.items() if len(p) > _SEED_CAP}
+        self._large = {t: set(p) for t, p in self._postings.items() if len(p) > _LARGE}
         self.pinyin = PinyinReader.of({t: len(p) for t, p in self._postings.items() if is_chinese_pair(t)})
-        for code, text in examples:
-            self.add_example(code, text)
+        self._built = True
 
     def _norm(self, length: int) -> float:
         return (K1 + 1) / (1 + K1 * (1 - B + B * length / self._average_length))
 
     def _add_concept(self, concept: Concept, definitions: bool) -> None:
+        """Index a concept's texts. Only the first text of an item or a record is read in full
+        (attributes, model numbers); the others are its translations and synonyms."""
         position = len(self.entries)
         texts = [("label", t) for t in concept.texts] + [("synonym", t) for t in concept.synonyms]
         if definitions and concept.definition:
             texts.append(("definition", concept.definition))
+        docs = [(source, text, plain_profile(text)) for source, text in texts]
+        first = None
         if concept.columns:
-            docs = [("record", concept.texts[0], read_text(concept.texts[0], concept.columns)[0])]
-        elif concept.kind == "item":
-            docs = [(source, text, read_text(text)[0]) for source, text in texts]
-        else:
-            docs = [(source, text, plain_profile(text)) for source, text in texts]
-        self.entries.append(self._entry(concept, docs[0][2] if docs else None))
+            first = read_text(concept.texts[0], concept.columns)[0]
+            docs = [("record", concept.texts[0], first)]
+        elif concept.kind == "item" and docs:
+            first = read_text(concept.texts[0])[0]
+            docs[0] = ("label", concept.texts[0], first)
+        self.entries.append(self._entry(concept, first, frozenset().union(*(d[2].terms for d in docs))))
         self._entry_of[concept.code] = position
         self._codes[concept.code.lower()] = position
+        docs += [("example", text, read_text(text)[0]) for text in concept.examples]
         seen: set[str] = set()
         for source, text, profile in docs:
             if profile.text not in seen:
                 seen.add(profile.text)
                 self._add_doc(position, source, text, profile)
 
-    def _entry(self, concept: Concept, first: Profile | None) -> Entry:
-        allowed = template_attributes(concept.template, self._lexicon) if concept.template else None
+    def _template(self, concept: Concept) -> Attributes:
+        """What the concept's class template allows, worked out once per class."""
+        key = concept.code if concept.kind == "class" else concept.parent
+        if key not in self._templates:
+            self._templates[key] = template_attributes(concept.template, self._lexicon)
+        return self._templates[key]
+
+    def _entry(self, concept: Concept, first: Profile | None, terms: frozenset[str]) -> Entry:
+        allowed = self._template(concept) if concept.template else None
         if concept.kind == "class":
             attributes = allowed or NO_ATTRIBUTES
         else:
             from_text = first.attributes if first else NO_ATTRIBUTES
             attributes = stated_attributes(concept, self._lexicon, from_text) if concept.values else from_text
-        return Entry(concept, attributes, frozenset(allowed) if allowed is not None else None)
+        template_keys = frozenset(allowed) if allowed is not None else None
+        models = first.models if first else frozenset()
+        return Entry(concept, attributes, template_keys, models, attribute_terms(attributes), terms)
 
     def _add_doc(self, entry: int, source: str, text: str, profile: Profile) -> None:
         """Post a document. During the build, norms, postings order and the large sets are made
-        once at the end; afterwards (a confirmed example) they are kept up to date here."""
+        once at the end; afterwards (a confirmed example) they are kept up to date here, the
+        document and its norm before its postings, for readers in other threads."""
         position = len(self.docs)
-        self.docs.append(Doc(entry, source, text, profile, len(profile.terms)))
-        built = bool(self._norms)
-        if built:
+        self._first_doc.setdefault(entry, position)
+        self.docs.append(Doc(position, entry, source, text, profile, len(profile.terms)))
+        if self._built:
             self._norms.append(self._norm(len(profile.terms)))
-        for term in profile.terms | attribute_terms(self.entries[entry].attributes):
+        for term in profile.terms | self.entries[entry].attribute_terms:
             postings = self._postings.setdefault(term, [])
             postings.append(position)
             if term in self._large:
                 self._large[term].add(position)
-            elif built and len(postings) > _SEED_CAP:
+            elif self._built and len(postings) > _LARGE:
                 self._large[term] = set(postings)
 
     def add_example(self, code: str, text: str) -> None:
@@ -151,9 +197,21 @@ class CandidateIndex:
         position = self._entry_of.get(code)
         return None if position is None else self.entries[position]
 
+    def hit(self, entry: Entry, score: float) -> Hit | None:
+        """A hit on `entry` through its first text, for a concept found otherwise than by its terms."""
+        doc = self._first_doc.get(self._entry_of[entry.concept.code])
+        return None if doc is None else Hit(entry, self.docs[doc], score)
+
     def idf(self, term: str) -> float:
         postings = self._postings.get(term)
         return idf(len(self.docs), len(postings) if postings else 0)
+
+    def mass(self, doc: Doc) -> float:
+        """The idf mass of a document's terms, worked out when first needed and then kept."""
+        mass = self._masses.get(doc.position)
+        if mass is None:
+            mass = self._masses[doc.position] = sum(map(self.idf, doc.profile.terms))
+        return mass
 
     def named_codes(self, terms: Iterable[str]) -> list[Entry]:
         """Concepts whose code the record names (codes of six characters or more)."""
@@ -166,29 +224,44 @@ class CandidateIndex:
         found.sort(key=lambda pt: len(pt[0]))
         documents = len(self.docs)
         scores: dict[int, float] = {}
-        get = scores.get
+        budget = _BUDGET
         for postings, term in found:
             weight = idf(documents, len(postings))
-            if len(postings) <= _SEED_CAP or len(scores) < size:
-                for d in postings[:_SEED_CAP]:
-                    scores[d] = get(d, 0.0) + weight
+            if budget > 0:
+                _add(scores, postings[:budget], weight)
+                budget -= len(postings)
+                if budget <= 0 and len(scores) > _KEEP:
+                    scores = dict(sorted(scores.items(), key=itemgetter(1), reverse=True)[:_KEEP])
             else:
-                for d in self._large[term].intersection(scores):
-                    scores[d] += weight
+                _add(scores, scores.keys() & self._large.get(term, postings), weight)
         return self._best_concepts(scores, size)
 
     def _best_concepts(self, scores: dict[int, float], size: int) -> list[Hit]:
+        """Concepts by their best document among the best `_WINDOW` (at least `size`); a concept's
+        support sums its documents there (like votes of nearest neighbours, when it has many
+        examples)."""
         norms, docs = self._norms, self.docs
+        best_raw = sorted(scores.items(), key=itemgetter(1), reverse=True)[: max(size, _WINDOW)]
+        window = [(raw * norms[d], d) for d, raw in best_raw]
+        top = max(window)[0] if window else 1.0
         best: dict[int, tuple[float, int]] = {}
-        for d, raw in sorted(scores.items(), key=itemgetter(1), reverse=True)[: size * 4]:
-            score = raw * norms[d]
+        support: dict[int, float] = {}
+        for score, d in window:
             entry = docs[d].entry
+            support[entry] = support.get(entry, 0.0) + score / top
             if score > best.get(entry, (0.0, 0))[0]:
                 best[entry] = (score, d)
         ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:size]
-        return [Hit(self.entries[e], docs[d], score) for e, (score, d) in ranked]
+        return [Hit(self.entries[e], docs[d], score, support[e]) for e, (score, d) in ranked]
 
 
+def _add(scores: dict[int, float], docs: Iterable[int], weight: float) -> None:
+    get = scores.get
+    for d in docs:
+        scores[d] = get(d, 0.0) + weight
+
+
+@lru_cache(maxsize=1 << 16)
 def plain_profile(text: str) -> Profile:
     """A class text needs no attribute extraction: its attributes come from its template."""
     normalized = normalize(text)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matchers.score import DEFAULT_WEIGHTS, ScoreWeights
+from matchers.snapshot import Kind
 
 
 class Decision(StrEnum):
@@ -44,16 +45,16 @@ class MatchSettings(BaseModel):
 
     thresholds: Thresholds = Thresholds()
     scheme_thresholds: dict[str, Thresholds] = {}
-    weights: ScoreWeights = DEFAULT_WEIGHTS
-    scheme_weights: dict[str, ScoreWeights] = {}
-    shortlist: int = Field(default=20, ge=1, le=500)  # candidates the index returns and the scorer scores
+    weights: dict[Kind, ScoreWeights] = DEFAULT_WEIGHTS  # for matching to classes, and to items or records
+    scheme_weights: dict[str, dict[Kind, ScoreWeights]] = {}  # per scheme, e.g. from `Matcher.calibrate`
+    shortlist: int = Field(default=10, ge=1, le=500)  # candidates the index returns and the scorer scores
     limit: int = Field(default=5, ge=1, le=500)  # candidates a result lists
 
     def thresholds_for(self, scheme: str) -> Thresholds:
         return self.scheme_thresholds.get(scheme, self.thresholds)
 
-    def weights_for(self, scheme: str) -> ScoreWeights:
-        return self.scheme_weights.get(scheme, self.weights)
+    def weights_for(self, scheme: str, kind: Kind) -> ScoreWeights:
+        return self.scheme_weights.get(scheme, {}).get(kind) or self.weights[kind]
 
 
 def decide(scores: Sequence[float], thresholds: Thresholds) -> Decision:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from matchers.candidates import CandidateIndex, Entry, Hit
+from matchers.candidates import CandidateIndex, Entry, Hit, best_per_concept
 
 _MAX_CHAIN = 10
 
@@ -25,14 +25,12 @@ def replacement(entry: Entry, index: CandidateIndex) -> Entry | None:
 def redirect(hits: Iterable[Hit], index: CandidateIndex) -> list[Hit]:
     """The hits with each deprecated concept replaced by its replacement, which keeps the index
     score and the matched text of the concept the record named; best first, one hit per concept."""
-    best: dict[str, Hit] = {}
+    redirected = []
     for hit in hits:
         if not hit.entry.concept.active:
             target = replacement(hit.entry, index)
             if target is None:
                 continue
-            hit = Hit(target, hit.doc, hit.score, replaces=hit.entry.concept.code)
-        code = hit.entry.concept.code
-        if code not in best or hit.score > best[code].score:
-            best[code] = hit
-    return sorted(best.values(), key=lambda h: h.score, reverse=True)
+            hit = Hit(target, hit.doc, hit.score, hit.support, replaces=hit.entry.concept.code)
+        redirected.append(hit)
+    return best_per_concept(redirected)

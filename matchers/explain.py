@@ -27,12 +27,13 @@ def candidate(s: Scored) -> Candidate:
         matched_source=s.hit.doc.source,
         matched_terms=list(s.matched_terms[:_SHOWN_TERMS]),
         replaces=s.hit.replaces,
+        narrower=s.hit.narrower.concept.code if s.hit.narrower else None,
         attributes=[
             AttributeCheck(key=c.key, record=c.record.describe(), candidate=c.concept.describe(), agrees=c.agrees)
             for c in s.comparison.checks
         ],
         foreign_attributes=list(s.comparison.foreign),
-        features={k: round(v, 4) for k, v in s.features.items()},
+        features=s.features,
     )
 
 
@@ -63,7 +64,9 @@ def explain(
     if best.replaces:
         warnings.append(f"the record names {best.replaces}, which is deprecated; it is replaced by {best.code}")
     warnings += [f"the record has no value for the required property {p}" for p in filled.missing_required]
-    warnings += [f"the record's {key} has no property in the template of {best.code}" for key in best.foreign_attributes]
+    warnings += [
+        f"the record's {key} has no property in the template of {best.code}" for key in best.foreign_attributes
+    ]
     return MatchResult(
         text=query.profile.text,
         read_as=read_as,

@@ -28,12 +28,18 @@ def model_numbers(extraction: Extraction) -> frozenset[str]:
     """Compact model numbers: those the extractor found (`型号 ...`, a model column) and tokens of the
     text that mix letters and digits, other than the values the extractor read (threads,
     standards, quantities)."""
-    claimed = [f.span for f in extraction.found if f.source == TEXT and f.key != "model"]
+    values = [f for f in extraction.found if f.key != "model"]
+    claimed = [f.span for f in values if f.source == TEXT]
+    read = {compact(f.text) for f in values}  # also values read from a column that the text repeats
     found = {compact(f.value) for f in extraction.found if f.key == "model"}
     for m in _TOKEN.finditer(extraction.text):
         start, end = m.span()
         token = m.group().rstrip("./-")
-        if _looks_like_model(token) and not any(s < end and start < e for s, e in claimed):
+        if (
+            _looks_like_model(token)
+            and compact(token) not in read
+            and not any(s < end and start < e for s, e in claimed)
+        ):
             found.add(compact(token))
     return frozenset(found)
 

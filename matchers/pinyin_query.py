@@ -39,7 +39,11 @@ def syllables(word: str) -> list[str] | None:
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - _LONGEST_SYLLABLE), end):
             before, current = best[start], best[end]
-            if before is not None and word[start:end] in SYLLABLES and (current is None or len(before) + 1 < len(current)):
+            if (
+                before is not None
+                and word[start:end] in SYLLABLES
+                and (current is None or len(before) + 1 < len(current))
+            ):
                 best[end] = [*before, word[start:end]]
     return best[-1]
 
@@ -81,6 +85,8 @@ class PinyinReader:
 
     def read(self, text: str) -> str | None:
         """The text with its pinyin words read as Chinese, or None if it has none that read."""
+        if not self.spellings:
+            return None
         words, out, changed = text.split(), [], False
         i = 0
         while i < len(words):

@@ -13,7 +13,7 @@ from matchers.attributes import Attributes, extracted_attributes
 from matchers.extract import extract
 from matchers.model_numbers import model_numbers
 from matchers.record import Record, record_columns, record_text
-from matchers.terms import pinyin_reading, text_terms
+from matchers.terms import text_terms
 from matchers.types import Extraction
 from matchers.units import format_number
 
@@ -30,17 +30,14 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A record read for matching. `pinyin_terms` are the index terms of the words that look typed
-    in pinyin (`pinyin_words`), an alternative reading of those words."""
+    """A record read for matching; it looks up its text terms and its attribute terms."""
 
     profile: Profile
     extraction: Extraction
-    pinyin_words: frozenset[str]
-    pinyin_terms: frozenset[str]
 
     @property
     def lookup_terms(self) -> frozenset[str]:
-        return self.profile.terms | self.pinyin_terms | attribute_terms(self.profile.attributes)
+        return self.profile.terms | attribute_terms(self.profile.attributes)
 
 
 def attribute_terms(attributes: Attributes) -> frozenset[str]:
@@ -54,11 +51,13 @@ def attribute_terms(attributes: Attributes) -> frozenset[str]:
 def read_text(text: str, columns: Mapping[str, str] | None = None) -> tuple[Profile, Extraction]:
     extraction = extract(text, columns)
     normalized = extraction.text
-    profile = Profile(normalized, frozenset(text_terms(normalized)), extracted_attributes(extraction), model_numbers(extraction))
+    profile = Profile(
+        normalized, frozenset(text_terms(normalized)), extracted_attributes(extraction), model_numbers(extraction)
+    )
     return profile, extraction
 
 
 def read_record(record: Record) -> Query:
     columns = record_columns(record)
     profile, extraction = read_text(record_text(record), columns)
-    return Query(profile, extraction, *pinyin_reading(profile.text))
+    return Query(profile, extraction)

@@ -11,8 +11,9 @@ Record = str | Mapping[str, object]
 
 NAME_COLUMNS = ("name", "title", "品名", "名称", "产品名称", "商品名称", "product", "product name")
 MAKER_COLUMNS = ("manufacturer", "maker", "厂家", "厂商", "生产厂家", "制造商")
+CATEGORY_COLUMNS = ("category", "类别", "分类", "品类", "产品类别")
 DESCRIPTION_COLUMNS = ("description", "描述", "说明")
-TEXT_COLUMNS = frozenset((*NAME_COLUMNS, *COLUMN_ROLES, *MAKER_COLUMNS))
+TEXT_COLUMNS = frozenset((*NAME_COLUMNS, *COLUMN_ROLES, *MAKER_COLUMNS, *CATEGORY_COLUMNS))
 """Columns whose values make up a record's text (matched case-insensitively). Others (SKU, price,
 unit, quantity) say nothing about what the product is. A description is used only when no other
 text column has a value: it repeats the name with marketing text around it."""

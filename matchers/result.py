@@ -30,6 +30,7 @@ class Candidate(Output):
     matched_source: str
     matched_terms: list[str]  # the record's index terms found in matched_text, rarest first
     replaces: str | None = None  # the deprecated concept the record named, which this replaces
+    narrower: str | None = None  # the narrower concept whose text matched, when matching to a level
     attributes: list[AttributeCheck] = []
     foreign_attributes: list[str] = []  # record keys the candidate's template has no property for
     features: dict[str, float] = {}  # the inputs of the score (see matchers.score)

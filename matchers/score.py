@@ -4,29 +4,38 @@ Features (each about 0..1, or a small count):
 
 - `query_coverage`: the idf mass of the record's terms that the candidate's matched text contains,
   over the idf mass of all the record's terms; `concept_coverage` the same over the matched
-  text's terms; `index_relative` the index score over the best index score of the record;
-- `token_set`, `partial`, `wratio`: rapidfuzz similarities of the normalized texts, / 100;
+  text's terms; `query_coverage_all` the record's coverage by all the candidate's texts together
+  (labels in both languages, synonyms, definition); `index_relative` the index score over the
+  best index score of the record; `support` ln(1 + the summed relative index scores of all the
+  candidate's texts among the record's best documents), a vote of its examples;
+- `token_set`, `partial`: rapidfuzz's token_set_ratio and partial_ratio of the normalized texts,
+  / 100 (WRatio was dropped: its fitted weight was about 0 for classes and items alike, and it
+  is the slowest of the three);
 - `attributes_agree`, `attributes_conflict`: record values that the candidate states (an item, a
   record) or allows (a class's template), or contradicts, up to 3 each; `attributes_foreign`:
   record values for which the candidate's template has no property (M8 for a hinge);
 - `standard_agree`, `standard_conflict`: the same for the product standard (`GB/T 5783`, with
   its ISO and DIN equivalents when the value's synonyms list them);
-- `model_agree`, `model_conflict`: the records share a model number, or both have some and none
-  is shared;
+- `model_agree`, `model_conflict`: the record and an item (a standard item, a catalog record)
+  share a model number, or both have some and none is shared (not for classes, which hold many
+  models);
 - `hierarchy`: how well the record matched the candidate's ancestors (its class, for an item),
   as their best index score relative to the record's best class;
 - `code_named`: the record contains the candidate's code; `example`: the matched text is a
   confirmed example.
 
-    score = 100 * sigmoid(bias + sum(weight[f] * feature[f]))
+    z(candidate) = bias + sum(weight[f] * feature[f])
+    score(candidate) = 100 * exp(z) / (1 + sum of exp(z) over the record's candidates)
 
-The weights are fitted by logistic regression on labelled matches (`Matcher.calibrate`; the
-defaults come from the benchmark data, see `DEFAULT_WEIGHTS`), so a score reads as the
-probability, in percent, that the candidate is the right concept.
+that is, the probability in percent that the candidate is the right concept, rather than another
+candidate or none of them (a conditional logit, `matchers.logistic`; with a single candidate it
+is 100 * sigmoid(z)). The weights are fitted on labelled matches (`Matcher.calibrate`; the
+defaults on training data, see `DEFAULT_WEIGHTS`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,16 +44,18 @@ from rapidfuzz import fuzz, process
 
 from matchers.attributes import Comparison, compare
 from matchers.candidates import CandidateIndex, Hit
-from matchers.logistic import sigmoid
+from matchers.logistic import Choice, choice_probabilities, fit_choices
 from matchers.model_numbers import models_agree
 from matchers.profile import Query
+from matchers.snapshot import Kind
 
 FEATURES = (
-    "query_coverage", "concept_coverage", "index_relative", "token_set", "partial", "wratio",
+    "query_coverage", "query_coverage_all", "concept_coverage", "index_relative", "support", "token_set", "partial",
     "attributes_agree", "attributes_conflict", "attributes_foreign", "standard_agree", "standard_conflict",
     "model_agree", "model_conflict", "hierarchy", "code_named", "example",
 )  # fmt: skip
 _MAX_COUNT = 3
+_FUZZY = (("token_set", fuzz.token_set_ratio), ("partial", fuzz.partial_ratio))
 
 
 class ScoreWeights(BaseModel):
@@ -63,12 +74,102 @@ class ScoreWeights(BaseModel):
             raise ValueError(f"unknown features {sorted(unknown)}; known: {', '.join(FEATURES)}")
         return weights
 
-    def probability(self, features: Mapping[str, float]) -> float:
-        return sigmoid(self.bias + sum(w * features.get(f, 0.0) for f, w in self.weights.items()))
+    def logit(self, features: Mapping[str, float]) -> float:
+        return self.bias + sum(w * features.get(f, 0.0) for f, w in self.weights.items())
 
 
-DEFAULT_WEIGHTS = ScoreWeights(bias=-6.0, weights={"query_coverage": 4.0, "concept_coverage": 2.0, "token_set": 3.0})
-"""Placeholder until fitted."""
+HAND_SET: dict[Kind, dict[str, float]] = {
+    "class": {
+        "code_named": 6.0,
+        "attributes_conflict": -3.5,
+        "standard_conflict": -2.3,
+        "model_agree": 0.0,
+        "model_conflict": 0.0,
+    },
+    "item": {"code_named": 6.0},
+}
+"""Weights set by hand, not fitted, where the training data cannot show them: no training record
+names a code (the few that seem to are product numbers that happen to equal a GPC code), yet a
+record that names one almost always means it; generated records only state values that their
+class allows, so for classes the conflict weights are taken from the item fit; model numbers
+are not compared with classes."""
+
+
+Labelled = tuple[list[list[float]], int | None]
+"""A record's candidates as feature rows (in the order of `FEATURES`), and which one is right."""
+
+
+def fit_weights(
+    records: Sequence[Labelled], hand_set: Mapping[str, float], l2: float = 1.0, weights: Sequence[float] | None = None
+) -> ScoreWeights:
+    """Weights fitted on labelled records' candidates, with the `hand_set` ones as they are;
+    `weights` say how much each record counts. The L2 penalty keeps weights finite where the
+    training data separates perfectly (generated records never misstate a value; real ones, and
+    the extractor, sometimes do)."""
+    fitted = [i for i, name in enumerate(FEATURES) if name not in hand_set]
+    fixed = [hand_set.get(name, 0.0) for name in FEATURES]
+    choices = [
+        Choice(
+            [[x[i] for i in fitted] for x in rows],
+            right,
+            [sum(w * v for w, v in zip(fixed, x, strict=True)) for x in rows],
+            weight,
+        )
+        for (rows, right), weight in zip(records, weights or [1.0] * len(records), strict=True)
+    ]
+    bias, fitted_weights = fit_choices(choices, l2)
+    return ScoreWeights(
+        bias=bias, weights={**dict(zip((FEATURES[i] for i in fitted), fitted_weights, strict=True)), **hand_set}
+    )
+
+
+DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
+    "class": ScoreWeights(
+        bias=-7.7689,
+        weights={
+            "query_coverage": 1.1238,
+            "query_coverage_all": 3.9510,
+            "concept_coverage": 1.7306,
+            "index_relative": 2.2352,
+            "support": 1.4708,
+            "token_set": 3.7203,
+            "partial": -0.6077,
+            "attributes_agree": 1.3331,
+            "attributes_foreign": -0.2518,
+            "standard_agree": 0.5465,
+            "hierarchy": 0.4949,
+            "example": 1.8345,
+            "code_named": 6.0000,
+            "attributes_conflict": -3.5000,
+            "standard_conflict": -2.3000,
+            "model_agree": 0.0000,
+            "model_conflict": 0.0000,
+        },
+    ),
+    "item": ScoreWeights(
+        bias=-6.8416,
+        weights={
+            "query_coverage": 1.9127,
+            "query_coverage_all": 2.7675,
+            "concept_coverage": 1.9895,
+            "index_relative": 2.3578,
+            "support": -0.4660,
+            "token_set": 2.8489,
+            "partial": 2.6278,
+            "attributes_agree": 0.0290,
+            "attributes_conflict": -6.7560,
+            "attributes_foreign": 0.0000,
+            "standard_agree": 1.8104,
+            "standard_conflict": -4.4491,
+            "model_agree": 4.1364,
+            "model_conflict": -1.8700,
+            "hierarchy": 2.5207,
+            "example": 0.0000,
+            "code_named": 6.0000,
+        },
+    ),
+}
+"""Fitted by `python -m benchmarks.fit_score_weights` on training data only (see there)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +179,6 @@ class Scored:
     matched_terms: tuple[str, ...]
     comparison: Comparison
     score: float
-
-
-def _mass(terms, idf) -> float:
-    return sum(idf(t) for t in terms)
 
 
 def features(
@@ -94,37 +191,36 @@ def features(
     """Features of each hit, the record's terms it matched (rarest first), its attribute checks.
     `context`: relative index scores of the record's class candidates, by code."""
     q = query.profile
-    idf = index.idf
-    query_mass = _mass(q.terms, idf) or 1.0
+    weight = {t: index.idf(t) for t in q.terms}
+    query_mass = sum(weight.values()) or 1.0
     best_index = hits[0].score if hits else 1.0
     texts = [h.doc.profile.text for h in hits]
-    fuzzy = {
-        name: _similarities(q.text, texts, scorer)
-        for name, scorer in (("token_set", fuzz.token_set_ratio), ("partial", fuzz.partial_ratio), ("wratio", fuzz.WRatio))
-    }
+    fuzzy = {name: _similarities(q.text, texts, scorer) for name, scorer in _FUZZY}
     out = []
     for i, hit in enumerate(hits):
-        doc, entry = hit.doc.profile, hit.entry
-        matched = sorted(q.terms & doc.terms, key=idf, reverse=True)
-        matched_mass = _mass(matched, idf)
+        doc, entry = hit.doc.profile, hit.matched
+        matched = sorted(q.terms & doc.terms, key=weight.__getitem__, reverse=True)
+        matched_mass = sum(map(weight.__getitem__, matched))
         comparison = compare(q.attributes, entry.attributes, entry.template_keys)
-        models = models_agree(q.models, doc.models)
+        agree, conflict, standard_agree, standard_conflict = comparison.counts()
+        models = models_agree(q.models, doc.models | entry.models) if entry.concept.kind == "item" else None
         f = {
             "query_coverage": matched_mass / query_mass,
-            "concept_coverage": matched_mass / (_mass(doc.terms, idf) or 1.0),
+            "query_coverage_all": sum(map(weight.__getitem__, q.terms & entry.terms)) / query_mass,
+            "concept_coverage": matched_mass / (index.mass(hit.doc) or 1.0),
             "index_relative": hit.score / best_index,
+            "support": math.log1p(hit.support),
             "token_set": fuzzy["token_set"][i],
             "partial": fuzzy["partial"][i],
-            "wratio": fuzzy["wratio"][i],
-            "attributes_agree": min(_MAX_COUNT, comparison.count(True, standard=False)),
-            "attributes_conflict": min(_MAX_COUNT, comparison.count(False, standard=False)),
+            "attributes_agree": min(_MAX_COUNT, agree),
+            "attributes_conflict": min(_MAX_COUNT, conflict),
             "attributes_foreign": min(_MAX_COUNT, len(comparison.foreign)),
-            "standard_agree": min(1, comparison.count(True, standard=True)),
-            "standard_conflict": min(1, comparison.count(False, standard=True)),
+            "standard_agree": min(1, standard_agree),
+            "standard_conflict": min(1, standard_conflict),
             "model_agree": float(models is True),
             "model_conflict": float(models is False),
             "hierarchy": max((context.get(a, 0.0) for a in entry.concept.ancestors), default=0.0),
-            "code_named": float(entry.concept.code in named),
+            "code_named": float(hit.entry.concept.code in named or entry.concept.code in named),
             "example": float(hit.doc.source == "example"),
         }
         out.append((f, tuple(matched), comparison))
@@ -146,9 +242,12 @@ def score(
     context: Mapping[str, float],
     named: frozenset[str] = frozenset(),
 ) -> list[Scored]:
-    """The hits scored, best first."""
+    """The hits scored, best first: each one's probability of being the right one, against the
+    others and against none of them (see `matchers.logistic`)."""
+    described = features(query, hits, index, context, named)
+    probabilities = choice_probabilities([weights.logit(f) for f, _, _ in described])
     scored = [
-        Scored(hit, f, matched, comparison, 100.0 * weights.probability(f))
-        for hit, (f, matched, comparison) in zip(hits, features(query, hits, index, context, named), strict=True)
+        Scored(hit, f, matched, comparison, 100.0 * p)
+        for hit, (f, matched, comparison), p in zip(hits, described, probabilities, strict=True)
     ]
     return sorted(scored, key=lambda s: s.score, reverse=True)

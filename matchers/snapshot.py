@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from ontology.model import ConceptClass, DataType, Item, Property, SchemeBundle, Status, Unit
-
 from matchers.record import Record, record_columns, record_text
+from ontology.model import ConceptClass, DataType, Item, Labels, Property, SchemeBundle, Status, Unit
 
 Kind = Literal["class", "item"]
+RECORD = "record"
+"""The language of a catalog record's text: not known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,8 @@ class Concept:
     code: str
     kind: Kind
     label: str
-    texts: tuple[str, ...]  # labels in every language
+    level: int | None = None  # a class's depth, 1 at the top
+    labels: tuple[tuple[str, str], ...]  # (language, label) in every language the ontology keeps
     synonyms: tuple[str, ...] = ()
     definition: str | None = None
     parent: str | None = None  # a class's parent; an item's class
@@ -66,12 +68,20 @@ class Concept:
     replaced_by: str | None = None
     template: tuple[TemplateProperty, ...] = ()
     values: tuple[StatedValue, ...] = ()  # a standard item's values
-    columns: Mapping[str, str] = _NO_COLUMNS  # a catalog record's columns
+    columns: Mapping[str, str] = field(default_factory=lambda: _NO_COLUMNS)  # a catalog record's columns
     examples: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
         return self.status is not Status.deprecated
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The labels to match: normalization turns traditional Chinese into simplified, so a
+        traditional label adds nothing to a simplified one."""
+        languages = {language for language, _ in self.labels}
+        skip = "zh-Hant" if "zh-Hans" in languages else None
+        return tuple(text for language, text in self.labels if language != skip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +137,12 @@ class Snapshot:
             code = str(record.get(id_column, position)) if isinstance(record, Mapping) else str(position)
             text = record_text(record)
             items[code] = Concept(
-                scheme=scheme, code=code, kind="item", label=text, texts=(text,), columns=MappingProxyType(columns)
+                scheme=scheme,
+                code=code,
+                kind="item",
+                label=text,
+                labels=((RECORD, text),),
+                columns=MappingProxyType(columns),
             )
         return cls(MappingProxyType({scheme: SchemeView(scheme, MappingProxyType({}), MappingProxyType(items))}))
 
@@ -169,7 +184,9 @@ def _scheme_view(bundle: SchemeBundle, examples: Mapping[tuple[str, str], tuple[
         for c in bundle.classes
     }
     items = {
-        i.code: _item_concept(scheme, i, ancestors(i.class_code), template(i.class_code), examples.get((scheme, i.code), ()))
+        i.code: _item_concept(
+            scheme, i, ancestors(i.class_code), template(i.class_code), examples.get((scheme, i.code), ())
+        )
         for i in bundle.items
     }
     return SchemeView(scheme, MappingProxyType(classes), MappingProxyType(items))
@@ -185,15 +202,25 @@ def _template_property(p: Property, units: Mapping[str, Unit], required: bool) -
     return TemplateProperty(p.code, p.labels.any(), p.data_type, unit, required, values)
 
 
+def _labels(labels: Labels) -> tuple[tuple[str, str], ...]:
+    in_languages = (("zh-Hans", labels.zh_hans), ("zh-Hant", labels.zh_hant), ("en", labels.en))
+    return tuple((language, text) for language, text in in_languages if text)
+
+
 def _class_concept(
-    scheme: str, c: ConceptClass, ancestors: tuple[str, ...], template: tuple[TemplateProperty, ...], examples: tuple[str, ...]
+    scheme: str,
+    c: ConceptClass,
+    ancestors: tuple[str, ...],
+    template: tuple[TemplateProperty, ...],
+    examples: tuple[str, ...],
 ) -> Concept:
     return Concept(
         scheme=scheme,
         code=c.code,
         kind="class",
         label=c.labels.any(),
-        texts=tuple(c.labels.texts()),
+        level=c.level,
+        labels=_labels(c.labels),
         synonyms=tuple(s.text for s in c.synonyms),
         definition=c.definition.any() if c.definition else None,
         parent=c.parent,
@@ -213,7 +240,7 @@ def _item_concept(
         code=i.code,
         kind="item",
         label=i.labels.any(),
-        texts=tuple(i.labels.texts()),
+        labels=_labels(i.labels),
         synonyms=tuple(s.text for s in i.synonyms),
         parent=i.class_code,
         ancestors=ancestors,

@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ontology.model import DataType
-
 from matchers.attributes import ValueLexicon, Values, extractor_unit, property_keys
-from matchers.normalize import normalize
 from matchers.result import Conflict, PropertyValue
 from matchers.snapshot import Concept, TemplateProperty
 from matchers.types import TEXT, Extraction, Found
 from matchers.units import UnitError, convert, format_number
+from ontology.model import DataType
 
 _TOLERANCE = 0.01
 _NONE = Values()
@@ -38,27 +36,16 @@ def _enum_code(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> str | No
         if f.value in lexicon.of_value(p.code, value.code).get(f.key, _NONE).texts:
             return value.code
     by_text = lexicon.texts.get(p.code, {})
-    return by_text.get(normalize(f.text)) or by_text.get(normalize(f.value))
-
-
-def _contains_word(text: str, word: str) -> bool:
-    start = text.find(word)
-    while start >= 0:
-        end = start + len(word)
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not word.isascii() or not (before.isalnum() and before.isascii() or after.isalnum() and after.isascii()):
-            return True
-        start = text.find(word, start + 1)
-    return False
+    return by_text.get(f.text) or by_text.get(f.value.lower())  # f.text is normalized already
 
 
 def _scan(p: TemplateProperty, text: str, lexicon: ValueLexicon) -> PropertyValue | None:
-    """An enum value the extractor does not know (`BZP`, `蓝锌`), named in the record's text."""
-    for spelling, code in sorted(lexicon.texts.get(p.code, {}).items(), key=lambda item: -len(item[0])):
-        if len(spelling) >= 2 and _contains_word(text, spelling):
-            return PropertyValue(property=p.code, label=p.label, value=code, text=spelling, source=TEXT)
-    return None
+    """An enum value the extractor does not read (`BZP`, `蓝锌`), named in the record's text."""
+    unread = lexicon.unread.get(p.code)
+    m = unread[0].search(text) if unread else None
+    if m is None:
+        return None
+    return PropertyValue(property=p.code, label=p.label, value=unread[1][m[0]], text=m[0], source=TEXT)
 
 
 def _value(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> PropertyValue | Conflict:
@@ -68,7 +55,9 @@ def _value(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> PropertyValu
             return PropertyValue(**base, value=f.value)
         code = _enum_code(p, f, lexicon)
         if code is None:
-            return Conflict(property=p.code, record=f.text, expected=[v.code for v in p.values], reason="not an allowed value")
+            return Conflict(
+                property=p.code, record=f.text, expected=[v.code for v in p.values], reason="not an allowed value"
+            )
         return PropertyValue(**base, value=code)
     if p.data_type in (DataType.number, DataType.range) and f.number is not None:
         unit = extractor_unit(p)

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from matchers.normalize import tokenize
 
 
@@ -27,11 +29,12 @@ def stem(token: str) -> str:
     return token
 
 
-def _latin_terms(token: str) -> list[str]:
+@lru_cache(maxsize=1 << 17)
+def _latin_terms(token: str) -> tuple[str, ...]:
     if "-" not in token:
-        return [stem(token)]
+        return (stem(token),)
     parts = [part for part in token.split("-") if part]
-    return [token, token.replace("-", ""), *(stem(part) for part in parts)]
+    return (token, token.replace("-", ""), *(stem(part) for part in parts))
 
 
 def text_terms(text: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -42,6 +44,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
+        # Resolvers wait on Neo4j in threads; the default pool (cores + 4) would queue them.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(settings.threads, "cpms-io"))
         app.state.store = Store(connection or Connection.from_env())
         app.state.matcher = MatcherService(app.state.store)
         app.state.matcher.start()

@@ -27,7 +27,7 @@ from ontology.errors import CpmsError
 from service.auth import Principal, principal_for
 from service.errors import error_response
 from service.jobs import Jobs, job_view
-from service.uploads import Upload, read_upload
+from service.uploads import received_upload
 
 Handler = Callable[[Request], Awaitable[Response]]
 _LISTS = {"column": "columns"}
@@ -74,13 +74,9 @@ async def jobs_endpoint(request: Request) -> Response:
     jobs = _jobs(request)
     if request.method == "GET":
         return JSONResponse({"jobs": [job_view(j) for j in await asyncio.to_thread(jobs.all)]})
-    upload: Upload = await read_upload(request, jobs.config.max_upload_bytes)
-    try:
-        job = await asyncio.to_thread(
-            jobs.submit, upload.file, upload.filename, upload_options(upload.fields), principal.name
-        )
-    finally:
-        upload.file.close()
+    async with received_upload(request, jobs.config.max_upload_bytes) as upload:
+        options = upload_options(upload.fields)
+        job = await asyncio.to_thread(jobs.submit, upload.file, upload.filename, options, principal.name)
     return JSONResponse(job_view(job), 201, headers={"location": f"/jobs/{job.id}"})
 
 

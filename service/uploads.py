@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
 from typing import IO, Any
@@ -59,30 +60,48 @@ async def read_form(request: Request, max_bytes: int) -> FormData:
         raise InvalidInput(f"a malformed multipart upload: {exc.message}") from exc
 
 
-async def read_upload(request: Request, max_bytes: int) -> Upload:
-    """A multipart form with a `file` field, or a raw body named by `?filename=`."""
+@asynccontextmanager
+async def received_upload(request: Request, max_bytes: int) -> AsyncIterator[Upload]:
+    """A multipart form with a `file` field, or a raw body named by `?filename=`; its temporary
+    files are closed on leaving."""
     if is_multipart(request):
         form = await read_form(request, max_bytes)
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise InvalidInput("the form has no file field named 'file'", field="file")
-        fields = {key: [str(v) for v in form.getlist(key)] for key in form if key != "file"}
-        return Upload(file.filename or "upload", file.file, fields)
+        try:
+            file = form.get("file")
+            if not isinstance(file, UploadFile):
+                raise InvalidInput("the form has no file field named 'file'", field="file")
+            fields = {key: [str(v) for v in form.getlist(key)] for key in form if key != "file"}
+            yield Upload(file.filename or "upload", file.file, fields)
+        finally:
+            await form.close()
+        return
     filename = request.query_params.get("filename")
     if not filename:
         raise InvalidInput("name the uploaded file: POST /jobs?filename=catalog.csv", field="filename")
-    spool: IO[bytes] = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the caller reads it later)
-    async for chunk in limited_stream(request, max_bytes):
-        spool.write(chunk)
-    spool.seek(0)
-    fields = {key: request.query_params.getlist(key) for key in request.query_params if key != "filename"}
-    return Upload(filename, spool, fields)
+    with SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        async for chunk in limited_stream(request, max_bytes):
+            spool.write(chunk)
+        spool.seek(0)
+        fields = {key: request.query_params.getlist(key) for key in request.query_params if key != "filename"}
+        yield Upload(filename, spool, fields)
 
 
-async def read_graphql_multipart(request: Request, max_bytes: int) -> dict[str, Any]:
+@asynccontextmanager
+async def graphql_multipart(request: Request, max_bytes: int) -> AsyncIterator[dict[str, Any]]:
     """The GraphQL request of a multipart upload, its files (starlette `UploadFile`s, spooled to
-    temporary files) put where `map` says in its variables."""
+    temporary files) put where `map` says in its variables; the files are closed on leaving:
+
+        async with graphql_multipart(request, max_bytes) as params:
+            ... execute params["query"] with params["variables"] ...
+    """
     form = await read_form(request, max_bytes)
+    try:
+        yield _operations(form)
+    finally:
+        await form.close()
+
+
+def _operations(form: FormData) -> dict[str, Any]:
     try:
         operations = json.loads(str(form["operations"]))
         mapping = json.loads(str(form["map"]))

@@ -1,0 +1,173 @@
+"""Load on the GraphQL API over loopback: many concurrent clients for a fixed time per query kind.
+
+    python -m benchmarks.bench_api_load [--clients 32] [--seconds 15]
+
+Starts a private Neo4j (or uses NEO4J_URI), loads the seed, serves the API with uvicorn in a
+separate process, waits until the matcher is built, then runs each scenario in turn: requests per
+second, p50 and p99 latency, and errors. The baseline is `{ __typename }`, a query that touches
+neither Neo4j nor the matcher, run the same way in the same process: the cost of HTTP, GraphQL and
+the load generator itself (which shares the machine's 2 cores with the server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import httpx2 as httpx
+
+from ontology.connection import Connection
+from ontology.exporting import export_bundle
+from ontology.server import process
+from ontology.server.settings import ServerSettings
+from ontology.store import Store
+from seed_data.seeding import seed
+from tests.conftest import PROJECT, free_port
+
+CLASS_QUERY = """query($code: String!) { class(scheme: "CPMS", code: $code) { code label version
+  parent { code } template { property { code dataType } required } mappings { relation target { code } } } }"""
+SEARCH_QUERY = """query($text: String!) { search(text: $text, first: 10) { nodes { kind scheme code label score } } }"""
+MATCH_QUERY = """query($text: String!) { match(record: {text: $text}) { decision
+  best { code score } values { property value number } } }"""
+SEARCH_WORDS = [
+    "螺栓",
+    "六角螺母",
+    "不锈钢",
+    "合页",
+    "挂锁",
+    "扳手",
+    "电钻",
+    "hex bolt",
+    "padlock",
+    "球阀",
+    "螺丝",
+    "垫圈",
+]
+
+
+def _records(store: Store) -> tuple[list[str], list[str]]:
+    cpms = export_bundle(store, "CPMS")
+    codes = [c.code for c in cpms.classes]
+    texts = [i.labels.zh_hans or i.labels.en or "" for i in cpms.items]
+    rng = random.Random(7)
+    noisy = []
+    for text in rng.sample(texts, min(2000, len(texts))):
+        words = text.replace("×", rng.choice(["*", "x", "X", "×"])).split()
+        rng.shuffle(words)
+        noisy.append(" ".join(words))
+    return codes, noisy
+
+
+async def _scenario(url: str, clients: int, seconds: float, body: Callable[[random.Random], dict]) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(n: int, client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        rng = random.Random(n)
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            try:
+                response = await client.post(url, json=body(rng))
+                ok = response.status_code == 200 and "errors" not in response.json()
+            except httpx.HTTPError:
+                ok = False
+            latencies.append(time.perf_counter() - start)
+            errors += not ok
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n, client) for n in range(clients)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": errors,
+    }
+
+
+def _serve(connection: Connection, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "NEO4J_URI": connection.uri,
+        "NEO4J_USER": connection.user,
+        "NEO4J_PASSWORD": connection.password or "",
+        "CPMS_PORT": str(port),
+    }
+    return subprocess.Popen([sys.executable, "-m", "service.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def _wait_ready(url: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            answer = httpx.post(url, json={"query": "{ health { matcherReady } }"}, timeout=5).json()
+            if answer.get("data", {}).get("health", {}).get("matcherReady"):
+                return
+        except (httpx.HTTPError, ValueError, AttributeError):
+            pass
+        time.sleep(1)
+    raise SystemExit("the service did not get ready")
+
+
+def run(connection: Connection, clients: int, seconds: float) -> None:
+    with Store(connection) as store:
+        seed(store, log=lambda _: None)
+        codes, records = _records(store)
+    port = free_port()
+    server = _serve(connection, port)
+    url = f"http://127.0.0.1:{port}/graphql"
+    try:
+        _wait_ready(url)
+        scenarios = {
+            "baseline { __typename }": lambda rng: {"query": "{ __typename }"},
+            "class lookup": lambda rng: {"query": CLASS_QUERY, "variables": {"code": rng.choice(codes)}},
+            "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},
+            "match": lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(records)}},
+        }
+        print(f"{clients} concurrent clients, {seconds:.0f} s per scenario, uvicorn (1 process) on loopback")
+        print(f"{'scenario':<26}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        for name, body in scenarios.items():
+            r = asyncio.run(_scenario(url, clients, seconds, body))
+            print(f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}")
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=15)
+    args = parser.parse_args()
+    if os.environ.get("NEO4J_URI"):
+        run(Connection.from_env(), args.clients, args.seconds)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
+        settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
+        process.start(settings)
+        try:
+            run(Connection.for_local(settings), args.clients, args.seconds)
+        finally:
+            process.stop(settings)
+
+
+if __name__ == "__main__":
+    main()

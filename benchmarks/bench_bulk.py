@@ -1,0 +1,329 @@
+"""Bulk matching at catalog scale: rows per second, peak memory, a naive baseline, engines compared.
+
+    .venv/bin/python -m benchmarks.bench_bulk [--rows 1000000] [--workers 2] [--sample 2000] [--dask-rows 10000]
+
+1. Generates a catalog of Chinese hardware records from the seed's CPMS standard (items: fasteners
+   with their standard, size, grade and finish; classes: locks, hinges, tools, valves ... with
+   trade sizes), with noise: M8*30 / M8x30 / Ｍ８×３０ spellings, trade synonyms, word order, brand
+   and sales words, full width, traditional characters, and one row in two split into columns
+   (品名, 规格型号, 材质, 品牌). Each row's true class is known.
+2. Runs `cpms match` on it as a user would (a subprocess, `--workers` local processes) and reports
+   rows per second over the whole command, and peak memory: the RSS of the command and its workers,
+   summed, sampled every 0.2 s.
+3. On a sample, in the same run: the naive baseline (rapidfuzz `process.extractOne` over every
+   CPMS label and synonym, per row) and the matcher in one process, their speed per core and
+   accuracy against the true class; where the matcher's time goes (cProfile, by module).
+4. On `--dask-rows` rows: the Dask engine on a local cluster of `--workers` processes, compared
+   with the local engine row for row, as the processes start (each with its own string hash seed)
+   and again with PYTHONHASHSEED=0 in all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import json
+import os
+import pstats
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+from opencc import OpenCC
+from rapidfuzz import process
+
+from matchers.bulk import BulkSettings, run_bulk
+from matchers.bulk.columns import map_columns, to_record
+from matchers.bulk.matching import ChunkMatcher
+from matchers.bulk.readers import open_source
+from matchers.bulk.snapshots import copy_scheme
+from ontology.jsonfile import write_bundles
+from ontology.model import ConceptClass, SchemeBundle
+from seed_data.catalog import load_all
+
+HEADERS = ["货号", "品名", "规格型号", "材质", "品牌", "单位"]
+BRANDS = ("东明", "晋亿", "史丹利", "世达", "得力", "长城精工", "坚朗", "固特", "Stanley", "Bosch")
+SALES = ("厂家直销", "现货", "批发", "优质", "热卖", "包邮", "正品")
+TIMES = ("×", "*", "x", "X", "＊", "*")
+STANDARD_SPELLINGS = ("{body} {number}", "{body}{number}", "{short}{number}")
+SIZES = {
+    "扳手": ("6寸", "8寸", "10寸", "12寸", "200mm", "250mm"), "钳": ("6寸", "7寸", "8寸", "160mm"),
+    "阀": ("4分", "6分", "1寸", "DN15", "DN20", "DN25", '1/2"'), "合页": ("4寸", "5寸", "4寸 3mm厚", "100mm"),
+    "锁": ("", "C级锁芯", "不锈钢"), "钻": ("18V", "20V", "220V 800W", "13mm"), "磨": ("100mm", "125mm", "850W"),
+    "锯": ("185mm", "1200W"), "锤": ("0.5kg", "1磅", "2磅"), "尺": ("3m", "5m", "7.5m"),
+}  # fmt: skip
+UNITS = ("个", "只", "把", "套", "千支", "片")
+TRADITIONAL = OpenCC("s2t")
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in unicodedata.normalize("NFKC", text))
+
+
+def _item_parts(label: str, rng: random.Random) -> tuple[str, str, list[str]]:
+    """(name, spec, other words) of an item label such as 六角头螺栓 GB/T 5783 M8×30 8.8级 镀锌."""
+    name, *words = label.split(" ")
+    if len(words) >= 2 and words[0] in ("GB/T", "DIN", "ISO", "GB"):
+        body, number, *words = words
+        if rng.random() < 0.6:
+            spelling = rng.choice(STANDARD_SPELLINGS)
+            words.append(spelling.format(body=body, number=number, short=body.replace("/T", "")))
+    spec = next((w for w in words if w.startswith("M") and any(c.isdigit() for c in w)), "")
+    others = [w for w in words if w != spec]
+    return name, spec.replace("×", rng.choice(TIMES)), others
+
+
+def _class_size(label: str, rng: random.Random) -> str:
+    for word, sizes in SIZES.items():
+        if word in label:
+            return rng.choice(sizes)
+    return ""
+
+
+def catalog(bundle: SchemeBundle, rows: int, seed: int) -> Iterator[tuple[list[str], str]]:
+    """Catalog rows with the code of their true class."""
+    rng = random.Random(seed)
+    classes = {c.code: c for c in bundle.classes}
+    parents = {c.parent for c in bundle.classes}
+    with_items = {i.class_code for i in bundle.items}
+    leaves = [c for c in bundle.classes if c.code not in parents and c.code not in with_items]
+    for number in range(rows):
+        if rng.random() < 0.7:
+            item = rng.choice(bundle.items)
+            cls = classes[item.class_code]
+            name, spec, others = _item_parts(item.labels.zh_hans or "", rng)
+        else:
+            cls = rng.choice(leaves)
+            name, spec, others = cls.labels.zh_hans or cls.labels.any(), _class_size(cls.labels.any(), rng), []
+        yield _noisy(number, _trade_name(cls, name, rng), spec, others, rng), cls.code
+
+
+def _trade_name(cls: ConceptClass, name: str, rng: random.Random) -> str:
+    synonyms = [s.text for s in cls.synonyms if not s.text.isascii()]
+    return rng.choice(synonyms) if synonyms and rng.random() < 0.4 else name
+
+
+def _noisy(number: int, name: str, spec: str, others: list[str], rng: random.Random) -> list[str]:
+    brand = rng.choice(BRANDS) if rng.random() < 0.3 else ""
+    if rng.random() < 0.3:
+        rng.shuffle(others)
+    sales = rng.choice(SALES) if rng.random() < 0.2 else ""
+    if rng.random() < 0.5:  # split into columns
+        material = next((w for w in others if "钢" in w or "铜" in w or w.startswith("A")), "")
+        words = [sales, name, *(w for w in others if w != material)]
+        row = [" ".join(w for w in words if w), spec, material, brand]
+    else:  # everything in the name, in some order
+        words = [brand, name, spec, *others] if rng.random() < 0.7 else [spec, *others, name, brand]
+        row = [" ".join(w for w in [*words, sales] if w), "", "", ""]
+    variant = rng.random()
+    if variant < 0.08:
+        row = [_fullwidth(cell) for cell in row]
+    elif variant < 0.16:
+        row = [TRADITIONAL.convert(cell) for cell in row]
+    return [f"SKU{number:07d}", *row, rng.choice(UNITS)]
+
+
+def write_catalog(path: Path, bundle: SchemeBundle, rows: int, seed: int) -> tuple[list[str], float]:
+    """Write the catalog; the true class of each row, and the share of distinct records."""
+    truths, distinct = [], set()
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(HEADERS)
+        for row, truth in catalog(bundle, rows, seed):
+            writer.writerow(row)
+            truths.append(truth)
+            distinct.add(hash(tuple(row[1:5])))
+    return truths, len(distinct) / rows
+
+
+class TreeMemory:
+    """Peak of the summed RSS of a process and its children, sampled."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid, self.every, self.peak = pid, every, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.every):
+            try:
+                root = psutil.Process(self.pid)
+                total = sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_cli(catalog_file: Path, output: Path, ontology: Path, workers: int) -> tuple[float, int, str]:
+    command = [sys.executable, "-m", "service.cli", "match", str(catalog_file), "-o", str(output),
+               "--ontology", str(ontology), "--workers", str(workers)]  # fmt: skip
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    memory = TreeMemory(child.pid)
+    out, _ = child.communicate()
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"cpms match failed ({child.returncode})")
+    return seconds, memory.stop(), out
+
+
+def sample_records(path: Path, rows: int) -> list[dict[str, str]]:
+    with open_source(path) as source:
+        columns = map_columns(source.headers)
+        return [to_record(cells, columns) for _, (_, cells) in zip(range(rows), source.rows, strict=False)]
+
+
+def baseline(records: list[dict[str, str]], bundle: SchemeBundle) -> tuple[float, list[str]]:
+    """rapidfuzz extractOne over every CPMS label and synonym: rows/s on one core, best codes."""
+    labels: dict[str, str] = {}
+    for c in bundle.classes:
+        for text in [*c.labels.texts(), *(s.text for s in c.synonyms)]:
+            labels.setdefault(text, c.code)
+    for i in bundle.items:
+        for text in i.labels.texts():
+            labels.setdefault(text, i.class_code)
+    choices = list(labels)
+    started = time.perf_counter()
+    best = [labels[process.extractOne(" ".join(r.values()), choices)[0]] for r in records]
+    return len(records) / (time.perf_counter() - started), best
+
+
+def matcher_in_one_process(records: list[dict[str, str]], snapshot: Path) -> tuple[float, list[str], str]:
+    """The matcher on one core, no cache hits: rows/s, best codes, and its profile by module."""
+    matcher = ChunkMatcher.from_snapshot(snapshot, BulkSettings())
+    chunk = list(enumerate(records))
+    started = time.perf_counter()
+    rows = matcher.match_chunk(chunk)
+    rate = len(records) / (time.perf_counter() - started)
+    profiler = cProfile.Profile()
+    fresh = ChunkMatcher.from_snapshot(snapshot, BulkSettings())
+    profiler.runcall(fresh.match_chunk, chunk)
+    stats = pstats.Stats(profiler)
+    return rate, [r["code"] for r in rows], _by_stage(stats) + "\n" + _by_module(stats)
+
+
+STAGES = {
+    ("profile.py", "read_record"): "read: normalize, extract",
+    ("candidates.py", "search"): "candidates: index search",
+    ("score.py", "score"): "score: features, similarities",
+    ("explain.py", "explain"): "explain: the result models",
+}
+
+
+def _by_stage(stats: pstats.Stats) -> str:
+    """Time in each stage of `Matcher.match`, callees included."""
+    total = stats.total_tt  # type: ignore[attr-defined]
+    found = defaultdict(float)
+    for (file, _, function), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        stage = STAGES.get((Path(file).name, function))
+        if stage is not None and "matchers" in file:
+            found[stage] += cumulative
+    return "\n".join(f"  {found[stage] / total:6.1%}  {stage}" for stage in STAGES.values() if stage in found)
+
+
+def _by_module(stats: pstats.Stats) -> str:
+    """Own time per source file (C functions under the caller's file), largest first."""
+    per_file: dict[str, float] = defaultdict(float)
+    total = 0.0
+    for (file, _, _), (_, _, own, _, callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if file == "~" and callers:
+            file = next(iter(callers))[0]
+        name = "/".join(Path(file).parts[-2:]) if "site-packages" not in file else Path(file).parts[-2]
+        per_file[name] += own
+        total += own
+    top = sorted(per_file.items(), key=lambda kv: -kv[1])[:12]
+    return "\n".join(f"  {share / total:6.1%}  {name}" for name, share in top)
+
+
+def dask_check(catalog_file: Path, snapshot: Path, workers: int, folder: Path) -> tuple[float, float, int]:
+    """The local and the Dask engine on the same file: their rows/s, and the rows that differ."""
+    from distributed import LocalCluster
+
+    def write_snapshot(target: Path) -> None:
+        copy_scheme(snapshot, "CPMS", target)
+
+    local = run_bulk(catalog_file, folder / "local.jsonl", BulkSettings(workers=workers), write_snapshot)
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+        settings = BulkSettings(engine="dask", scheduler=cluster.scheduler_address)
+        on_dask = run_bulk(catalog_file, folder / "dask.jsonl", settings, write_snapshot)
+    with (folder / "local.jsonl").open("rb") as a, (folder / "dask.jsonl").open("rb") as b:
+        differ = sum(x != y for x, y in zip(a, b, strict=True))
+    return local.rows_per_second, on_dask.rows_per_second, differ
+
+
+def accuracy(best: list[str], truths: list[str]) -> float:
+    return sum(b == t for b, t in zip(best, truths, strict=False)) / len(best)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=2000, help="rows for the baseline and the profile")
+    parser.add_argument("--dask-rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(f"load average at the start: {os.getloadavg()[0]:.2f} (2 cores)")
+    bundle = next(b for b in load_all() if b.scheme.code == "CPMS")
+    with tempfile.TemporaryDirectory(prefix="cpms-bench-") as tmp:
+        folder = Path(tmp)
+        snapshot = folder / "ontology.json"
+        write_bundles(snapshot, [bundle])
+        started = time.perf_counter()
+        catalog_file = folder / "catalog.csv"
+        truths, distinct = write_catalog(catalog_file, bundle, args.rows, args.seed)
+        size = catalog_file.stat().st_size
+        print(f"catalog: {args.rows:,} rows, {size / 1e6:,.0f} MB, {distinct:.1%} distinct records, "
+              f"generated in {time.perf_counter() - started:.0f} s")  # fmt: skip
+        print("e.g. " + " | ".join(catalog_file.read_text(encoding="utf-8").splitlines()[1:4]))
+
+        seconds, peak, summary = run_cli(catalog_file, folder / "matched.csv", snapshot, args.workers)
+        print(f"\ncpms match, {args.workers} worker processes: {args.rows / seconds:,.0f} rows/s "
+              f"({seconds:.0f} s for the whole command), "
+              f"peak memory {peak / 2**20:,.0f} MiB (RSS, all processes)")  # fmt: skip
+        print("  " + summary.replace("\n", "\n  ").rstrip())
+
+        records = sample_records(catalog_file, args.sample)
+        base_rate, base_best = baseline(records, bundle)
+        rate, best, profile = matcher_in_one_process(records, snapshot)
+        sample_truths = truths[: len(records)]
+        print(f"\nsample of {len(records):,} rows, one core:")
+        print(f"  baseline (rapidfuzz extractOne over labels): {base_rate:,.0f} rows/s, "
+              f"class right {accuracy(base_best, sample_truths):.1%}")  # fmt: skip
+        print(f"  matcher:                                     {rate:,.0f} rows/s, "
+              f"class right {accuracy(best, sample_truths):.1%}")  # fmt: skip
+        print("  where the matcher's time goes (by stage, then own time by file):\n" + profile)
+
+        dask_file = folder / "dask-sample.csv"
+        with catalog_file.open(encoding="utf-8") as source, dask_file.open("w", encoding="utf-8") as target:
+            target.writelines(line for _, line in zip(range(args.dask_rows + 1), source, strict=False))
+        local_rate, dask_rate, differ = dask_check(dask_file, snapshot, args.workers, folder)
+        print(f"\n{args.dask_rows:,} rows: local engine {local_rate:,.0f} rows/s, Dask engine (local cluster, "
+              f"{args.workers} processes) {dask_rate:,.0f} rows/s; rows that differ: {differ}")  # fmt: skip
+        os.environ["PYTHONHASHSEED"] = "0"  # every worker process of both engines hashes strings alike
+        *_, differ_pinned = dask_check(dask_file, snapshot, args.workers, folder)
+        print(f"  with PYTHONHASHSEED=0 in every worker: rows that differ: {differ_pinned}")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores)")
+        print(json.dumps({"rows": args.rows, "rows_per_second": round(args.rows / seconds),
+                          "peak_mib": round(peak / 2**20), "baseline_rows_per_second": round(base_rate),
+                          "matcher_rows_per_second_one_core": round(rate), "engines_differ": differ,
+                          "engines_differ_same_hash_seed": differ_pinned}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

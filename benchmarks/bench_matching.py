@@ -1,0 +1,311 @@
+"""Matching quality and speed, each beside a naive baseline run in the same process.
+
+    python -m benchmarks.bench_matching [--quick] [--only pairs catalog mwpd tariff cpms speed]
+
+Data: ../shared/data/benchmarks and ../shared/data/classification (see SOURCES.md there), and the
+seed (`seed_data`) for the CPMS and speed sections; what is missing is named and skipped. The
+baseline is rapidfuzz's `process.extractOne` over all labels (and examples) with
+`token_set_ratio`, or for record pairs `token_set_ratio` with a threshold chosen on the valid
+split. Everything tuned (pair model weights and threshold, the auto
+threshold of each task) is tuned on train or valid data only and reported on test data;
+`--quick` runs on samples and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+
+from benchmarks.matching_data import Missing, ditto_pairs
+from benchmarks.matching_tasks import Task, catalog_task, cpms_catalog, cpms_tasks, mwpd_task, tariff_task
+from benchmarks.metrics import calibration_error, f1, percentile, weighted_f1
+from benchmarks.pair_model import Idf, best_threshold, features, read_pairs, train
+from matchers import Decision, Matcher, MatchSettings, Thresholds
+from matchers.decide import decide
+
+MARGIN, REVIEW, AUTO_PRECISION = 10.0, 40.0, 0.95
+
+
+def header(title: str) -> None:
+    print(f"\n== {title}")
+
+
+def line(metric: str, ours: object, baseline: object = "", target: object = "") -> None:
+    def show(value: object) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    print(f"  {metric:44s} {show(ours):>12s} {show(baseline):>12s} {show(target):>8s}")
+
+
+def columns() -> None:
+    line("", "ours", "baseline", "target")
+
+
+@dataclass
+class Run:
+    truth: str
+    codes: list[str]
+    scores: list[float]
+
+    @property
+    def top(self) -> str | None:
+        return self.codes[0] if self.codes else None
+
+
+def run_task(task: Task) -> tuple[list[Run], list[float]]:
+    """Each query matched; with per-record latencies in seconds."""
+    runs, latencies = [], []
+    for record, code in task.queries:
+        start = time.perf_counter()
+        result = task.matcher.match(record, task.scheme, task.kind, limit=5, level=task.level)  # type: ignore[arg-type]
+        latencies.append(time.perf_counter() - start)
+        runs.append(Run(code, [c.code for c in result.candidates], [c.score for c in result.candidates]))
+    return runs, latencies
+
+
+def baseline_top(task: Task) -> tuple[list[str | None], float]:
+    """extractOne(token_set_ratio) over the task's labels and examples; with records per second."""
+    texts = [utils.default_process(text) for text, _ in task.choices]
+    codes = [code for _, code in task.choices]
+    tops: list[str | None] = []
+    start = time.perf_counter()
+    for record, _ in task.queries:
+        query = record if isinstance(record, str) else " ".join(str(v) for v in record.values())
+        best = process.extractOne(utils.default_process(query), texts, scorer=fuzz.token_set_ratio, processor=None)
+        tops.append(codes[best[2]] if best else None)
+    return tops, len(task.queries) / (time.perf_counter() - start)
+
+
+def auto_threshold(runs: Sequence[Run]) -> float:
+    """The lowest auto threshold (with the margin) at which auto decisions are right at least
+    `AUTO_PRECISION` of the time."""
+    for threshold in range(40, 100):
+        auto = [r for r in runs if _decision(r, threshold) is Decision.auto]
+        if auto and sum(r.top == r.truth for r in auto) / len(auto) >= AUTO_PRECISION:
+            return float(threshold)
+    return 100.0
+
+
+def _decision(run: Run, auto: float) -> Decision:
+    return decide(run.scores, Thresholds(auto=auto, review=min(REVIEW, auto), margin=MARGIN))
+
+
+def report_decisions(runs: Sequence[Run], auto: float) -> None:
+    decisions = [_decision(r, auto) for r in runs]
+    for kind in (Decision.auto, Decision.review, Decision.none):
+        chosen = [r for r, d in zip(runs, decisions, strict=True) if d is kind]
+        right = sum(r.top == r.truth for r in chosen) / len(chosen) if chosen else float("nan")
+        line(f"{kind.value}: share of records / top-1 right", f"{len(chosen) / len(runs):.3f} / {right:.3f}")
+    line(
+        "calibration error of the best score (ECE)",
+        calibration_error([r.scores[0] if r.scores else 0.0 for r in runs], [r.top == r.truth for r in runs]),
+    )
+
+
+def bench_classification(
+    name: str, make: Callable[[str, int | None], Task], limit: int | None, rollup: bool = False
+) -> None:
+    """With the default weights, and with weights calibrated on the task's calibration split
+    (`Matcher.calibrate`); the auto threshold of each is tuned on the calibration split."""
+    header(name)
+    calibration, task = make("train", limit), make("test", limit)
+    kind = calibration.matcher.snapshot.scheme(task.scheme).default_kind if task.kind is None else task.kind
+    calibrated = calibration.matcher.calibrate(calibration.queries, task.scheme, kind, task.level)  # type: ignore[arg-type]
+    tops, baseline_speed = baseline_top(task)
+    truth = [code for _, code in task.queries]
+    baseline_accuracy = sum(t == g for t, g in zip(tops, truth, strict=True)) / len(truth)
+    print(f"  {len(truth)} test queries, {len(calibration.queries)} calibration queries")
+    for label, settings in (
+        ("default weights", MatchSettings()),
+        (
+            "weights calibrated on the calibration split",
+            MatchSettings(scheme_weights={task.scheme: {kind: calibrated}}),
+        ),
+    ):
+        calibration.matcher.settings = task.matcher.settings = settings
+        threshold = auto_threshold(run_task(calibration)[0])
+        runs, latencies = run_task(task)
+        print(f"  -- {label}; auto threshold {threshold:.0f} (margin {MARGIN:.0f}) tuned on the calibration split")
+        columns()
+        line("top-1 accuracy", sum(r.top == r.truth for r in runs) / len(runs), baseline_accuracy)
+        if task.fits:
+            ours = sum(task.fits(i, r.top) for i, r in enumerate(runs)) / len(runs)
+            line(
+                "top-1 has every value the record states", ours, sum(map(task.fits, range(len(tops)), tops)) / len(tops)
+            )
+        if rollup:
+            line("weighted F1 (class level)", weighted_f1([r.top for r in runs], truth), weighted_f1(tops, truth), 0.85)
+        line("right code among the 5 best", sum(r.truth in r.codes for r in runs) / len(runs))
+        line("records / s", f"{len(runs) / sum(latencies):.0f}", f"{baseline_speed:.0f}")
+        report_decisions(runs, threshold)
+
+
+def bench_pairs(dataset: str, target: float, limit: int | None) -> None:
+    header(f"{dataset}: record pairs (DeepMatcher split), F1 of the match class on test")
+    split = {s: read_pairs(ditto_pairs(dataset, s)[:limit]) for s in ("train", "valid", "test")}
+    idf = Idf([side for a, b, _ in split["train"] for side in (a, b)])
+    rows = {s: [features(a, b, idf) for a, b, _ in pairs] for s, pairs in split.items()}
+    labels = {s: [y for *_, y in pairs] for s, pairs in split.items()}
+    model = train(rows["train"], labels["train"], rows["valid"], labels["valid"])
+    ours = f1([int(model.probability(r) >= model.threshold) for r in rows["test"]], labels["test"])
+    naive = {
+        s: [fuzz.token_set_ratio(a.profile.text, b.profile.text) for a, b, _ in pairs] for s, pairs in split.items()
+    }
+    cut = best_threshold(naive["valid"], labels["valid"])
+    theirs = f1([int(x >= cut) for x in naive["test"]], labels["test"])
+    print(f"  {len(rows['test'])} test pairs ({sum(labels['test'])} matches); fitted on train, threshold on valid")
+    columns()
+    line("F1", ours[0], theirs[0], target)
+    line("precision", ours[1], theirs[1])
+    line("recall", ours[2], theirs[2])
+
+
+def bench_catalog(limit: int | None) -> None:
+    header("Abt-Buy full tables: each Abt record against all 1,076 Buy records, top-1")
+    for split, note in (("test", "odd Abt ids (even ids calibrated the default weights)"), (None, "all Abt ids")):
+        task = catalog_task("abt-buy", split, limit)
+        runs, latencies = run_task(task)
+        tops, baseline_speed = baseline_top(task)
+        print(f"  {note}: {len(runs)} records")
+        columns()
+        line(
+            "top-1 accuracy",
+            sum(r.top == r.truth for r in runs) / len(runs),
+            sum(t == r.truth for t, r in zip(tops, runs, strict=True)) / len(runs),
+            0.92,
+        )
+        line("right record among the 5 best", sum(r.truth in r.codes for r in runs) / len(runs))
+        line("records / s", f"{len(runs) / sum(latencies):.0f}", f"{baseline_speed:.0f}")
+
+
+def bench_cpms(limit: int | None) -> None:
+    bench_classification("CPMS generated catalog -> CPMS classes", lambda split, n: cpms_tasks(split, n)[0], limit)
+    bench_classification(
+        "CPMS generated catalog -> CPMS standard items", lambda split, n: cpms_tasks(split, n)[1], limit
+    )
+    bench_fields(limit)
+
+
+def bench_fields(limit: int | None) -> None:
+    """Values mapped onto the winning class's template, field by field, for the records made
+    from standard items (the truth is the item's value)."""
+    header("CPMS generated catalog: attribute values on the winning class's template, field by field")
+    bundle, records = cpms_catalog("test", limit)
+    matcher = Matcher.from_bundles([bundle], MatchSettings(thresholds=Thresholds(auto=100, review=0, margin=0)))
+    right: dict[str, int] = {}
+    stated: dict[str, int] = {}
+    for g in records:
+        if not g.item_code:
+            continue
+        values = {v.property: v for v in matcher.match(g.record, "CPMS").values}
+        for prop, truth in g.values.items():
+            stated[prop] = stated.get(prop, 0) + 1
+            got = values.get(prop)
+            ok = got is not None and (got.value == truth if isinstance(truth, str) else got.number == truth)
+            right[prop] = right.get(prop, 0) + ok
+    print("  share of the values a record states that come out right (value code, or number in the property's unit)")
+    for prop in sorted(stated):
+        line(f"{prop} ({stated[prop]} records)", right[prop] / stated[prop])
+
+
+def bench_speed(quick: bool) -> None:
+    header("Speed against the whole seed (UNSPSC, GPC, HS, CPMS with its items), one process")
+    from seed_data.catalog import load_all
+
+    bundles = load_all()
+    _, records = cpms_catalog("test", 500 if quick else 2000)
+    texts = [g.record for g in records]
+    gc.collect()
+    rss_before = _rss_mb()
+    start = time.perf_counter()
+    matcher = Matcher.from_bundles(bundles)
+    build = time.perf_counter() - start
+    gc.collect()
+    concepts = sum(len(b.classes) + len(b.items) for b in bundles)
+    print(f"  {concepts} concepts; index build {build:.1f} s (target < 10 s)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  resident memory {rss_before:.0f} MB with the seed loaded, {_rss_mb():.0f} MB with the matcher built "
+        f"(target < 1 GB); peak of the process so far {peak:.0f} MB"
+    )
+    print(f"  {len(texts)} generated Chinese hardware records; baseline: extractOne over the scheme's labels")
+    line("records / s (target 5,000)", "ours", "baseline")
+    for scheme, kind in (("CPMS", "class"), ("CPMS", "item"), ("UNSPSC", "class"), ("HS", "class"), ("GPC", "class")):
+        latencies = []
+        for record in texts:
+            t0 = time.perf_counter()
+            matcher.match(record, scheme, kind)  # type: ignore[arg-type]
+            latencies.append(time.perf_counter() - t0)
+        view = matcher.snapshot.scheme(scheme).concepts(kind)  # type: ignore[arg-type]
+        labels = [utils.default_process(t) for c in view.values() for t in c.texts]
+        sample = texts[: 100 if len(labels) > 5000 else 500]
+        t0 = time.perf_counter()
+        for record in sample:
+            query = record if isinstance(record, str) else " ".join(record.values())
+            process.extractOne(utils.default_process(query), labels, scorer=fuzz.token_set_ratio, processor=None)
+        baseline = len(sample) / (time.perf_counter() - t0)
+        line(
+            f"{scheme} {'classes' if kind == 'class' else 'items'} ({len(view)})",
+            f"{len(texts) / sum(latencies):.0f}",
+            f"{baseline:.0f}",
+        )
+        line(
+            "  latency p50 / p99 ms",
+            f"{percentile(latencies, 0.5) * 1e3:.2f} / {percentile(latencies, 0.99) * 1e3:.2f}",
+        )
+
+
+def _rss_mb() -> float:
+    """The process's resident memory now (Linux), else its peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for row in status.read_text().splitlines():
+            if row.startswith("VmRSS:"):
+                return int(row.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+SECTIONS = ("pairs", "catalog", "mwpd", "tariff", "cpms", "speed")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="samples of each data set, for a quick look")
+    parser.add_argument("--only", nargs="*", choices=SECTIONS, default=list(SECTIONS))
+    args = parser.parse_args()
+    limit = 300 if args.quick else None
+    if args.quick:
+        print("QUICK RUN: samples of 300 queries (pairs: 300 per split); figures are rough")
+    runs: dict[str, list[Callable[[], None]]] = {
+        "pairs": [lambda: bench_pairs("abt-buy", 0.90, limit), lambda: bench_pairs("amazon-google", 0.70, limit)],
+        "catalog": [lambda: bench_catalog(limit)],
+        "mwpd": [
+            lambda: bench_classification(
+                "MWPD 2020 offers -> GS1 GPC classes (train as examples)", mwpd_task, limit, rollup=True
+            )
+        ],
+        "tariff": [
+            lambda: bench_classification(
+                "Taiwan tariff lines -> headings (half the lines as examples)", tariff_task, limit
+            )
+        ],
+        "cpms": [lambda: bench_cpms(limit)],
+        "speed": [lambda: bench_speed(args.quick)],
+    }
+    for name in args.only:
+        for run in runs[name]:
+            try:
+                run()
+            except (Missing, ImportError) as missing:
+                print(f"  MISSING, skipped: {missing}")
+
+
+if __name__ == "__main__":
+    main()
