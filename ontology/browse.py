@@ -98,14 +98,31 @@ def _ancestors_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[str
     return {r["key"]: r["ancestors"] for r in rows}
 
 
+class PropertyRecord(BaseModel):
+    scheme: str
+    property: Property  # without its values: they are paged separately
+    value_count: int
+    unit: Unit | None
+
+
+def _property_record(props: dict[str, Any], unit: dict[str, Any] | None, value_count: int) -> PropertyRecord:
+    return PropertyRecord(
+        scheme=props["scheme"],
+        property=property_from(props, []),
+        value_count=value_count,
+        unit=unit_from(unit) if unit else None,
+    )
+
+
 class TemplateRow(BaseModel):
-    property_uid: str
+    property: PropertyRecord
     required: bool
     defined_on: str  # code of the class that attaches the property
 
 
 def templates_of(store, uids: list[str]) -> list[list[TemplateRow]]:
-    """The inherited attribute template of each class: ancestors' properties first."""
+    """The inherited attribute template of each class, ancestors' properties first, with the
+    properties themselves (so a template costs one round trip, not two)."""
     found = store.read(_templates_of, uids)
     return [found.get(u, []) for u in uids]
 
@@ -113,29 +130,26 @@ def templates_of(store, uids: list[str]) -> list[list[TemplateRow]]:
 def _templates_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[TemplateRow]]:
     rows = tx.run(
         "UNWIND $uids AS key MATCH path = (:Class {uid: key})-[:BROADER*0..]->(owner:Class)-[r:HAS_PROPERTY]->(p) "
-        "WITH key, p, owner, r, length(path) AS d ORDER BY d DESC, r.ord "
-        "RETURN key, collect({property: p.uid, required: r.required, owner: owner.code}) AS template",
+        "OPTIONAL MATCH (p)-[:IN_UNIT]->(u:Unit) "
+        "CALL { WITH p OPTIONAL MATCH (p)-[:HAS_VALUE]->(v) RETURN count(v) AS n } "
+        "WITH key, p, u, n, owner, r, length(path) AS d ORDER BY d DESC, r.ord "
+        "RETURN key, collect({property: properties(p), unit: properties(u), n: n, required: r.required, "
+        "owner: owner.code}) AS template",
         uids=uids,
     )
     result: dict[str, list[TemplateRow]] = {}
     for r in rows:
         merged: dict[str, TemplateRow] = {}
         for e in r["template"]:
-            known = merged.get(e["property"])
-            merged[e["property"]] = TemplateRow(
-                property_uid=e["property"],
+            key = e["property"]["uid"]
+            known = merged.get(key)
+            merged[key] = TemplateRow(
+                property=_property_record(e["property"], e["unit"], e["n"]),
                 required=e["required"] or bool(known and known.required),
                 defined_on=known.defined_on if known else e["owner"],
             )
         result[r["key"]] = list(merged.values())
     return result
-
-
-class PropertyRecord(BaseModel):
-    scheme: str
-    property: Property  # without its values: they are paged separately
-    value_count: int
-    unit: Unit | None
 
 
 def properties_by_uid(store, uids: list[str]) -> list[PropertyRecord | None]:
@@ -150,15 +164,7 @@ def _properties_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, Pro
         "RETURN key, properties(p) AS p, properties(u) AS u, n",
         uids=uids,
     )
-    return {
-        r["key"]: PropertyRecord(
-            scheme=r["p"]["scheme"],
-            property=property_from(r["p"], []),
-            value_count=r["n"],
-            unit=unit_from(r["u"]) if r["u"] else None,
-        )
-        for r in rows
-    }
+    return {r["key"]: _property_record(r["p"], r["u"], r["n"]) for r in rows}
 
 
 def property_values(store, property_uid: str, offset: int, limit: int) -> Page:

@@ -125,10 +125,7 @@ class TemplateEntry(graphene.ObjectType):
     defined_on = graphene.String(required=True, description="code of the class that attaches the property")
     inherited = graphene.Boolean(required=True)
 
-    @staticmethod
-    async def resolve_property(entry, info):
-        return await ctx(info).loaders.properties.load(entry["row"].property_uid)
-
+    resolve_property = staticmethod(lambda entry, _: entry["row"].property)
     resolve_required = staticmethod(lambda entry, _: entry["row"].required)
     resolve_defined_on = staticmethod(lambda entry, _: entry["row"].defined_on)
     resolve_inherited = staticmethod(lambda entry, _: entry["row"].defined_on != entry["owner"])
