@@ -101,13 +101,14 @@ async def _scenario(url: str, clients: int, seconds: float, body: Callable[[rand
     }
 
 
-def _serve(connection: Connection, port: int) -> subprocess.Popen:
+def _serve(connection: Connection, port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "NEO4J_URI": connection.uri,
         "NEO4J_USER": connection.user,
         "NEO4J_PASSWORD": connection.password or "",
         "CPMS_PORT": str(port),
+        "CPMS_WORKERS": str(workers),
     }
     return subprocess.Popen([sys.executable, "-m", "service.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)  # fmt: skip
@@ -126,12 +127,12 @@ def _wait_ready(url: str, timeout: float = 300) -> None:
     raise SystemExit("the service did not get ready")
 
 
-def run(connection: Connection, clients: int, seconds: float) -> None:
+def run(connection: Connection, clients: int, seconds: float, workers: int) -> None:
     with Store(connection) as store:
         seed(store, log=lambda _: None)
         codes, records = _records(store)
     port = free_port()
-    server = _serve(connection, port)
+    server = _serve(connection, port, workers)
     url = f"http://127.0.0.1:{port}/graphql"
     try:
         _wait_ready(url)
@@ -141,7 +142,7 @@ def run(connection: Connection, clients: int, seconds: float) -> None:
             "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},
             "match": lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(records)}},
         }
-        print(f"{clients} concurrent clients, {seconds:.0f} s per scenario, uvicorn (1 process) on loopback")
+        print(f"{clients} concurrent clients, {seconds:.0f} s per scenario, {workers} server process(es), loopback")
         print(f"{'scenario':<26}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
         for name, body in scenarios.items():
             r = asyncio.run(_scenario(url, clients, seconds, body))
@@ -155,16 +156,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     if os.environ.get("NEO4J_URI"):
-        run(Connection.from_env(), args.clients, args.seconds)
+        run(Connection.from_env(), args.clients, args.seconds, args.workers)
         return
     with tempfile.TemporaryDirectory() as tmp:
         base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
         settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
         process.start(settings)
         try:
-            run(Connection.for_local(settings), args.clients, args.seconds)
+            run(Connection.for_local(settings), args.clients, args.seconds, args.workers)
         finally:
             process.stop(settings)
 

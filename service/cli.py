@@ -44,7 +44,11 @@ def _serve(args: argparse.Namespace) -> int:
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
     # callers (`cpms up`) run their cleanup, such as stopping the Neo4j they started.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    uvicorn.run(create_app(), host=args.host or service.host, port=args.port or service.port, log_level="info")
+    host, port, workers = args.host or service.host, args.port or service.port, args.workers or service.workers
+    if workers > 1:  # each worker process builds its own app (and matcher) from the environment
+        uvicorn.run("service.app:create_app", factory=True, workers=workers, host=host, port=port, log_level="info")
+    else:
+        uvicorn.run(create_app(), host=host, port=port, log_level="info")
     return 0
 
 
@@ -171,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--host", default=None, help="listen address (default CPMS_HOST or 127.0.0.1)")
         sub.add_argument("--port", type=int, default=None, help="listen port (default CPMS_PORT or 8000)")
+        sub.add_argument("--workers", type=int, default=None, help="server processes (default CPMS_WORKERS or 1)")
         sub.set_defaults(func=func)
         if name == "up":
             sub.add_argument("--no-seed", action="store_true", help="do not load the seed data first")

@@ -12,6 +12,7 @@ class ServiceSettings:
     port: int = 8000
     anonymous_read: bool = True  # read and match without an API key
     threads: int = 32  # worker threads for blocking Neo4j calls
+    workers: int = 1  # server processes, each with its own matcher
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -21,4 +22,5 @@ class ServiceSettings:
             port=int(env.get("CPMS_PORT", "8000")),
             anonymous_read=env.get("CPMS_ANONYMOUS_READ", "true").lower() not in ("0", "false", "no", "off"),
             threads=int(env.get("CPMS_THREADS", "32")),
+            workers=int(env.get("CPMS_WORKERS", "1")),
         )
