@@ -115,16 +115,18 @@ def _serve(connection: Connection, port: int, workers: int) -> subprocess.Popen:
 
 
 def _wait_ready(url: str, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Until 20 health checks in a row say the matcher is ready (with several server processes, each
+    builds its own and any of them may answer)."""
+    deadline, ready = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and ready < 20:
         try:
             answer = httpx.post(url, json={"query": "{ health { matcherReady } }"}, timeout=5).json()
-            if answer.get("data", {}).get("health", {}).get("matcherReady"):
-                return
+            ready = ready + 1 if answer.get("data", {}).get("health", {}).get("matcherReady") else 0
         except (httpx.HTTPError, ValueError, AttributeError):
-            pass
-        time.sleep(1)
-    raise SystemExit("the service did not get ready")
+            ready = 0
+        time.sleep(0.1 if ready else 1)
+    if ready < 20:
+        raise SystemExit("the service did not get ready")
 
 
 def run(connection: Connection, clients: int, seconds: float, workers: int) -> None:
