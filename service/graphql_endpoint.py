@@ -20,8 +20,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from ontology.errors import CpmsError, LimitExceeded
 from service.auth import principal_for
 from service.context import RequestContext
-from service.errors import format_graphql_error, http_status_for
+from service.errors import error_response, format_graphql_error, http_status_for
 from service.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
+from service.uploads import graphql_multipart, is_multipart
 
 MAX_BODY_BYTES = 2_000_000
 
@@ -41,12 +42,6 @@ GRAPHIQL_HTML = """<!doctype html>
 
 def _error(message: str, code: str, status: int) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
-
-
-def _cpms_error(exc: CpmsError) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": exc.message, "extensions": {"code": exc.code, **exc.details}}]}, exc.http_status
-    )
 
 
 class GraphQLEndpoint:
@@ -89,9 +84,19 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(GRAPHIQL_HTML)
+        if request.method == "POST" and is_multipart(request):
+            # a file upload (GraphQL multipart request spec): its files live as long as the request runs
+            try:
+                async with graphql_multipart(request, request.app.state.jobs.config.max_upload_bytes) as params:
+                    return await self._run(request, params)
+            except CpmsError as exc:
+                return error_response(exc)
         params = await self._params(request)
         if isinstance(params, JSONResponse):
             return params
+        return await self._run(request, params)
+
+    async def _run(self, request: Request, params: dict[str, Any]) -> Response:
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
             return _error('no GraphQL query given: send {"query": "..."}', "BAD_REQUEST", 400)
@@ -105,13 +110,13 @@ class GraphQLEndpoint:
                 principal_for, request.headers.get("authorization"), store, self.anonymous_read
             )
         except CpmsError as exc:
-            return _cpms_error(exc)
+            return error_response(exc)
         document, errors = self._prepare(query)
         if errors:
             return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
         cost = query_cost(document, operation, variables)
         if cost > MAX_COST:
-            return _cpms_error(
+            return error_response(
                 LimitExceeded(f"query cost {cost} is over the limit of {MAX_COST}; ask for smaller pages")
             )
         if request.method == "GET" and any(
@@ -122,7 +127,7 @@ class GraphQLEndpoint:
         try:
             result = await asyncio.wait_for(self._execute(document, variables, operation, context), TIMEOUT_SECONDS)
         except TimeoutError:
-            return _cpms_error(LimitExceeded(f"the request took over {TIMEOUT_SECONDS:.0f} s and was stopped"))
+            return error_response(LimitExceeded(f"the request took over {TIMEOUT_SECONDS:.0f} s and was stopped"))
         payload: dict[str, Any] = {"data": result.data}
         errors_out = [format_graphql_error(e) for e in result.errors or ()]
         errors_out += [

@@ -3,6 +3,7 @@ input, `job.json` (settings, state, progress, counts), and the run's folder and 
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import threading
 import uuid
@@ -95,9 +96,10 @@ class JobStore:
         return self.transition(job_id, lambda job: changes)
 
     def transition(self, job_id: str, decide: Callable[[Job], dict[str, Any]]) -> Job:
-        """Change the fields `decide` returns for the job as it is now: the runner and the API both
-        change jobs, one at a time."""
-        with self._lock:
+        """Change the fields `decide` returns for the job as it is now: the runner and the API (in
+        this or another server process) both change jobs, one at a time."""
+        with self._lock, (self.root / "jobs.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
             job = self.get(job_id)
             changes = decide(job)
             if changes:

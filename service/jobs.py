@@ -9,6 +9,7 @@ journal ends (see matchers/bulk/journal.py).
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import queue
@@ -32,6 +33,7 @@ from service.job_store import FINISHED, Job, JobState, JobStore, now
 from service.ontology_snapshot import export_scheme
 
 log = logging.getLogger("cpms.jobs")
+POLL_SECONDS = 2.0  # how often the runner looks on disk for jobs another server process took
 
 
 class JobConflict(CpmsError):
@@ -96,9 +98,19 @@ class Jobs:
         self._cancelled: set[str] = set()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._work, name="cpms-jobs", daemon=True)
+        self._runner_lock: IO[str] | None = None
 
     def start(self) -> None:
-        """Queue what a stopped or killed service left unfinished, then run jobs."""
+        """Queue what a stopped or killed service left unfinished, then run jobs. With several
+        server processes only the one holding the runner lock runs jobs; the others take uploads,
+        which the runner finds on disk."""
+        self._runner_lock = (self.config.root / "runner.lock").open("a")
+        try:
+            fcntl.flock(self._runner_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._runner_lock.close()
+            self._runner_lock = None
+            return
         for job in self.store.all():
             if job.state not in FINISHED and job.cancel_requested:
                 self.store.update(job.id, state=JobState.cancelled, finished_at=now())
@@ -109,9 +121,12 @@ class Jobs:
 
     def stop(self) -> None:
         """The running job stops after its current chunk and stays resumable."""
+        if self._runner_lock is None:
+            return
         self._stopping.set()
         self._queue.put(None)
         self._thread.join()
+        self._runner_lock.close()
 
     def submit(self, upload: IO[bytes], filename: str, options: Mapping[str, Any], owner: str | None = None) -> Job:
         settings, output_format = self._settings(options)
@@ -170,7 +185,10 @@ class Jobs:
 
     def _work(self) -> None:
         while not self._stopping.is_set():
-            job_id = self._queue.get()
+            try:
+                job_id = self._queue.get(timeout=POLL_SECONDS)
+            except queue.Empty:  # uploads taken by another server process wait on disk
+                job_id = next((j.id for j in self.store.all() if j.state is JobState.queued), None)
             if job_id is not None:
                 self._run(job_id)
 
@@ -193,7 +211,7 @@ class Jobs:
                 lambda target: self._write_snapshot(settings.scheme, target),
                 resume=True,
                 progress=lambda p: self._progress(job_id, p),
-                should_stop=lambda: self._stopping.is_set() or job_id in self._cancelled,
+                should_stop=lambda: self._stopping.is_set() or self._cancel_requested(job_id),
             )
         except CpmsError as exc:
             self.store.update(job_id, state=JobState.failed, error=exc.message, finished_at=now())
@@ -208,9 +226,13 @@ class Jobs:
                 job_id, state=JobState.done, rows=summary.rows, counts=summary.counts, blank_rows=summary.blank_rows,
                 fraction=1.0, finished_at=now(),
             )  # fmt: skip
-        elif job_id in self._cancelled:
+        elif self._cancel_requested(job_id):
             self.store.update(job_id, state=JobState.cancelled, finished_at=now())
         # else the service is stopping: the job stays `running`, and the next start resumes it
+
+    def _cancel_requested(self, job_id: str) -> bool:
+        """Asked here, or in another server process (the flag is on disk)."""
+        return job_id in self._cancelled or self.store.get(job_id).cancel_requested
 
     def _progress(self, job_id: str, progress: Progress) -> None:
         self.store.update(

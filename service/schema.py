@@ -8,16 +8,17 @@ from pathlib import Path
 import graphene
 
 from service.curation_api import CurationMutation
+from service.graphql_jobs import JobsMutation, JobsQuery
 from service.health import HealthQuery
 from service.matching import FeedbackMutation, MatchQuery
 from service.ontology_api import ChangeRequestMutation, OntologyQuery
 
 
-class Query(HealthQuery, OntologyQuery, MatchQuery, graphene.ObjectType):
+class Query(HealthQuery, OntologyQuery, MatchQuery, JobsQuery, graphene.ObjectType):
     pass
 
 
-class Mutation(CurationMutation, ChangeRequestMutation, FeedbackMutation, graphene.ObjectType):
+class Mutation(CurationMutation, ChangeRequestMutation, FeedbackMutation, JobsMutation, graphene.ObjectType):
     pass
 
 

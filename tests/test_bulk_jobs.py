@@ -1,4 +1,4 @@
-"""Bulk jobs through the real ASGI app: upload (multipart, raw body, GraphQL multipart), poll,
+"""Bulk jobs through the real ASGI app: upload (multipart, raw body, GraphQL multipart to /graphql), poll,
 cancel, download; limits and bad input as clear errors; a restarted service resumes its job."""
 
 from __future__ import annotations
@@ -11,11 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import graphene
 import pytest
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from ontology.apikeys import create_key
@@ -23,11 +19,7 @@ from ontology.connection import Connection
 from ontology.schema import apply_schema
 from ontology.store import Store
 from service.app import create_app
-from service.auth import principal_for
-from service.context import RequestContext
-from service.graphql_jobs import JobsMutation, JobsQuery
 from service.jobs import JobsConfig
-from service.uploads import graphql_multipart, is_multipart
 from tests.bulk_support import ROWS, catalog_rows, essentials, expected, ontology_file, read_output, run, write_csv
 
 FINISHED = {"done", "failed", "cancelled"}
@@ -42,7 +34,6 @@ def keys(store: Store) -> dict[str, str]:
 @contextmanager
 def jobs_app(connection: Connection, root: Path, ontology: Path, **config: Any) -> Iterator[TestClient]:
     app = create_app(connection, jobs=JobsConfig(root=root, workers=0, snapshot=ontology, **config))
-    app.router.routes.append(Route("/graphql-upload", _graphql_upload, methods=["POST"]))
     with TestClient(app) as client:
         yield client
 
@@ -131,7 +122,7 @@ def test_bad_requests_get_clear_errors_and_leave_no_job(tmp_path, connection, ke
         assert error(client.get("/jobs/0123abc", headers=auth(key)))[:2] == (404, "NOT_FOUND")
         assert error(client.get("/jobs/..etc", headers=auth(key)))[:2] == (404, "NOT_FOUND")
         assert client.get("/jobs", headers=auth(key)).json() == {"jobs": []}
-    assert list((tmp_path / "jobs").iterdir()) == []
+    assert [p for p in (tmp_path / "jobs").iterdir() if p.is_dir()] == [], "no job folder is left"
 
 
 def test_cancelling_jobs(tmp_path, connection, keys):
@@ -173,35 +164,6 @@ def test_a_restarted_service_resumes_its_job(tmp_path, connection, keys):
     assert read_output(tmp_path / "result.jsonl") == read_output(tmp_path / "reference.jsonl")
 
 
-class _Query(JobsQuery, graphene.ObjectType):
-    pass
-
-
-class _Mutation(JobsMutation, graphene.ObjectType):
-    pass
-
-
-_SCHEMA = graphene.Schema(query=_Query, mutation=_Mutation)
-
-
-async def _graphql_upload(request: Request) -> JSONResponse:
-    """What /graphql does with a multipart request (and a JSON one), over a schema of only the jobs
-    fields."""
-    if not is_multipart(request):
-        return await _execute(request, await request.json())
-    async with graphql_multipart(request, request.app.state.jobs.config.max_upload_bytes) as params:
-        return await _execute(request, params)
-
-
-async def _execute(request: Request, params: dict[str, Any]) -> JSONResponse:
-    store = request.app.state.store
-    principal = principal_for(request.headers.get("authorization"), store, True)
-    context = RequestContext(store=store, principal=principal, app=request.app)
-    variables = params.get("variables")
-    result = await _SCHEMA.execute_async(params["query"], variable_values=variables, context_value=context)
-    return JSONResponse({"data": result.data, "errors": [str(e) for e in result.errors or []]})
-
-
 SUBMIT = """mutation($file: Upload!) {
   submitMatchJob(file: $file, outputFormat: "csv", columns: ["name=品名"]) {
     ok userErrors { code message } job { id state filename owner }
@@ -218,13 +180,13 @@ def test_a_job_through_a_graphql_multipart_request(tmp_path, connection, keys):
     with jobs_app(connection, tmp_path / "jobs", ontology) as client:
         operations = json.dumps({"query": SUBMIT, "variables": {"file": None}})
         response = client.post(
-            "/graphql-upload",
+            "/graphql",
             headers=auth(key),
             data={"operations": operations, "map": json.dumps({"0": ["variables.file"]})},
             files={"0": ("catalog.csv", io.BytesIO(catalog), "text/csv")},
         )
         payload = response.json()
-        assert payload["errors"] == [], payload
+        assert "errors" not in payload, payload
         submitted = payload["data"]["submitMatchJob"]
         assert submitted["ok"] and submitted["job"]["filename"] == "catalog.csv"
         assert submitted["job"]["owner"] == "test integrator"
@@ -233,7 +195,7 @@ def test_a_job_through_a_graphql_multipart_request(tmp_path, connection, keys):
 
         def graphql(query: str, **variables: Any) -> dict[str, Any]:
             body = {"query": query, "variables": variables}
-            return client.post("/graphql-upload", headers=auth(key), json=body).json()
+            return client.post("/graphql", headers=auth(key), json=body).json()
 
         polled = graphql(POLL, id=job_id)["data"]["job"]
         assert polled["state"] == "done" and polled["rows"] == len(ROWS)
@@ -241,3 +203,18 @@ def test_a_job_through_a_graphql_multipart_request(tmp_path, connection, keys):
         assert polled["resultUrl"] == f"/jobs/{job_id}/result"
         cancelled = graphql(CANCEL, id=job_id)["data"]["cancelJob"]
         assert not cancelled["ok"] and cancelled["userErrors"][0]["code"] == "CONFLICT"
+
+
+def test_with_several_server_processes_one_runs_the_jobs(tmp_path, connection, keys):
+    """Two apps over one jobs folder, as `cpms serve --workers 2` has: an upload taken by the one
+    that does not run jobs is run by the one that does."""
+    ontology = ontology_file(tmp_path)
+    catalog = write_csv(tmp_path / "catalog.csv", ROWS)
+    key = keys["integrator"]
+    with jobs_app(connection, tmp_path / "jobs", ontology) as runner:
+        with jobs_app(connection, tmp_path / "jobs", ontology) as other:
+            assert runner.app.state.jobs._runner_lock is not None
+            assert other.app.state.jobs._runner_lock is None
+            job = submit(other, key, catalog).json()
+            assert wait(other, key, job["id"])["state"] == "done"
+            assert wait(runner, key, job["id"])["rows"] == len(ROWS)
