@@ -211,10 +211,12 @@ def test_with_several_server_processes_one_runs_the_jobs(tmp_path, connection, k
     ontology = ontology_file(tmp_path)
     catalog = write_csv(tmp_path / "catalog.csv", ROWS)
     key = keys["integrator"]
-    with jobs_app(connection, tmp_path / "jobs", ontology) as runner:
-        with jobs_app(connection, tmp_path / "jobs", ontology) as other:
-            assert runner.app.state.jobs._runner_lock is not None
-            assert other.app.state.jobs._runner_lock is None
-            job = submit(other, key, catalog).json()
-            assert wait(other, key, job["id"])["state"] == "done"
-            assert wait(runner, key, job["id"])["rows"] == len(ROWS)
+    with (
+        jobs_app(connection, tmp_path / "jobs", ontology) as runner,
+        jobs_app(connection, tmp_path / "jobs", ontology) as other,
+    ):
+        assert runner.app.state.jobs._runner_lock is not None
+        assert other.app.state.jobs._runner_lock is None
+        job = submit(other, key, catalog).json()
+        assert wait(other, key, job["id"])["state"] == "done"
+        assert wait(runner, key, job["id"])["rows"] == len(ROWS)
