@@ -18,7 +18,7 @@ import math
 
 from benchmarks.matching_tasks import Task, catalog_task, cpms_tasks, mwpd_task, tariff_task
 from matchers.logistic import choice_probabilities
-from matchers.score import FEATURES, HAND_SET, Labelled, fit_weights
+from matchers.score import HAND_SET, Labelled, fit_weights
 from matchers.snapshot import Kind
 
 
@@ -36,7 +36,7 @@ def _fit(name: Kind, tasks: list[Task]) -> None:
     weights = fit_weights(rows, HAND_SET[name], weights=shares)
     loss = 0.0
     for candidates, right in rows:
-        probabilities = choice_probabilities([weights.logit(dict(zip(FEATURES, x, strict=True))) for x in candidates])
+        probabilities = choice_probabilities([weights.logit(x) for x in candidates])
         loss -= math.log(max(1e-12, probabilities[right] if right is not None else 1 - sum(probabilities)))
     print(f"# log loss {loss / len(rows):.4f} per record on {len(rows)} records")
     print(f'    "{name}": ScoreWeights(\n        bias={weights.bias:.4f},\n        weights={{')

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from matchers.extract import extract
@@ -39,7 +40,7 @@ def is_quantity(found: Found) -> bool:
     return found.number is not None and found.value == format_number(found.number)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Values:
     """Values of one attribute: codes or designations, and numbers as (low, high) ranges. Empty
     means any value (a template property with no value list)."""
@@ -60,18 +61,21 @@ class Values:
             lo * (1 - _TOLERANCE) <= x <= hi * (1 + _TOLERANCE) for lo, hi in self.ranges for x, _ in other.ranges
         )
 
-    def describe(self) -> list[str]:
+    @cached_property
+    def described(self) -> tuple[str, ...]:
+        """The values as text, for explanations (kept: a concept's values are shown again and again)."""
         numbers = [
             format_number(lo) if lo == hi else f"{format_number(lo)}..{format_number(hi)}" for lo, hi in self.ranges
         ]
-        return sorted(self.texts) + numbers
+        return (*sorted(self.texts), *numbers)
 
 
 Attributes = Mapping[str, Values]
+_Pair = tuple[str, str | tuple[float, float]]  # a key and a code, or a key and a (low, high) range
 NO_ATTRIBUTES: Attributes = MappingProxyType({})
 
 
-def _collect(pairs: Iterable[tuple[str, str | tuple[float, float]]]) -> dict[str, Values]:
+def _collect(pairs: Iterable[_Pair]) -> dict[str, Values]:
     texts: dict[str, set[str]] = defaultdict(set)
     ranges: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for key, value in pairs:
@@ -82,7 +86,7 @@ def _collect(pairs: Iterable[tuple[str, str | tuple[float, float]]]) -> dict[str
     return {k: Values(frozenset(texts.get(k, ())), tuple(ranges.get(k, ()))) for k in texts.keys() | ranges.keys()}
 
 
-def _pairs(found: Iterable[Found]) -> Iterable[tuple[str, str | tuple[float, float]]]:
+def _pairs(found: Iterable[Found]) -> Iterator[_Pair]:
     for f in found:
         if f.key not in UNCOMPARED_KEYS:
             yield f.key, (f.number, f.number) if is_quantity(f) and f.number is not None else f.value
@@ -99,13 +103,14 @@ class ValueLexicon:
     first, for finding them in a record's text."""
 
     forms: Mapping[tuple[str, str], Attributes]  # (property, value code) -> values it stands for
+    codes: Mapping[tuple[str, str, str], str]  # (property, key, extracted value) -> its first value code
     texts: Mapping[str, Mapping[str, str]]  # property -> normalized label or synonym -> value code
     unread: Mapping[str, tuple[re.Pattern[str], Mapping[str, str]]]  # property -> (spellings, value codes)
 
     @classmethod
     def of(cls, concepts: Iterable[Concept]) -> ValueLexicon:
         properties = {p.code: p for c in concepts for p in c.template}
-        forms, texts, unread = {}, {}, {}
+        forms, codes, texts, unread = {}, {}, {}, {}
         for p in properties.values():
             keys = property_keys(p.code)
             by_text: dict[str, str] = {}
@@ -120,10 +125,13 @@ class ValueLexicon:
                     if not read and len(extraction.text) >= 2:
                         not_read.append((extraction.text, value.code))
                 forms[p.code, value.code] = MappingProxyType(_collect(_pairs(found)))
+                for key, values in forms[p.code, value.code].items():
+                    for text in values.texts:
+                        codes.setdefault((p.code, key, text), value.code)
             texts[p.code] = MappingProxyType(by_text)
             if not_read:
                 unread[p.code] = (_alternation(spelling for spelling, _ in not_read), MappingProxyType(dict(not_read)))
-        return cls(MappingProxyType(forms), MappingProxyType(texts), MappingProxyType(unread))
+        return cls(MappingProxyType(forms), MappingProxyType(codes), MappingProxyType(texts), MappingProxyType(unread))
 
     def of_value(self, property: str, value: str) -> Attributes:
         return self.forms.get((property, value), NO_ATTRIBUTES)
@@ -132,7 +140,11 @@ class ValueLexicon:
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
     """A regex for any of `words`, longest first; Latin words must stand alone (BZP, not in BZPX)."""
     alternatives = [
-        rf"(?<![0-9a-z]){re.escape(w)}(?![0-9a-z])" if w.isascii() else re.escape(w)
+        # the left boundary after the first character, so that every alternative starts with a
+        # literal and `re` can skip to the positions where one may start
+        rf"{re.escape(w[0])}(?<![0-9a-z]{re.escape(w[0])}){re.escape(w[1:])}(?![0-9a-z])"
+        if w.isascii()
+        else re.escape(w)
         for w in sorted(set(words), key=len, reverse=True)
     ]
     return re.compile("|".join(alternatives))
@@ -155,7 +167,7 @@ def number_in_base(number: float, p: TemplateProperty) -> float | None:
     return None if unit is None else to_base(number, unit)[0]
 
 
-def _stated_pairs(value: StatedValue, p: TemplateProperty, lexicon: ValueLexicon):
+def _stated_pairs(value: StatedValue, p: TemplateProperty, lexicon: ValueLexicon) -> Iterator[_Pair]:
     if value.value is not None:
         for key, values in lexicon.of_value(p.code, value.value).items():
             yield from ((key, text) for text in values.texts)

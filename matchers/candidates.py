@@ -24,7 +24,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from operator import itemgetter
 
 from matchers.attributes import NO_ATTRIBUTES, Attributes, ValueLexicon, stated_attributes, template_attributes
 from matchers.normalize import normalize
@@ -39,6 +38,11 @@ _LARGE = 256
 _KEEP = 100
 _WINDOW = 40
 _MIN_CODE_LENGTH = 6
+
+
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    """Highest score first; equal scores by document number, the same in every process."""
+    return -item[1], item[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ def best_per_concept(hits: Iterable[Hit]) -> list[Hit]:
         else:
             better = hit if hit.score > other.score else other
             best[code] = replace(better, support=hit.support + other.support)
-    return sorted(best.values(), key=lambda h: h.score, reverse=True)
+    return sorted(best.values(), key=lambda h: (-h.score, h.entry.concept.code))
 
 
 def idf(documents: int, df: int) -> float:
@@ -202,15 +206,16 @@ class CandidateIndex:
         doc = self._first_doc.get(self._entry_of[entry.concept.code])
         return None if doc is None else Hit(entry, self.docs[doc], score)
 
-    def idf(self, term: str) -> float:
-        postings = self._postings.get(term)
-        return idf(len(self.docs), len(postings) if postings else 0)
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        """The idf of each term."""
+        documents, postings = len(self.docs), self._postings
+        return {t: idf(documents, len(postings.get(t, ()))) for t in sorted(terms)}
 
     def mass(self, doc: Doc) -> float:
         """The idf mass of a document's terms, worked out when first needed and then kept."""
         mass = self._masses.get(doc.position)
         if mass is None:
-            mass = self._masses[doc.position] = sum(map(self.idf, doc.profile.terms))
+            mass = self._masses[doc.position] = sum(self.idfs(doc.profile.terms).values())
         return mass
 
     def named_codes(self, terms: Iterable[str]) -> list[Entry]:
@@ -220,20 +225,27 @@ class CandidateIndex:
 
     def search(self, terms: Iterable[str], size: int) -> list[Hit]:
         """The `size` best concepts for the query `terms`, best first."""
-        found = [(p, t) for t in terms if (p := self._postings.get(t))]
+        # sorted by term too: a set's order changes with the process's hash seed, and the budget
+        # and float sums below depend on the order, so results would differ between processes
+        found = [(p, t) for t in sorted(terms) if (p := self._postings.get(t))]
         found.sort(key=lambda pt: len(pt[0]))
         documents = len(self.docs)
         scores: dict[int, float] = {}
         budget = _BUDGET
         for postings, term in found:
             weight = idf(documents, len(postings))
-            if budget > 0:
-                _add(scores, postings[:budget], weight)
-                budget -= len(postings)
-                if budget <= 0 and len(scores) > _KEEP:
-                    scores = dict(sorted(scores.items(), key=itemgetter(1), reverse=True)[:_KEEP])
-            else:
+            if budget <= 0:
                 _add(scores, scores.keys() & self._large.get(term, postings), weight)
+                continue
+            budget -= len(postings)
+            if budget <= 0 and len(scores) >= _KEEP:
+                # the term ends the budget: a document it brings in would rank below the `_KEEP`
+                # kept ones (it scores `weight`, the others at least that and came first) and be cut
+                _add(scores, scores.keys() & set(postings[: budget + len(postings)]), weight)
+            else:
+                _add(scores, postings[: budget + len(postings)], weight)
+            if budget <= 0 and len(scores) > _KEEP:
+                scores = dict(sorted(scores.items(), key=_best_first)[:_KEEP])
         return self._best_concepts(scores, size)
 
     def _best_concepts(self, scores: dict[int, float], size: int) -> list[Hit]:
@@ -241,7 +253,7 @@ class CandidateIndex:
         support sums its documents there (like votes of nearest neighbours, when it has many
         examples)."""
         norms, docs = self._norms, self.docs
-        best_raw = sorted(scores.items(), key=itemgetter(1), reverse=True)[: max(size, _WINDOW)]
+        best_raw = sorted(scores.items(), key=_best_first)[: max(size, _WINDOW)]
         window = [(raw * norms[d], d) for d, raw in best_raw]
         top = max(window)[0] if window else 1.0
         best: dict[int, tuple[float, int]] = {}
@@ -251,7 +263,7 @@ class CandidateIndex:
             support[entry] = support.get(entry, 0.0) + score / top
             if score > best.get(entry, (0.0, 0))[0]:
                 best[entry] = (score, d)
-        ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:size]
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:size]
         return [Hit(self.entries[e], docs[d], score, support[e]) for e, (score, d) in ranked]
 
 

@@ -23,7 +23,7 @@ from matchers.levels import roll_up
 from matchers.profile import Query, read_record
 from matchers.record import Record, record_text
 from matchers.result import MatchResult
-from matchers.score import FEATURES, HAND_SET, Labelled, Scored, ScoreWeights, fit_weights, score
+from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, fit_weights, score
 from matchers.snapshot import Examples, Kind, Snapshot
 from ontology.model import SchemeBundle
 
@@ -150,7 +150,7 @@ class Matcher:
         for record, code in labelled:
             scored = self._score(loaded, index, read_record(record), settings, level)
             codes = [s.hit.entry.concept.code for s in scored]
-            yield [[s.features[f] for f in FEATURES] for s in scored], codes.index(code) if code in codes else None
+            yield [list(s.row) for s in scored], codes.index(code) if code in codes else None
 
     def calibrate(
         self,

@@ -64,7 +64,7 @@ _STANDARD = re.compile(
 )
 _THREAD = re.compile(rf"m(?<![0-9a-z.]m)({_NUMBER})(?:x({_NUMBER}))?(?:x({_NUMBER}))?(?:mm)?(?![0-9a-z.])")
 _PROPERTY_CLASS = re.compile(
-    rf"(?<![0-9a-z.])(?:(a[1-5]-(?:{'|'.join(n.STAINLESS_PROPERTY_CLASSES)}))(?!\d)"
+    rf"(?<![0-9a-z.])(?:(a[1-5][-/](?:{'|'.join(n.STAINLESS_PROPERTY_CLASSES)}))(?!\d)"
     rf"|({'|'.join(map(re.escape, n.STEEL_PROPERTY_CLASSES))})(?![0-9.a-z%°{n.MEASURE_CHARS}]))级?"
 )
 _DIAMETER = re.compile(rf"(?:φ|直径|外径) ?({_NUMBER})(mm|cm|m)?(?![0-9.])")
@@ -155,11 +155,11 @@ def _threads(scan: _Scan) -> None:
 
 
 def _property_classes(scan: _Scan) -> None:
-    if "." not in scan.text and "-" not in scan.text:
+    if "." not in scan.text and "-" not in scan.text and "/" not in scan.text:
         return
     for m in _PROPERTY_CLASS.finditer(scan.text):
         if scan.claim(m):
-            scan.add("property_class", m[1].upper() if m[1] else m[2], m)
+            scan.add("property_class", m[1].upper().replace("/", "-") if m[1] else m[2], m)
 
 
 def _diameters(scan: _Scan) -> None:

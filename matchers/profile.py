@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matchers.attributes import Attributes, extracted_attributes
 from matchers.extract import extract
@@ -59,5 +60,10 @@ def read_text(text: str, columns: Mapping[str, str] | None = None) -> tuple[Prof
 
 def read_record(record: Record) -> Query:
     columns = record_columns(record)
-    profile, extraction = read_text(record_text(record), columns)
-    return Query(profile, extraction)
+    return read_query(record_text(record), tuple(columns.items()))
+
+
+@lru_cache(maxsize=1 << 14)
+def read_query(text: str, columns: tuple[tuple[str, str], ...]) -> Query:
+    """Catalogs repeat records (and a record is matched to several schemes): each is read once."""
+    return Query(*read_text(text, dict(columns)))

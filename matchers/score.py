@@ -36,8 +36,10 @@ defaults on training data, see `DEFAULT_WEIGHTS`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz, process
@@ -55,7 +57,7 @@ FEATURES = (
     "model_agree", "model_conflict", "hierarchy", "code_named", "example",
 )  # fmt: skip
 _MAX_COUNT = 3
-_FUZZY = (("token_set", fuzz.token_set_ratio), ("partial", fuzz.partial_ratio))
+_FUZZY = (fuzz.token_set_ratio, fuzz.partial_ratio)  # the features token_set and partial
 
 
 class ScoreWeights(BaseModel):
@@ -74,8 +76,14 @@ class ScoreWeights(BaseModel):
             raise ValueError(f"unknown features {sorted(unknown)}; known: {', '.join(FEATURES)}")
         return weights
 
-    def logit(self, features: Mapping[str, float]) -> float:
-        return self.bias + sum(w * features.get(f, 0.0) for f, w in self.weights.items())
+    @cached_property
+    def vector(self) -> tuple[float, ...]:
+        """The weights in the order of `FEATURES` (0 for a feature without one)."""
+        return tuple(self.weights.get(f, 0.0) for f in FEATURES)
+
+    def logit(self, row: Sequence[float]) -> float:
+        """The log-odds of a candidate with the features `row` (in the order of `FEATURES`)."""
+        return self.bias + sum(map(operator.mul, self.vector, row))
 
 
 HAND_SET: dict[Kind, dict[str, float]] = {
@@ -169,16 +177,24 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
         },
     ),
 }
-"""Fitted by `python -m benchmarks.fit_score_weights` on training data only (see there)."""
+"""Fitted by `python -m benchmarks.fit_score_weights --per-task 1500` on training data only (see there)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
     hit: Hit
-    features: dict[str, float]
+    row: tuple[float, ...]  # the features, in the order of `FEATURES`
     matched_terms: tuple[str, ...]
     comparison: Comparison
     score: float
+
+    @property
+    def features(self) -> dict[str, float]:
+        return dict(zip(FEATURES, self.row, strict=True))
+
+
+Described = tuple[tuple[float, ...], tuple[str, ...], Comparison]
+"""A hit's features (in the order of `FEATURES`), the record's terms it matched, its attribute checks."""
 
 
 def features(
@@ -187,47 +203,48 @@ def features(
     index: CandidateIndex,
     context: Mapping[str, float],
     named: frozenset[str],
-) -> list[tuple[dict[str, float], tuple[str, ...], Comparison]]:
+) -> list[Described]:
     """Features of each hit, the record's terms it matched (rarest first), its attribute checks.
     `context`: relative index scores of the record's class candidates, by code."""
     q = query.profile
-    weight = {t: index.idf(t) for t in q.terms}
+    weight = index.idfs(q.terms)
     query_mass = sum(weight.values()) or 1.0
     best_index = hits[0].score if hits else 1.0
     texts = [h.doc.profile.text for h in hits]
-    fuzzy = {name: _similarities(q.text, texts, scorer) for name, scorer in _FUZZY}
+    token_set, partial = (_similarities(q.text, texts, scorer) for scorer in _FUZZY)
     out = []
     for i, hit in enumerate(hits):
         doc, entry = hit.doc.profile, hit.matched
-        matched = sorted(q.terms & doc.terms, key=weight.__getitem__, reverse=True)
+        matched = sorted(q.terms & doc.terms, key=lambda t: (-weight[t], t))
         matched_mass = sum(map(weight.__getitem__, matched))
         comparison = compare(q.attributes, entry.attributes, entry.template_keys)
         agree, conflict, standard_agree, standard_conflict = comparison.counts()
-        models = models_agree(q.models, doc.models | entry.models) if entry.concept.kind == "item" else None
-        f = {
-            "query_coverage": matched_mass / query_mass,
-            "query_coverage_all": sum(map(weight.__getitem__, q.terms & entry.terms)) / query_mass,
-            "concept_coverage": matched_mass / (index.mass(hit.doc) or 1.0),
-            "index_relative": hit.score / best_index,
-            "support": math.log1p(hit.support),
-            "token_set": fuzzy["token_set"][i],
-            "partial": fuzzy["partial"][i],
-            "attributes_agree": min(_MAX_COUNT, agree),
-            "attributes_conflict": min(_MAX_COUNT, conflict),
-            "attributes_foreign": min(_MAX_COUNT, len(comparison.foreign)),
-            "standard_agree": min(1, standard_agree),
-            "standard_conflict": min(1, standard_conflict),
-            "model_agree": float(models is True),
-            "model_conflict": float(models is False),
-            "hierarchy": max((context.get(a, 0.0) for a in entry.concept.ancestors), default=0.0),
-            "code_named": float(hit.entry.concept.code in named or entry.concept.code in named),
-            "example": float(hit.doc.source == "example"),
-        }
-        out.append((f, tuple(matched), comparison))
+        concept = entry.concept
+        models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
+        row = (
+            matched_mass / query_mass,  # query_coverage
+            sum(map(weight.__getitem__, sorted(q.terms & entry.terms))) / query_mass,  # query_coverage_all
+            matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
+            hit.score / best_index,  # index_relative
+            math.log1p(hit.support),  # support
+            token_set[i],
+            partial[i],
+            min(_MAX_COUNT, agree),  # attributes_agree
+            min(_MAX_COUNT, conflict),  # attributes_conflict
+            min(_MAX_COUNT, len(comparison.foreign)),  # attributes_foreign
+            min(1, standard_agree),  # standard_agree
+            min(1, standard_conflict),  # standard_conflict
+            float(models is True),  # model_agree
+            float(models is False),  # model_conflict
+            max((context.get(a, 0.0) for a in concept.ancestors), default=0.0),  # hierarchy
+            float(hit.entry.concept.code in named or concept.code in named),  # code_named
+            float(hit.doc.source == "example"),  # example
+        )
+        out.append((row, tuple(matched), comparison))
     return out
 
 
-def _similarities(query: str, texts: list[str], scorer) -> list[float]:
+def _similarities(query: str, texts: list[str], scorer: Callable[..., float]) -> list[float]:
     scores = [0.0] * len(texts)
     for _, score, i in process.extract(query, texts, scorer=scorer, limit=None):
         scores[i] = score / 100.0
@@ -245,9 +262,9 @@ def score(
     """The hits scored, best first: each one's probability of being the right one, against the
     others and against none of them (see `matchers.logistic`)."""
     described = features(query, hits, index, context, named)
-    probabilities = choice_probabilities([weights.logit(f) for f, _, _ in described])
+    probabilities = choice_probabilities([weights.logit(row) for row, _, _ in described])
     scored = [
-        Scored(hit, f, matched, comparison, 100.0 * p)
-        for hit, (f, matched, comparison), p in zip(hits, described, probabilities, strict=True)
+        Scored(hit, row, matched, comparison, 100.0 * p)
+        for hit, (row, matched, comparison), p in zip(hits, described, probabilities, strict=True)
     ]
-    return sorted(scored, key=lambda s: s.score, reverse=True)
+    return sorted(scored, key=lambda s: (-s.score, s.hit.entry.concept.code))

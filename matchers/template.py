@@ -4,10 +4,9 @@ conflict with the template's allowed values or with the standard item's values."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from matchers.attributes import ValueLexicon, Values, extractor_unit, property_keys
+from matchers.attributes import ValueLexicon, extractor_unit, property_keys
 from matchers.result import Conflict, PropertyValue
 from matchers.snapshot import Concept, TemplateProperty
 from matchers.types import TEXT, Extraction, Found
@@ -15,7 +14,6 @@ from matchers.units import UnitError, convert, format_number
 from ontology.model import DataType
 
 _TOLERANCE = 0.01
-_NONE = Values()
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +23,16 @@ class Filled:
     conflicts: list[Conflict]
 
 
-def _founds_for(p: TemplateProperty, extraction: Extraction) -> Iterator[Found]:
-    keys = property_keys(p.code)
-    yield from (f for f in extraction.found if f.key == keys[0])
-    yield from (f for f in extraction.found if f.key != keys[0] and f.key == keys[1])
+def _found_for(p: TemplateProperty, first: dict[str, Found]) -> Found | None:
+    """The record's value for the property's code, else for the last word of its code."""
+    code, last_word = property_keys(p.code)
+    return first.get(code) or first.get(last_word)
 
 
 def _enum_code(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> str | None:
-    for value in p.values:
-        if f.value in lexicon.of_value(p.code, value.code).get(f.key, _NONE).texts:
-            return value.code
+    code = lexicon.codes.get((p.code, f.key, f.value))
+    if code is not None:
+        return code
     by_text = lexicon.texts.get(p.code, {})
     return by_text.get(f.text) or by_text.get(f.value.lower())  # f.text is normalized already
 
@@ -88,8 +86,11 @@ def _against_item(value: PropertyValue, concept: Concept) -> Conflict | None:
 def fill(extraction: Extraction, concept: Concept, lexicon: ValueLexicon) -> Filled:
     values: list[PropertyValue] = []
     conflicts: list[Conflict] = []
+    first: dict[str, Found] = {}
+    for f in extraction.found:
+        first.setdefault(f.key, f)
     for p in concept.template:
-        found = next(_founds_for(p, extraction), None)
+        found = _found_for(p, first)
         mapped = _value(p, found, lexicon) if found else None
         if mapped is None and p.data_type is DataType.enum and p.values:
             mapped = _scan(p, extraction.text, lexicon)

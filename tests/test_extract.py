@@ -50,6 +50,7 @@ def pairs(text: str, columns: dict[str, str] | None = None) -> set[tuple[str, st
         ("10.9", {("property_class", "10.9")}),
         ("A2-70", {("property_class", "A2-70")}),
         ("A4-80", {("property_class", "A4-80")}),
+        ("A2/70", {("property_class", "A2-70")}),  # as some catalogs write it
         ("201", {("material", "stainless_201")}),
         ("SUS316", {("material", "stainless_316")}),
         ("316L", {("material", "stainless_316l")}),

@@ -138,7 +138,9 @@ def test_concurrent_edits_of_one_version_never_both_win(loaded: Store) -> None:
     def edit(n: int) -> str:
         barrier.wait()
         try:
-            update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text=f"别名{n}")]), f"e{n}", "race")
+            update_class(
+                loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text=f"别名{n}")]), f"e{n}", "race"
+            )
             return "won"
         except VersionConflict:
             return "conflict"
