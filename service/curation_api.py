@@ -21,7 +21,7 @@ from ontology.model import (
 )
 from ontology.rows import uid
 from service.context import ctx
-from service.mutation_payload import UserError, mutation
+from service.mutation_payload import MutationPayload, mutation
 from service.types import ClassType, ItemType, PropertyType, synonyms_input
 
 
@@ -61,33 +61,23 @@ def value_of(v) -> Value:
     return Value(code=v["code"], labels=labels_of(v["labels"]), synonyms=synonyms_input(v.get("synonyms")) or [])
 
 
-class ClassPayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class ClassPayload(MutationPayload):
     changed = graphene.Field(ClassType, name="class")
 
 
-class PropertyPayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class PropertyPayload(MutationPayload):
     property = graphene.Field(PropertyType)
 
 
-class ItemPayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class ItemPayload(MutationPayload):
     item = graphene.Field(ItemType)
 
 
-class UnitPayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class UnitPayload(MutationPayload):
     code = graphene.String()
 
 
-class ReleasePayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class ReleasePayload(MutationPayload):
     number = graphene.Int()
     concepts = graphene.Int()
 

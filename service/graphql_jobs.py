@@ -13,7 +13,7 @@ from ontology.errors import InvalidInput
 from service.context import ctx
 from service.job_store import Job
 from service.jobs import Jobs, job_view
-from service.mutation_payload import UserError, mutation
+from service.mutation_payload import MutationPayload, mutation
 
 
 class Upload(graphene.Scalar):
@@ -80,9 +80,7 @@ class JobsQuery(graphene.ObjectType):
         return [MatchJob.from_job(j) for j in await ctx(info).call(_jobs(info).all)]
 
 
-class MatchJobPayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class MatchJobPayload(MutationPayload):
     job = graphene.Field(MatchJob)
 
 

@@ -9,7 +9,7 @@ from ontology.errors import LimitExceeded
 from ontology.examples import add_example
 from ontology.rows import uid
 from service.context import ctx
-from service.mutation_payload import UserError, mutation
+from service.mutation_payload import MutationPayload, mutation
 from service.types import ClassType, ItemType
 
 MAX_BATCH = 1000
@@ -162,9 +162,7 @@ class MatchQuery(graphene.ObjectType):
         return await ctx(info).call(run)
 
 
-class FeedbackPayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class FeedbackPayload(MutationPayload):
     example_id = graphene.String()
 
 

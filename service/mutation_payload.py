@@ -22,6 +22,16 @@ class UserError(graphene.ObjectType):
     code = graphene.String(required=True, description="INVALID_INPUT, VERSION_CONFLICT, NOT_FOUND, FORBIDDEN ...")
 
 
+class MutationPayload(graphene.ObjectType):
+    """What every mutation returns besides its object: subclass it and add that object's field."""
+
+    class Meta:
+        abstract = True
+
+    ok = graphene.Boolean(required=True)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
 def mutation(payload: type[graphene.ObjectType]) -> Callable:
     def wrap(resolver: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         @functools.wraps(resolver)

@@ -11,7 +11,7 @@ from ontology.queries import SearchHit, search
 from ontology.rows import uid
 from service.connections import ConnectionData, connection_field, page_window
 from service.context import ctx
-from service.mutation_payload import UserError, mutation
+from service.mutation_payload import MutationPayload, mutation
 from service.types import ClassType, ItemFilterInput, ItemType, Scheme
 
 
@@ -197,9 +197,7 @@ class OntologyQuery(graphene.ObjectType):
         return ConnectionData(page.rows, page.offset, page.total)
 
 
-class ChangeRequestPayload(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+class ChangeRequestPayload(MutationPayload):
     request = graphene.Field(ChangeRequestType)
 
 
