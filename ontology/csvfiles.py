@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -31,6 +32,8 @@ from ontology.model import (
 )
 from ontology.textfile import read_text
 from ontology.validate import ImportRejected, Problem, check_bundle
+
+T = TypeVar("T")
 
 LABELS = ["label_zh", "label_zh_hant", "label_en"]
 DEFINITIONS = ["definition_zh", "definition_zh_hant", "definition_en"]
@@ -233,14 +236,41 @@ class _Reader:
             result.append((where, {k: (v or "").strip() for k, v in row.items() if k}))
         return result
 
-    def build(self, where: str, make, **fields):
+    def build(self, where: str, model: type[T], fields: dict[str, Any]) -> T | None:
         try:
-            return make(**fields)
+            return model(**fields)
         except ValidationError as exc:
             for error in exc.errors():
                 field = ".".join(str(p) for p in error["loc"]) or "(row)"
                 self.problems.append(Problem(location=where, field=field, reason=error["msg"]))
             return None
+
+    def collect(
+        self, name: str, model: type[T], fields: Callable[[dict[str, str]], dict[str, Any]]
+    ) -> tuple[list[T], list[str]]:
+        """The file's rows as models, and the file:line each came from (bad rows are reported)."""
+        built, lines = [], []
+        for where, row in self.rows(name):
+            obj = self.build(where, model, fields(row))
+            if obj is not None:
+                built.append(obj)
+                lines.append(where)
+        return built, lines
+
+    def grouped(
+        self,
+        name: str,
+        model: type[T],
+        key: Callable[[dict[str, str]], Hashable],
+        fields: Callable[[dict[str, str]], dict[str, Any]],
+    ) -> defaultdict[Any, list[T]]:
+        """The file's rows as models, grouped by what they belong to (a class, an item, a property)."""
+        groups: defaultdict[Any, list[T]] = defaultdict(list)
+        for where, row in self.rows(name):
+            obj = self.build(where, model, fields(row))
+            if obj is not None:
+                groups[key(row)].append(obj)
+        return groups
 
 
 def _none(value: str) -> str | None:
@@ -250,167 +280,136 @@ def _none(value: str) -> str | None:
 def read_csv_folder(folder: Path) -> SchemeBundle:
     """Build a bundle from a CSV folder; raises ImportRejected naming every bad row (file:line)."""
     r = _Reader(folder)
-    synonyms: dict[tuple[str, str, str], list[Synonym]] = defaultdict(list)
-    for where, row in r.rows("synonyms.csv"):
-        syn = r.build(
-            where,
-            Synonym,
-            text=row.get("text", ""),
-            lang=row.get("lang") or "zh-Hans",
-            source=row.get("source") or "cpms",
-        )
-        if syn:
-            synonyms[(row.get("owner_kind", ""), row.get("property", ""), row.get("owner", ""))].append(syn)
-
-    scheme_rows = r.rows("scheme.csv")
-    scheme = None
-    if scheme_rows:
-        where, row = scheme_rows[0]
-        scheme = r.build(
-            where,
-            Scheme,
-            code=row.get("code", ""),
-            version=row.get("version", ""),
-            name=Labels(
+    synonyms = r.grouped(
+        "synonyms.csv",
+        Synonym,
+        lambda row: (row.get("owner_kind", ""), row.get("property", ""), row.get("owner", "")),
+        lambda row: {
+            "text": row.get("text", ""),
+            "lang": row.get("lang") or "zh-Hans",
+            "source": row.get("source") or "cpms",
+        },
+    )
+    schemes, _ = r.collect(
+        "scheme.csv",
+        Scheme,
+        lambda row: {
+            "code": row.get("code", ""),
+            "version": row.get("version", ""),
+            "name": Labels(
                 **{
                     "zh-Hans": _none(row.get("name_zh", "")),
                     "zh-Hant": _none(row.get("name_zh_hant", "")),
                     "en": _none(row.get("name_en", "")),
                 }
-            ),
-            source=row.get("source", ""),
-            licence=row.get("licence", ""),
-            description=_none(row.get("description", "")),
-            code_pattern=_none(row.get("code_pattern", "")),
-        )
-
-    units = [
-        u
-        for where, row in r.rows("units.csv")
-        if (
-            u := r.build(
-                where,
-                Unit,
-                code=row.get("code"),
-                symbol=row.get("symbol"),
-                quantity=row.get("quantity"),
-                base=row.get("base"),
-                factor=row.get("factor"),
-                offset=row.get("offset") or 0,
-                labels=_labels(row),
-                synonyms=synonyms[("unit", "", row.get("code", ""))],
-            )
-        )
-    ]
-
-    values: dict[str, list[Value]] = defaultdict(list)
-    for where, row in r.rows("values.csv"):
-        value = r.build(
-            where,
-            Value,
-            code=row.get("code"),
-            status=row.get("status") or "active",
-            labels=_labels(row),
-            synonyms=synonyms[("value", row.get("property", ""), row.get("code", ""))],
-        )
-        if value:
-            values[row.get("property", "")].append(value)
-    property_lines: list[str] = []
-    properties = []
-    for where, row in r.rows("properties.csv"):
-        p = r.build(
-            where,
-            Property,
-            code=row.get("code"),
-            data_type=row.get("data_type"),
-            unit=_none(row.get("unit", "")),
-            version=row.get("version") or 1,
-            labels=_labels(row),
-            definition=_optional_labels(row, "definition"),
-            values=values[row.get("code", "")],
-        )
-        if p:
-            properties.append(p)
-            property_lines.append(where)
-
-    class_props: dict[str, list[ClassProperty]] = defaultdict(list)
-    for where, row in r.rows("class_properties.csv"):
-        cp = r.build(where, ClassProperty, property=row.get("property"), required=row.get("required") or False)
-        if cp:
-            class_props[row.get("class", "")].append(cp)
-    class_lines: list[str] = []
-    classes = []
-    for where, row in r.rows("classes.csv"):
-        c = r.build(
-            where,
-            ConceptClass,
-            code=row.get("code"),
-            parent=_none(row.get("parent", "")),
-            level=row.get("level"),
-            status=row.get("status") or "active",
-            replaced_by=_none(row.get("replaced_by", "")),
-            version=row.get("version") or 1,
-            labels=_labels(row),
-            definition=_optional_labels(row, "definition"),
-            synonyms=synonyms[("class", "", row.get("code", ""))],
-            properties=class_props[row.get("code", "")],
-        )
-        if c:
-            classes.append(c)
-            class_lines.append(where)
-
-    item_values: dict[str, list[ItemValue]] = defaultdict(list)
-    for where, row in r.rows("item_values.csv"):
-        v = r.build(
-            where,
-            ItemValue,
-            property=row.get("property"),
-            value=_none(row.get("value", "")),
-            number=_none(row.get("number", "")),
-            max=_none(row.get("max", "")),
-            flag=_none(row.get("flag", "")),
-        )
-        if v:
-            item_values[row.get("item", "")].append(v)
-    item_lines: list[str] = []
-    items = []
-    for where, row in r.rows("items.csv"):
-        i = r.build(
-            where,
-            Item,
-            code=row.get("code"),
-            class_code=row.get("class"),
-            status=row.get("status") or "active",
-            replaced_by=_none(row.get("replaced_by", "")),
-            version=row.get("version") or 1,
-            labels=_labels(row),
-            values=item_values[row.get("code", "")],
-            synonyms=synonyms[("item", "", row.get("code", ""))],
-        )
-        if i:
-            items.append(i)
-            item_lines.append(where)
-
-    mapping_lines: list[str] = []
-    mappings = []
-    for where, row in r.rows("mappings.csv"):
-        m = r.build(
-            where,
-            Mapping,
-            from_code=row.get("from_code"),
-            to_scheme=row.get("to_scheme"),
-            to_code=row.get("to_code"),
-            relation=row.get("relation"),
-            source=row.get("source") or "cpms",
-        )
-        if m:
-            mappings.append(m)
-            mapping_lines.append(where)
-
-    if r.problems or scheme is None:
+            ),  # fmt: skip
+            "source": row.get("source", ""),
+            "licence": row.get("licence", ""),
+            "description": _none(row.get("description", "")),
+            "code_pattern": _none(row.get("code_pattern", "")),
+        },
+    )
+    units, _ = r.collect(
+        "units.csv",
+        Unit,
+        lambda row: {
+            "code": row.get("code"),
+            "symbol": row.get("symbol"),
+            "quantity": row.get("quantity"),
+            "base": row.get("base"),
+            "factor": row.get("factor"),
+            "offset": row.get("offset") or 0,
+            "labels": _labels(row),
+            "synonyms": synonyms[("unit", "", row.get("code", ""))],
+        },
+    )
+    values = r.grouped(
+        "values.csv",
+        Value,
+        lambda row: row.get("property", ""),
+        lambda row: {
+            "code": row.get("code"),
+            "status": row.get("status") or "active",
+            "labels": _labels(row),
+            "synonyms": synonyms[("value", row.get("property", ""), row.get("code", ""))],
+        },
+    )
+    properties, property_lines = r.collect(
+        "properties.csv",
+        Property,
+        lambda row: {
+            "code": row.get("code"),
+            "data_type": row.get("data_type"),
+            "unit": _none(row.get("unit", "")),
+            "version": row.get("version") or 1,
+            "labels": _labels(row),
+            "definition": _optional_labels(row, "definition"),
+            "values": values[row.get("code", "")],
+        },
+    )
+    class_props = r.grouped(
+        "class_properties.csv",
+        ClassProperty,
+        lambda row: row.get("class", ""),
+        lambda row: {"property": row.get("property"), "required": row.get("required") or False},
+    )
+    classes, class_lines = r.collect(
+        "classes.csv",
+        ConceptClass,
+        lambda row: {
+            "code": row.get("code"),
+            "parent": _none(row.get("parent", "")),
+            "level": row.get("level"),
+            "status": row.get("status") or "active",
+            "replaced_by": _none(row.get("replaced_by", "")),
+            "version": row.get("version") or 1,
+            "labels": _labels(row),
+            "definition": _optional_labels(row, "definition"),
+            "synonyms": synonyms[("class", "", row.get("code", ""))],
+            "properties": class_props[row.get("code", "")],
+        },
+    )
+    item_values = r.grouped(
+        "item_values.csv",
+        ItemValue,
+        lambda row: row.get("item", ""),
+        lambda row: {
+            "property": row.get("property"),
+            "value": _none(row.get("value", "")),
+            "number": _none(row.get("number", "")),
+            "max": _none(row.get("max", "")),
+            "flag": _none(row.get("flag", "")),
+        },
+    )
+    items, item_lines = r.collect(
+        "items.csv",
+        Item,
+        lambda row: {
+            "code": row.get("code"),
+            "class_code": row.get("class"),
+            "status": row.get("status") or "active",
+            "replaced_by": _none(row.get("replaced_by", "")),
+            "version": row.get("version") or 1,
+            "labels": _labels(row),
+            "values": item_values[row.get("code", "")],
+            "synonyms": synonyms[("item", "", row.get("code", ""))],
+        },
+    )
+    mappings, mapping_lines = r.collect(
+        "mappings.csv",
+        Mapping,
+        lambda row: {
+            "from_code": row.get("from_code"),
+            "to_scheme": row.get("to_scheme"),
+            "to_code": row.get("to_code"),
+            "relation": row.get("relation"),
+            "source": row.get("source") or "cpms",
+        },
+    )
+    if r.problems or not schemes:
         raise ImportRejected(r.problems)
     bundle = SchemeBundle(
-        scheme=scheme, units=units, properties=properties, classes=classes, items=items, mappings=mappings
+        scheme=schemes[0], units=units, properties=properties, classes=classes, items=items, mappings=mappings
     )
     lines = {"classes": class_lines, "items": item_lines, "mappings": mapping_lines, "properties": property_lines}
     problems = check_bundle(bundle, lambda collection, n, code: f"{lines[collection][n]} ({code})")
