@@ -69,15 +69,19 @@ def _jobs(info) -> Jobs:
 
 class JobsQuery(graphene.ObjectType):
     job = graphene.Field(MatchJob, id=graphene.ID(required=True), description="a bulk matching job")
-    jobs = graphene.List(graphene.NonNull(MatchJob), required=True, description="every bulk matching job, oldest first")
+    jobs = graphene.List(
+        graphene.NonNull(MatchJob),
+        required=True,
+        description="your bulk matching jobs (an editor sees all), oldest first",
+    )
 
     @staticmethod
     async def resolve_job(root, info, id):
-        return MatchJob.from_job(await ctx(info).call(_jobs(info).get, id))
+        return MatchJob.from_job(await ctx(info).call(_jobs(info).get, id, ctx(info).principal))
 
     @staticmethod
     async def resolve_jobs(root, info):
-        return [MatchJob.from_job(j) for j in await ctx(info).call(_jobs(info).all)]
+        return [MatchJob.from_job(j) for j in await ctx(info).call(_jobs(info).all, ctx(info).principal)]
 
 
 class MatchJobPayload(MutationPayload):
@@ -105,12 +109,12 @@ class JobsMutation(graphene.ObjectType):
     async def resolve_submit_match_job(root, info, file, **options):
         if not isinstance(file, UploadFile):
             raise InvalidInput("send the file as a GraphQL multipart request", field="file")
-        jobs, owner = _jobs(info), ctx(info).principal.name
+        jobs, owner = _jobs(info), ctx(info).principal
         job = await ctx(info).call(jobs.submit, file.file, file.filename or "upload", options, owner)
         return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(job))
 
     @staticmethod
     @mutation(MatchJobPayload)
     async def resolve_cancel_job(root, info, id):
-        job = await ctx(info).call(_jobs(info).cancel, id)
+        job = await ctx(info).call(_jobs(info).cancel, id, ctx(info).principal)
         return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(job))

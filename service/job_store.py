@@ -36,7 +36,8 @@ FINISHED = frozenset({JobState.done, JobState.failed, JobState.cancelled})
 class Job(BaseModel):
     id: str
     filename: str  # as uploaded
-    owner: str | None = None  # who submitted it, once the service authenticates
+    owner: str | None = None  # who submitted it (the API key's name)
+    owner_key: str | None = None  # the id of that API key: only its holder (and editors) see the job
     settings: BulkSettings
     output_format: OutputFormat = "csv"
     state: JobState = JobState.queued

@@ -27,8 +27,9 @@ from matchers.bulk.run import check_input
 from matchers.bulk.settings import invalid_settings
 from matchers.bulk.snapshots import copy_scheme
 from matchers.bulk.types import OutputFormat
-from ontology.errors import CpmsError
+from ontology.errors import CpmsError, NotFound
 from ontology.store import Store
+from service.auth import Principal
 from service.job_store import FINISHED, Job, JobState, JobStore, now
 from service.ontology_snapshot import export_scheme
 
@@ -89,6 +90,10 @@ def job_view(job: Job) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _visible(job: Job, viewer: Principal) -> bool:
+    return viewer.can("curate") or (job.owner_key is not None and job.owner_key == viewer.key_id)
+
+
 class Jobs:
     def __init__(self, config: JobsConfig, store: Store | None = None) -> None:
         self.config = config
@@ -128,9 +133,14 @@ class Jobs:
         self._thread.join()
         self._runner_lock.close()
 
-    def submit(self, upload: IO[bytes], filename: str, options: Mapping[str, Any], owner: str | None = None) -> Job:
+    def submit(
+        self, upload: IO[bytes], filename: str, options: Mapping[str, Any], owner: Principal | None = None
+    ) -> Job:
         settings, output_format = self._settings(options)
-        job = self.store.create(upload, filename, settings, output_format=output_format, owner=owner)
+        job = self.store.create(
+            upload, filename, settings, output_format=output_format, owner=owner and owner.name,
+            owner_key=owner and owner.key_id,
+        )  # fmt: skip
         try:
             check_input(self.store.folder(job.id) / job.input_name, settings)
         except CpmsError:
@@ -139,13 +149,20 @@ class Jobs:
         self._queue.put(job.id)
         return job
 
-    def get(self, job_id: str) -> Job:
-        return self.store.get(job_id)
+    def get(self, job_id: str, viewer: Principal | None = None) -> Job:
+        """The job, if `viewer` (None: the service itself) may see it: its owner, or an editor.
+        Others are told there is no such job, not that it is someone else's."""
+        job = self.store.get(job_id)
+        if viewer is not None and not _visible(job, viewer):
+            raise NotFound(f"no job {job_id!r}")
+        return job
 
-    def all(self) -> list[Job]:
-        return self.store.all()
+    def all(self, viewer: Principal | None = None) -> list[Job]:
+        return [job for job in self.store.all() if viewer is None or _visible(job, viewer)]
 
-    def cancel(self, job_id: str) -> Job:
+    def cancel(self, job_id: str, viewer: Principal | None = None) -> Job:
+        self.get(job_id, viewer)
+
         def decide(job: Job) -> dict[str, Any]:
             if job.state in FINISHED:
                 raise JobConflict(f"job {job_id} is already {job.state.value}")
@@ -156,9 +173,9 @@ class Jobs:
 
         return self.store.transition(job_id, decide)
 
-    def result(self, job_id: str) -> tuple[Path, str]:
+    def result(self, job_id: str, viewer: Principal | None = None) -> tuple[Path, str]:
         """The output file and the name to download it as."""
-        job = self.store.get(job_id)
+        job = self.get(job_id, viewer)
         if job.state is not JobState.done:
             raise JobConflict(f"job {job_id} is {job.state.value}; its result is there when it is done")
         return self.store.folder(job_id) / job.output_name, job.download_name

@@ -73,29 +73,28 @@ async def jobs_endpoint(request: Request) -> Response:
     principal = await caller(request)
     jobs = _jobs(request)
     if request.method == "GET":
-        return JSONResponse({"jobs": [job_view(j) for j in await asyncio.to_thread(jobs.all)]})
+        return JSONResponse({"jobs": [job_view(j) for j in await asyncio.to_thread(jobs.all, principal)]})
     async with received_upload(request, jobs.config.max_upload_bytes) as upload:
         options = upload_options(upload.fields)
-        job = await asyncio.to_thread(jobs.submit, upload.file, upload.filename, options, principal.name)
+        job = await asyncio.to_thread(jobs.submit, upload.file, upload.filename, options, principal)
     return JSONResponse(job_view(job), 201, headers={"location": f"/jobs/{job.id}"})
 
 
 @_errors_as_json
 async def job_status(request: Request) -> Response:
-    await caller(request)
-    return JSONResponse(job_view(await asyncio.to_thread(_jobs(request).get, request.path_params["id"])))
+    job = await asyncio.to_thread(_jobs(request).get, request.path_params["id"], await caller(request))
+    return JSONResponse(job_view(job))
 
 
 @_errors_as_json
 async def cancel_job(request: Request) -> Response:
-    await caller(request)
-    return JSONResponse(job_view(await asyncio.to_thread(_jobs(request).cancel, request.path_params["id"])))
+    job = await asyncio.to_thread(_jobs(request).cancel, request.path_params["id"], await caller(request))
+    return JSONResponse(job_view(job))
 
 
 @_errors_as_json
 async def job_result(request: Request) -> Response:
-    await caller(request)
-    path, name = await asyncio.to_thread(_jobs(request).result, request.path_params["id"])
+    path, name = await asyncio.to_thread(_jobs(request).result, request.path_params["id"], await caller(request))
     return FileResponse(path, filename=name)
 
 
