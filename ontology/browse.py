@@ -4,6 +4,7 @@ queries (the service's DataLoaders call these)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -11,6 +12,15 @@ from pydantic import BaseModel
 
 from ontology.model import ConceptClass, Item, Property, Unit, Value
 from ontology.rows import class_from, item_from, property_from, uid, unit_from, value_from
+
+
+def _in_key_order(
+    store, work: Callable[..., dict[str, Any]], keys: list[str], missing: Callable[[], Any] = lambda: None
+) -> list[Any]:
+    """One round trip for all `keys`; the answers in the order of `keys` (DataLoaders need that),
+    `missing()` where the store has nothing."""
+    found = store.read(work, keys)
+    return [found[k] if k in found else missing() for k in keys]
 
 
 class Page(BaseModel):
@@ -55,8 +65,7 @@ class ClassRecord(BaseModel):
 
 def classes_by_uid(store, uids: list[str]) -> list[ClassRecord | None]:
     """Classes in the order of `uids` (None where there is none)."""
-    found = store.read(_classes_by_uid, uids)
-    return [found.get(u) for u in uids]
+    return _in_key_order(store, _classes_by_uid, uids)
 
 
 def _classes_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, ClassRecord]:
@@ -70,8 +79,7 @@ def _classes_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, ClassR
 
 def children_of(store, uids: list[str]) -> list[list[str]]:
     """Child class uids of each class, by code."""
-    found = store.read(_children_of, uids)
-    return [found.get(u, []) for u in uids]
+    return _in_key_order(store, _children_of, uids, list)
 
 
 def _children_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[str]]:
@@ -85,8 +93,7 @@ def _children_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[str]
 
 def ancestors_of(store, uids: list[str]) -> list[list[str]]:
     """Ancestor class uids of each class, nearest first."""
-    found = store.read(_ancestors_of, uids)
-    return [found.get(u, []) for u in uids]
+    return _in_key_order(store, _ancestors_of, uids, list)
 
 
 def _ancestors_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[str]]:
@@ -123,11 +130,10 @@ class TemplateRow(BaseModel):
 def templates_of(store, uids: list[str]) -> list[list[TemplateRow]]:
     """The inherited attribute template of each class, ancestors' properties first, with the
     properties themselves (so a template costs one round trip, not two)."""
-    found = store.read(_templates_of, uids)
-    return [found.get(u, []) for u in uids]
+    return _in_key_order(store, templates_tx, uids, list)
 
 
-def _templates_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[TemplateRow]]:
+def templates_tx(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[TemplateRow]]:
     rows = tx.run(
         "UNWIND $uids AS key MATCH path = (:Class {uid: key})-[:BROADER*0..]->(owner:Class)-[r:HAS_PROPERTY]->(p) "
         "OPTIONAL MATCH (p)-[:IN_UNIT]->(u:Unit) "
@@ -153,8 +159,7 @@ def _templates_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[Tem
 
 
 def properties_by_uid(store, uids: list[str]) -> list[PropertyRecord | None]:
-    found = store.read(_properties_by_uid, uids)
-    return [found.get(u) for u in uids]
+    return _in_key_order(store, _properties_by_uid, uids)
 
 
 def _properties_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, PropertyRecord]:
@@ -191,8 +196,7 @@ class MappingRow(BaseModel):
 
 def mappings_of(store, uids: list[str]) -> list[list[MappingRow]]:
     """Outgoing and incoming SKOS mappings of each class (incoming ones with the inverse relation)."""
-    found = store.read(_mappings_of, uids)
-    return [found.get(u, []) for u in uids]
+    return _in_key_order(store, _mappings_of, uids, list)
 
 
 _INVERSE = {"broadMatch": "narrowMatch", "narrowMatch": "broadMatch"}
@@ -288,8 +292,7 @@ def _items_numeric(
 
 
 def items_by_uid(store, uids: list[str]) -> list[Item | None]:
-    found = store.read(_items_by_uid, uids)
-    return [found.get(u) for u in uids]
+    return _in_key_order(store, _items_by_uid, uids)
 
 
 def _items_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, Item]:
@@ -324,8 +327,7 @@ def _classes_page(
 
 
 def value_labels(store, value_uids: list[str]) -> list[Value | None]:
-    found = store.read(_values_by_uid, value_uids)
-    return [found.get(u) for u in value_uids]
+    return _in_key_order(store, _values_by_uid, value_uids)
 
 
 def _values_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, Value]:
@@ -334,8 +336,7 @@ def _values_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, Value]:
 
 
 def class_uids_of_items(store, item_uids: list[str]) -> list[str | None]:
-    found = store.read(_class_uids_of_items, item_uids)
-    return [found.get(u) for u in item_uids]
+    return _in_key_order(store, _class_uids_of_items, item_uids)
 
 
 def _class_uids_of_items(tx: ManagedTransaction, uids: list[str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
+from ontology.browse import templates_tx
 from ontology.errors import NotFound
 from ontology.model import ConceptClass
 from ontology.rows import class_from, uid
@@ -33,32 +34,26 @@ def get_class(store, scheme: str, code: str) -> ClassView:
 
 
 def _get_class(tx: ManagedTransaction, scheme: str, code: str) -> ClassView:
+    key = uid(scheme, code)
     record = tx.run(
         "MATCH (c:Class {uid: $uid}) "
         "OPTIONAL MATCH (c)-[:BROADER]->(parent:Class) "
         "CALL { WITH c OPTIONAL MATCH path = (c)-[:BROADER*1..]->(a:Class) WITH a, length(path) AS d ORDER BY d "
         "       RETURN collect(a.code) AS ancestors } "
-        "CALL { WITH c MATCH path = (c)-[:BROADER*0..]->(owner:Class)-[r:HAS_PROPERTY]->(p:Property) "
-        "       WITH p, owner, r, length(path) AS d ORDER BY d DESC, r.ord "
-        "       RETURN collect({property: p.code, required: r.required, defined_on: owner.code}) AS template } "
-        "RETURN properties(c) AS c, parent.code AS parent, ancestors, template",
-        uid=uid(scheme, code),
+        "RETURN properties(c) AS c, parent.code AS parent, ancestors",
+        uid=key,
     ).single()
     if record is None:
         raise NotFound(f"class {code} does not exist in {scheme}", code=code, scheme=scheme)
-    merged: dict[str, TemplateEntry] = {}
-    for entry in record["template"]:
-        known = merged.get(entry["property"])
-        merged[entry["property"]] = TemplateEntry(
-            property=entry["property"],
-            required=entry["required"] or bool(known and known.required),
-            defined_on=known.defined_on if known else entry["defined_on"],
-        )
+    template = [
+        TemplateEntry(property=row.property.property.code, required=row.required, defined_on=row.defined_on)
+        for row in templates_tx(tx, [key]).get(key, [])
+    ]
     return ClassView(
         scheme=scheme,
         concept=class_from(record["c"], record["parent"], []),
         ancestors=record["ancestors"],
-        template=list(merged.values()),
+        template=template,
     )
 
 
