@@ -10,9 +10,9 @@ confirmed examples, and the attribute values a concept states or its template al
     norm(doc) = (k1 + 1) / (1 + k1 * (1 - b + b * len(doc) / average len))   (BM25, tf = 1)
 
 For speed, terms are visited rarest first, and only their first `_BUDGET` postings in all (kept
-shortest document first) can bring a document in; the `_KEEP` best documents so far are kept, and
-the more common terms after them only add to those. Common words then cost little, and a record
-still has to share one of its rarer terms with a concept to reach it.
+shortest document first) can bring a document in; the more common terms after them only add to
+the documents brought in. Common words then cost little, and a record still has to share one of
+its rarer terms with a concept to reach it. The sums run in numpy over arrays of postings.
 
 Examples confirmed later are added in place (`add_example`); idf is computed at query time, so it
 follows them. Writers must be serialized (the engine holds a lock); readers need no lock.
@@ -21,9 +21,11 @@ follows them. Writers must be serialized (the engine holds a lock); readers need
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+
+import numpy as np
 
 from matchers.attributes import NO_ATTRIBUTES, Attributes, ValueLexicon, stated_attributes, template_attributes
 from matchers.normalize import normalize
@@ -34,15 +36,8 @@ from matchers.terms import is_chinese_pair, text_terms
 
 K1, B = 1.2, 0.75
 _BUDGET = 1024
-_LARGE = 256
-_KEEP = 100
 _WINDOW = 40
 _MIN_CODE_LENGTH = 6
-
-
-def _best_first(item: tuple[int, float]) -> tuple[float, int]:
-    """Highest score first; equal scores by document number, the same in every process."""
-    return -item[1], item[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +62,26 @@ class Doc:
     text: str
     profile: Profile
     length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """The documents that contain a term, twice: shortest first (the order in which they may
+    bring themselves in) and by number (to look documents up in)."""
+
+    by_norm: np.ndarray
+    by_id: np.ndarray
+    size: int
+
+    @classmethod
+    def of(cls, documents: Sequence[int], norms: np.ndarray) -> Postings:
+        by_norm = np.array(documents, dtype=np.int32)
+        by_norm = by_norm[np.argsort(-norms[by_norm], kind="stable")]
+        return cls(by_norm, np.sort(by_norm), len(by_norm))
+
+    def plus(self, document: int) -> Postings:
+        """With a new document, numbered after all others (so `by_id` stays sorted)."""
+        return Postings(np.append(self.by_norm, document), np.append(self.by_id, document), self.size + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,20 +129,21 @@ class CandidateIndex:
         self._entry_of: dict[str, int] = {}
         self._first_doc: dict[int, int] = {}
         self._codes: dict[str, int] = {}
-        self._postings: dict[str, list[int]] = {}
-        self._large: dict[str, set[int]] = {}
-        self._norms: list[float] = []
+        self._building: dict[str, list[int]] = {}
+        self._postings: dict[str, Postings] = {}
+        self._norms = np.zeros(0)
+        self._doc_entries = np.zeros(0, dtype=np.int32)
         self._masses: dict[int, float] = {}
         self._average_length = 1.0
         self._built = False
         for concept in view.concepts(kind).values():
             self._add_concept(concept, definitions)
         self._average_length = max(1.0, sum(d.length for d in self.docs) / max(1, len(self.docs)))
-        self._norms = [self._norm(d.length) for d in self.docs]
-        for postings in self._postings.values():
-            postings.sort(key=self._norms.__getitem__, reverse=True)
-        self._large = {t: set(p) for t, p in self._postings.items() if len(p) > _LARGE}
-        self.pinyin = PinyinReader.of({t: len(p) for t, p in self._postings.items() if is_chinese_pair(t)})
+        self._norms = np.array([self._norm(d.length) for d in self.docs])
+        self._doc_entries = np.array([d.entry for d in self.docs], dtype=np.int32)
+        self._postings = {t: Postings.of(docs, self._norms) for t, docs in self._building.items()}
+        del self._building
+        self.pinyin = PinyinReader.of({t: p.size for t, p in self._postings.items() if is_chinese_pair(t)})
         self._built = True
 
     def _norm(self, length: int) -> float:
@@ -177,21 +193,23 @@ class CandidateIndex:
         return Entry(concept, attributes, template_keys, models, attribute_terms(attributes), terms)
 
     def _add_doc(self, entry: int, source: str, text: str, profile: Profile) -> None:
-        """Post a document. During the build, norms, postings order and the large sets are made
-        once at the end; afterwards (a confirmed example) they are kept up to date here, the
-        document and its norm before its postings, for readers in other threads."""
+        """Post a document. During the build, norms and postings arrays are made once at the end;
+        afterwards (a confirmed example) each is replaced by a copy with the document, its norm
+        and entry before its postings, so that a reader in another thread never finds a document
+        without them."""
         position = len(self.docs)
         self._first_doc.setdefault(entry, position)
         self.docs.append(Doc(position, entry, source, text, profile, len(profile.terms)))
-        if self._built:
-            self._norms.append(self._norm(len(profile.terms)))
-        for term in profile.terms | self.entries[entry].attribute_terms:
-            postings = self._postings.setdefault(term, [])
-            postings.append(position)
-            if term in self._large:
-                self._large[term].add(position)
-            elif self._built and len(postings) > _LARGE:
-                self._large[term] = set(postings)
+        terms = profile.terms | self.entries[entry].attribute_terms
+        if not self._built:
+            for term in terms:
+                self._building.setdefault(term, []).append(position)
+            return
+        self._norms = np.append(self._norms, self._norm(len(profile.terms)))
+        self._doc_entries = np.append(self._doc_entries, entry)
+        for term in terms:
+            postings = self._postings.get(term)
+            self._postings[term] = postings.plus(position) if postings else Postings.of([position], self._norms)
 
     def add_example(self, code: str, text: str) -> None:
         """Post `text` as a confirmed example of the concept `code` (no rebuild)."""
@@ -209,13 +227,13 @@ class CandidateIndex:
     def idfs(self, terms: Iterable[str]) -> dict[str, float]:
         """The idf of each term."""
         documents, postings = len(self.docs), self._postings
-        return {t: idf(documents, len(postings.get(t, ()))) for t in sorted(terms)}
+        return {t: idf(documents, p.size if (p := postings.get(t)) else 0) for t in sorted(terms)}
 
     def mass(self, doc: Doc) -> float:
         """The idf mass of a document's terms, worked out when first needed and then kept."""
         mass = self._masses.get(doc.position)
         if mass is None:
-            mass = self._masses[doc.position] = sum(self.idfs(doc.profile.terms).values())
+            mass = self._masses[doc.position] = math.fsum(self.idfs(doc.profile.terms).values())
         return mass
 
     def named_codes(self, terms: Iterable[str]) -> list[Entry]:
@@ -227,50 +245,56 @@ class CandidateIndex:
         """The `size` best concepts for the query `terms`, best first."""
         # sorted by term too: a set's order changes with the process's hash seed, and the budget
         # and float sums below depend on the order, so results would differ between processes
-        found = [(p, t) for t in sorted(terms) if (p := self._postings.get(t))]
-        found.sort(key=lambda pt: len(pt[0]))
-        documents = len(self.docs)
-        scores: dict[int, float] = {}
+        found = sorted(((p, t) for t in sorted(terms) if (p := self._postings.get(t))), key=lambda pt: pt[0].size)
+        if not found:
+            return []
+        norms, documents = self._norms, len(self.docs)  # read after the postings (see _add_doc)
+        brought, weights, lookups = [], [], []
         budget = _BUDGET
-        for postings, term in found:
-            weight = idf(documents, len(postings))
+        for postings, _ in found:
+            weight = idf(documents, postings.size)
             if budget <= 0:
-                _add(scores, scores.keys() & self._large.get(term, postings), weight)
+                lookups.append((postings.by_id, weight))
                 continue
-            budget -= len(postings)
-            if budget <= 0 and len(scores) >= _KEEP:
-                # the term ends the budget: a document it brings in would rank below the `_KEEP`
-                # kept ones (it scores `weight`, the others at least that and came first) and be cut
-                _add(scores, scores.keys() & set(postings[: budget + len(postings)]), weight)
-            else:
-                _add(scores, postings[: budget + len(postings)], weight)
-            if budget <= 0 and len(scores) > _KEEP:
-                scores = dict(sorted(scores.items(), key=_best_first)[:_KEEP])
-        return self._best_concepts(scores, size)
+            taken = postings.by_norm[:budget]
+            budget -= len(taken)
+            brought.append(taken)
+            if len(taken) == postings.size:
+                weights.append(weight)
+            else:  # the term that ends the budget also adds to the documents it does not bring
+                weights.append(0.0)
+                lookups.append((postings.by_id, weight))
+        ids, position = np.unique(np.concatenate(brought), return_inverse=True)
+        per_posting = np.repeat(weights, [len(b) for b in brought])
+        raw = np.bincount(position, weights=per_posting, minlength=len(ids))
+        for by_id, weight in lookups:
+            at = np.searchsorted(by_id, ids).clip(max=len(by_id) - 1)
+            raw += weight * (by_id[at] == ids)
+        return self._best_concepts(ids, raw, norms, size)
 
-    def _best_concepts(self, scores: dict[int, float], size: int) -> list[Hit]:
-        """Concepts by their best document among the best `_WINDOW` (at least `size`); a concept's
-        support sums its documents there (like votes of nearest neighbours, when it has many
-        examples)."""
-        norms, docs = self._norms, self.docs
-        best_raw = sorted(scores.items(), key=_best_first)[: max(size, _WINDOW)]
-        window = [(raw * norms[d], d) for d, raw in best_raw]
-        top = max(window)[0] if window else 1.0
-        best: dict[int, tuple[float, int]] = {}
-        support: dict[int, float] = {}
-        for score, d in window:
-            entry = docs[d].entry
-            support[entry] = support.get(entry, 0.0) + score / top
-            if score > best.get(entry, (0.0, 0))[0]:
-                best[entry] = (score, d)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:size]
-        return [Hit(self.entries[e], docs[d], score, support[e]) for e, (score, d) in ranked]
-
-
-def _add(scores: dict[int, float], docs: Iterable[int], weight: float) -> None:
-    get = scores.get
-    for d in docs:
-        scores[d] = get(d, 0.0) + weight
+    def _best_concepts(self, ids: np.ndarray, raw: np.ndarray, norms: np.ndarray, size: int) -> list[Hit]:
+        """Concepts by their best document among the `_WINDOW` (at least `size`) with the highest
+        raw score (equal ones by number, the same in every process), scored with their norms; a
+        concept's support sums its documents there (like votes of nearest neighbours, when it
+        has many examples)."""
+        window = ids[np.lexsort((ids, -raw))[: max(size, _WINDOW)]]
+        scores = raw[np.searchsorted(ids, window)] * norms[window]
+        entries = self._doc_entries[window]
+        by_score = np.lexsort((window, -scores))  # best document first, equal ones by number
+        concepts, first, position = np.unique(entries[by_score], return_index=True, return_inverse=True)
+        support = np.bincount(position, weights=scores[by_score] / scores.max())
+        best = by_score[first]
+        ranked = np.lexsort((concepts, -scores[best]))[:size]
+        return [
+            Hit(self.entries[e], self.docs[d], s, v)
+            for e, d, s, v in zip(
+                concepts[ranked].tolist(),
+                window[best[ranked]].tolist(),
+                scores[best[ranked]].tolist(),
+                support[ranked].tolist(),
+                strict=True,
+            )
+        ]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -184,7 +184,8 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
 class Scored:
     hit: Hit
     row: tuple[float, ...]  # the features, in the order of `FEATURES`
-    matched_terms: tuple[str, ...]
+    matched: frozenset[str]  # the record's terms in the matched text
+    idfs: Mapping[str, float]  # of the record's terms
     comparison: Comparison
     score: float
 
@@ -192,8 +193,13 @@ class Scored:
     def features(self) -> dict[str, float]:
         return dict(zip(FEATURES, self.row, strict=True))
 
+    @property
+    def matched_terms(self) -> tuple[str, ...]:
+        """The record's terms in the matched text, rarest first (sorted only when shown)."""
+        return tuple(sorted(self.matched, key=lambda t: (-self.idfs[t], t)))
 
-Described = tuple[tuple[float, ...], tuple[str, ...], Comparison]
+
+Described = tuple[tuple[float, ...], frozenset[str], Comparison]
 """A hit's features (in the order of `FEATURES`), the record's terms it matched, its attribute checks."""
 
 
@@ -203,27 +209,29 @@ def features(
     index: CandidateIndex,
     context: Mapping[str, float],
     named: frozenset[str],
+    weight: Mapping[str, float],
 ) -> list[Described]:
-    """Features of each hit, the record's terms it matched (rarest first), its attribute checks.
-    `context`: relative index scores of the record's class candidates, by code."""
+    """Features of each hit, the record's terms it matched, its attribute checks. `context`:
+    relative index scores of the record's class candidates, by code; `weight`: the idf of each of
+    the record's terms. Sums of idfs are `fsum`s:
+    exact, so the same whatever order a set gives its terms in (it changes with the hash seed)."""
     q = query.profile
-    weight = index.idfs(q.terms)
-    query_mass = sum(weight.values()) or 1.0
+    query_mass = math.fsum(weight.values()) or 1.0
     best_index = hits[0].score if hits else 1.0
     texts = [h.doc.profile.text for h in hits]
     token_set, partial = (_similarities(q.text, texts, scorer) for scorer in _FUZZY)
     out = []
     for i, hit in enumerate(hits):
         doc, entry = hit.doc.profile, hit.matched
-        matched = sorted(q.terms & doc.terms, key=lambda t: (-weight[t], t))
-        matched_mass = sum(map(weight.__getitem__, matched))
+        matched = q.terms & doc.terms
+        matched_mass = math.fsum(map(weight.__getitem__, matched))
         comparison = compare(q.attributes, entry.attributes, entry.template_keys)
         agree, conflict, standard_agree, standard_conflict = comparison.counts()
         concept = entry.concept
         models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
         row = (
             matched_mass / query_mass,  # query_coverage
-            sum(map(weight.__getitem__, sorted(q.terms & entry.terms))) / query_mass,  # query_coverage_all
+            math.fsum(map(weight.__getitem__, q.terms & entry.terms)) / query_mass,  # query_coverage_all
             matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
             hit.score / best_index,  # index_relative
             math.log1p(hit.support),  # support
@@ -240,7 +248,7 @@ def features(
             float(hit.entry.concept.code in named or concept.code in named),  # code_named
             float(hit.doc.source == "example"),  # example
         )
-        out.append((row, tuple(matched), comparison))
+        out.append((row, matched, comparison))
     return out
 
 
@@ -261,10 +269,11 @@ def score(
 ) -> list[Scored]:
     """The hits scored, best first: each one's probability of being the right one, against the
     others and against none of them (see `matchers.logistic`)."""
-    described = features(query, hits, index, context, named)
+    idfs = index.idfs(query.profile.terms)
+    described = features(query, hits, index, context, named, idfs)
     probabilities = choice_probabilities([weights.logit(row) for row, _, _ in described])
     scored = [
-        Scored(hit, row, matched, comparison, 100.0 * p)
+        Scored(hit, row, matched, idfs, comparison, 100.0 * p)
         for hit, (row, matched, comparison), p in zip(hits, described, probabilities, strict=True)
     ]
     return sorted(scored, key=lambda s: (-s.score, s.hit.entry.concept.code))
