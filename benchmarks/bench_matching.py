@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process, utils
 from benchmarks.matching_data import Missing, ditto_pairs
 from benchmarks.matching_tasks import Task, catalog_task, cpms_catalog, cpms_tasks, mwpd_task, tariff_task
 from benchmarks.metrics import calibration_error, f1, percentile, weighted_f1
-from benchmarks.pair_model import Idf, best_threshold, features, read_pairs, train
+from benchmarks.pair_model import Idf, best_threshold, features, read_splits, train
 from matchers import Decision, Matcher, MatchSettings, Thresholds
 from matchers.decide import decide
 from matchers.profile import read_query
@@ -151,8 +151,8 @@ def bench_classification(
 
 def bench_pairs(dataset: str, target: float, limit: int | None) -> None:
     header(f"{dataset}: record pairs (DeepMatcher split), F1 of the match class on test")
-    split = {s: read_pairs(ditto_pairs(dataset, s)[:limit]) for s in ("train", "valid", "test")}
-    idf = Idf([side for a, b, _ in split["train"] for side in (a, b)])
+    split, records = read_splits({s: ditto_pairs(dataset, s)[:limit] for s in ("train", "valid", "test")})
+    idf = Idf(records)  # over both tables (the records of all splits, without labels), as a catalog would
     rows = {s: [features(a, b, idf) for a, b, _ in pairs] for s, pairs in split.items()}
     labels = {s: [y for *_, y in pairs] for s, pairs in split.items()}
     model = train(rows["train"], labels["train"], rows["valid"], labels["valid"])
