@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 from matchers import notations as n
 from matchers.normalize import normalize
@@ -282,6 +283,16 @@ def _scan(text: str, source: str, inch_reading: str) -> list[Found]:
     return _without_redundant(scan.found)
 
 
+@lru_cache(maxsize=1 << 14)
+def _column(value: str, name: str, role: str, inch_reading: str) -> tuple[str, tuple[Found, ...]]:
+    """A column value normalized and scanned. Catalogs repeat their column values (材质 304, 表面处理
+    镀锌, 标准 GB/T 5783) row after row: each is read once."""
+    normalized, source = normalize(value), f"column:{name}"
+    if role in ("brand", "model"):
+        return normalized, (Found(role, normalized, (0, len(normalized)), normalized, source),)
+    return normalized, tuple(_scan(normalized, source, inch_reading))
+
+
 def extract(text: str, columns: Mapping[str, str] | None = None) -> Extraction:
     """The attribute values in a record's free `text` and its `columns` (see `COLUMN_ROLES`).
 
@@ -289,17 +300,12 @@ def extract(text: str, columns: Mapping[str, str] | None = None) -> Extraction:
     """
     normalized = normalize(text)
     fields = [
-        (f"column:{name}", role, normalize(value))
+        (name, role, value)
         for name, value in (columns or {}).items()
         if value and (role := COLUMN_ROLES.get(name.strip().lower()))
     ]
-    inch_reading = _inch_reading(" ".join([normalized, *(value for _, _, value in fields)]))
-    from_columns: list[Found] = []
-    for source, role, value in fields:
-        if role in ("brand", "model"):
-            from_columns.append(Found(role, value, (0, len(value)), value, source))
-        else:
-            from_columns.extend(_scan(value, source, inch_reading))
+    inch_reading = _inch_reading(" ".join([normalized, *(normalize(value) for _, _, value in fields)]))
+    from_columns = [f for name, role, value in fields for f in _column(value, name, role, inch_reading)[1]]
     column_keys = {f.key for f in from_columns}
     from_text = [f for f in _scan(normalized, TEXT, inch_reading) if f.key not in column_keys]
     return Extraction(normalized, tuple(from_columns + from_text))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from matchers.numerals import chinese_quantities_to_digits
 from matchers.simplified import to_simplified
@@ -67,9 +68,11 @@ def _join_designation(m: re.Match[str]) -> str:
     return "gb/t" if m[1] == "gbt" else m[1]
 
 
+@lru_cache(maxsize=1 << 15)
 def normalize(text: str) -> str:
     """The matching form of `text`: NFKC, simplified Chinese, lower case, canonical signs and units,
-    Chinese numerals in quantities as digits, no sales noise, single spaces."""
+    Chinese numerals in quantities as digits, no sales noise, single spaces. Kept for the texts
+    seen last: catalogs repeat their column values, and a record's columns are read twice."""
     text = to_simplified(unicodedata.normalize("NFKC", text)).lower().translate(_SIGNS)
     text = _NOISE.sub(" ", _SYMBOL.sub(" ", text))
     text = chinese_quantities_to_digits(text)
