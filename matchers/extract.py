@@ -284,13 +284,13 @@ def _scan(text: str, source: str, inch_reading: str) -> list[Found]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _column(value: str, name: str, role: str, inch_reading: str) -> tuple[str, tuple[Found, ...]]:
+def read_column(value: str, name: str, role: str, inch_reading: str) -> tuple[Found, ...]:
     """A column value normalized and scanned. Catalogs repeat their column values (材质 304, 表面处理
     镀锌, 标准 GB/T 5783) row after row: each is read once."""
     normalized, source = normalize(value), f"column:{name}"
     if role in ("brand", "model"):
-        return normalized, (Found(role, normalized, (0, len(normalized)), normalized, source),)
-    return normalized, tuple(_scan(normalized, source, inch_reading))
+        return (Found(role, normalized, (0, len(normalized)), normalized, source),)
+    return tuple(_scan(normalized, source, inch_reading))
 
 
 def extract(text: str, columns: Mapping[str, str] | None = None) -> Extraction:
@@ -305,7 +305,7 @@ def extract(text: str, columns: Mapping[str, str] | None = None) -> Extraction:
         if value and (role := COLUMN_ROLES.get(name.strip().lower()))
     ]
     inch_reading = _inch_reading(" ".join([normalized, *(normalize(value) for _, _, value in fields)]))
-    from_columns = [f for name, role, value in fields for f in _column(value, name, role, inch_reading)[1]]
+    from_columns = [f for name, role, value in fields for f in read_column(value, name, role, inch_reading)]
     column_keys = {f.key for f in from_columns}
     from_text = [f for f in _scan(normalized, TEXT, inch_reading) if f.key not in column_keys]
     return Extraction(normalized, tuple(from_columns + from_text))
