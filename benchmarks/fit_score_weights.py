@@ -1,6 +1,6 @@
 """Fit the default score weights (`matchers.score.DEFAULT_WEIGHTS`) on training data only.
 
-    python -m benchmarks.fit_score_weights [--per-task N]
+    python -m benchmarks.fit_score_weights [--per-task N] [--kind class item]
 
 Pools the candidates of labelled queries from the calibration setups of the classification tasks
 (MWPD offers held out of its train split, Taiwan tariff lines held out of the example half,
@@ -48,12 +48,15 @@ def _fit(name: Kind, tasks: list[Task]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-task", type=int, default=1500, help="labelled queries per task")
-    n = parser.parse_args().per_task
+    parser.add_argument("--kind", nargs="*", choices=("class", "item"), default=["class", "item"])
+    args = parser.parse_args()
+    n = args.per_task
     print("DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {")
-    _fit("class", [mwpd_task("train", n), tariff_task("train", n), cpms_tasks("train", n)[0]])
-    _fit(
-        "item", [cpms_tasks("train", n)[1], catalog_task("amazon-google", None, n), catalog_task("abt-buy", "train", n)]
-    )
+    if "class" in args.kind:
+        _fit("class", [mwpd_task("train", n), tariff_task("train", n), cpms_tasks("train", n)[0]])
+    if "item" in args.kind:
+        tasks = [cpms_tasks("train", n)[1], catalog_task("amazon-google", None, n), catalog_task("abt-buy", "train", n)]
+        _fit("item", tasks)
     print("}")
 
 

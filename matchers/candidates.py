@@ -14,8 +14,9 @@ shortest document first) can bring a document in; the more common terms after th
 the documents brought in. Common words then cost little, and a record still has to share one of
 its rarer terms with a concept to reach it. The sums run in numpy over arrays of postings.
 
-Examples confirmed later are added in place (`add_example`); idf is computed at query time, so it
-follows them. Writers must be serialized (the engine holds a lock); readers need no lock.
+Confirmed examples also teach the index's `classifier` (`matchers.classifier`), which weighs all of
+a concept's examples at once. Examples confirmed later are added in place (`add_example`); idf is
+computed at query time, so it follows them. Writers must be serialized (the engine holds a lock); readers need no lock.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from matchers.attributes import NO_ATTRIBUTES, Attributes, ValueLexicon, stated_attributes, template_attributes
+from matchers.classifier import ExampleClassifier
 from matchers.normalize import normalize
 from matchers.pinyin_query import PinyinReader
 from matchers.profile import Profile, attribute_terms, read_text
@@ -136,6 +138,7 @@ class CandidateIndex:
         self._masses: dict[int, float] = {}
         self._average_length = 1.0
         self._built = False
+        self.classifier = ExampleClassifier()
         for concept in view.concepts(kind).values():
             self._add_concept(concept, definitions)
         self._average_length = max(1.0, sum(d.length for d in self.docs) / max(1, len(self.docs)))
@@ -143,6 +146,7 @@ class CandidateIndex:
         self._doc_entries = np.array([d.entry for d in self.docs], dtype=np.int32)
         self._postings = {t: Postings.of(docs, self._norms) for t, docs in self._building.items()}
         del self._building
+        self.classifier.freeze()
         self.pinyin = PinyinReader.of({t: p.size for t, p in self._postings.items() if is_chinese_pair(t)})
         self._built = True
 
@@ -167,7 +171,10 @@ class CandidateIndex:
         self.entries.append(self._entry(concept, first, frozenset().union(*(d[2].terms for d in docs))))
         self._entry_of[concept.code] = position
         self._codes[concept.code.lower()] = position
-        docs += [("example", text, read_text(text)[0]) for text in concept.examples]
+        examples = [("example", text, read_text(text)[0]) for text in concept.examples]
+        for _, _, profile in examples:
+            self.classifier.add(concept.code, classifier_terms(profile))
+        docs += examples
         seen: set[str] = set()
         for source, text, profile in docs:
             if profile.text not in seen:
@@ -212,8 +219,10 @@ class CandidateIndex:
             self._postings[term] = postings.plus(position) if postings else Postings.of([position], self._norms)
 
     def add_example(self, code: str, text: str) -> None:
-        """Post `text` as a confirmed example of the concept `code` (no rebuild)."""
-        self._add_doc(self._entry_of[code], "example", text, read_text(text)[0])
+        """Post `text` as a confirmed example of the concept `code`, and teach the classifier it (no rebuild)."""
+        profile = read_text(text)[0]
+        self._add_doc(self._entry_of[code], "example", text, profile)
+        self.classifier.add(code, classifier_terms(profile))
 
     def entry(self, code: str) -> Entry | None:
         position = self._entry_of.get(code)
@@ -295,6 +304,11 @@ class CandidateIndex:
                 strict=True,
             )
         ]
+
+
+def classifier_terms(profile: Profile) -> frozenset[str]:
+    """What the classifier learns of an example: the terms a record like it looks up."""
+    return profile.terms | attribute_terms(profile.attributes)
 
 
 @lru_cache(maxsize=1 << 16)

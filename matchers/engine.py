@@ -16,6 +16,7 @@ from pathlib import Path
 
 from matchers.attributes import ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
+from matchers.classified import classify
 from matchers.decide import MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
@@ -191,13 +192,16 @@ class Matcher:
         hits = index.search(terms, settings.shortlist)
         named = index.named_codes(query.profile.terms)
         top = hits[0].score if hits else 1.0
-        hits = redirect([*hits, *(h for e in named if (h := index.hit(e, top)) is not None)], index)
+        classified = classify(index, terms)
+        found = [*(index.hit(e, top) for e in named), *(index.hit(e, 0.0) for e in classified.suggested)]
+        hits = redirect([*hits, *(h for h in found if h is not None)], index)
         if level is not None:
             hits = roll_up(hits, level, index)
-        hits = hits[: settings.shortlist]
+        hits = hits[: settings.shortlist] + [h for h in hits[settings.shortlist :] if classified.suggests(h.entry)]
         context = _class_context(loaded, index, hits, terms, settings.shortlist)
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
-        return score(query, hits, index, settings.weights_for(index.scheme, index.kind), context, named_codes)
+        weights = settings.weights_for(index.scheme, index.kind)
+        return score(query, hits, index, weights, context, named_codes, classified.probabilities)
 
 
 def _class_context(

@@ -7,7 +7,9 @@ Features (each about 0..1, or a small count):
   text's terms; `query_coverage_all` the record's coverage by all the candidate's texts together
   (labels in both languages, synonyms, definition); `index_relative` the index score over the
   best index score of the record; `support` ln(1 + the summed relative index scores of all the
-  candidate's texts among the record's best documents), a vote of its examples;
+  candidate's texts among the record's best documents), a vote of its examples; `classifier` the
+  probability that the example classifier (`matchers.classifier`) gives the candidate and its
+  narrower concepts, 0 without examples;
 - `token_set`, `partial`: rapidfuzz's token_set_ratio and partial_ratio of the normalized texts,
   / 100 (WRatio was dropped: its fitted weight was about 0 for classes and items alike, and it
   is the slowest of the three);
@@ -40,6 +42,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz, process
@@ -52,11 +55,13 @@ from matchers.profile import Query
 from matchers.snapshot import Kind
 
 FEATURES = (
-    "query_coverage", "query_coverage_all", "concept_coverage", "index_relative", "support", "token_set", "partial",
+    "query_coverage", "query_coverage_all", "concept_coverage", "index_relative", "support", "classifier",
+    "token_set", "partial",
     "attributes_agree", "attributes_conflict", "attributes_foreign", "standard_agree", "standard_conflict",
     "model_agree", "model_conflict", "hierarchy", "code_named", "example",
 )  # fmt: skip
 _MAX_COUNT = 3
+_NATS = 10.0  # the range of the classifier's log-probability that counts
 _FUZZY = (fuzz.token_set_ratio, fuzz.partial_ratio)  # the features token_set and partial
 
 
@@ -133,20 +138,21 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-7.7689,
+        bias=-5.8615,
         weights={
-            "query_coverage": 1.1238,
-            "query_coverage_all": 3.9510,
-            "concept_coverage": 1.7306,
-            "index_relative": 2.2352,
-            "support": 1.4708,
-            "token_set": 3.7203,
-            "partial": -0.6077,
-            "attributes_agree": 1.3331,
-            "attributes_foreign": -0.2518,
-            "standard_agree": 0.5465,
-            "hierarchy": 0.4949,
-            "example": 1.8345,
+            "query_coverage": 0.0550,
+            "query_coverage_all": 4.5910,
+            "concept_coverage": 2.1497,
+            "index_relative": 0.2943,
+            "support": 0.9769,
+            "classifier": 1.7685,
+            "token_set": 4.3112,
+            "partial": -0.8691,
+            "attributes_agree": 1.1516,
+            "attributes_foreign": -0.3537,
+            "standard_agree": 0.6431,
+            "hierarchy": 0.6771,
+            "example": 1.2072,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
@@ -162,6 +168,7 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
             "concept_coverage": 1.9895,
             "index_relative": 2.3578,
             "support": -0.4660,
+            "classifier": 0.0000,
             "token_set": 2.8489,
             "partial": 2.6278,
             "attributes_agree": 0.0290,
@@ -210,10 +217,11 @@ def features(
     context: Mapping[str, float],
     named: frozenset[str],
     weight: Mapping[str, float],
+    classified: Mapping[str, float],
 ) -> list[Described]:
     """Features of each hit, the record's terms it matched, its attribute checks. `context`:
     relative index scores of the record's class candidates, by code; `weight`: the idf of each of
-    the record's terms. Sums of idfs are `fsum`s:
+    the record's terms; `classified`: the classifier's probabilities, by code. Sums of idfs are `fsum`s:
     exact, so the same whatever order a set gives its terms in (it changes with the hash seed)."""
     q = query.profile
     query_mass = math.fsum(weight.values()) or 1.0
@@ -235,6 +243,7 @@ def features(
             matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
             hit.score / best_index,  # index_relative
             math.log1p(hit.support),  # support
+            _log_probability(classified.get(hit.entry.concept.code, 0.0)),  # classifier
             token_set[i],
             partial[i],
             min(_MAX_COUNT, agree),  # attributes_agree
@@ -252,6 +261,12 @@ def features(
     return out
 
 
+def _log_probability(probability: float) -> float:
+    """1 for a sure class, falling by 0.1 a nat to 0 at e^-10: naive Bayes is overconfident, and
+    a probability would lose the difference between a runner-up at e^-3 and one at e^-30."""
+    return max(0.0, 1.0 + math.log(probability) / _NATS) if probability > 0 else 0.0
+
+
 def _similarities(query: str, texts: list[str], scorer: Callable[..., float]) -> list[float]:
     scores = [0.0] * len(texts)
     for _, score, i in process.extract(query, texts, scorer=scorer, limit=None):
@@ -266,11 +281,12 @@ def score(
     weights: ScoreWeights,
     context: Mapping[str, float],
     named: frozenset[str] = frozenset(),
+    classified: Mapping[str, float] = MappingProxyType({}),
 ) -> list[Scored]:
     """The hits scored, best first: each one's probability of being the right one, against the
     others and against none of them (see `matchers.logistic`)."""
     idfs = index.idfs(query.profile.terms)
-    described = features(query, hits, index, context, named, idfs)
+    described = features(query, hits, index, context, named, idfs, classified)
     probabilities = choice_probabilities([weights.logit(row) for row, _, _ in described])
     scored = [
         Scored(hit, row, matched, idfs, comparison, 100.0 * p)
