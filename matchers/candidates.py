@@ -38,6 +38,7 @@ from matchers.terms import is_chinese_pair, text_terms
 
 K1, B = 1.2, 0.75
 _BUDGET = 1024
+_COMMON = 256  # postings beyond which a term is looked up in a mask
 _WINDOW = 40
 _MIN_CODE_LENGTH = 6
 
@@ -69,21 +70,38 @@ class Doc:
 @dataclass(frozen=True, slots=True)
 class Postings:
     """The documents that contain a term, twice: shortest first (the order in which they may
-    bring themselves in) and by number (to look documents up in)."""
+    bring themselves in) and by number (to look documents up in); for a common term, also as a
+    mask over all documents (one more, always False, for documents numbered after it was made)."""
 
     by_norm: np.ndarray
     by_id: np.ndarray
     size: int
+    mask: np.ndarray | None = None
 
     @classmethod
     def of(cls, documents: Sequence[int], norms: np.ndarray) -> Postings:
         by_norm = np.array(documents, dtype=np.int32)
         by_norm = by_norm[np.argsort(-norms[by_norm], kind="stable")]
-        return cls(by_norm, np.sort(by_norm), len(by_norm))
+        return cls._with_mask(by_norm, np.sort(by_norm), len(norms))
+
+    @classmethod
+    def _with_mask(cls, by_norm: np.ndarray, by_id: np.ndarray, documents: int) -> Postings:
+        mask = None
+        if len(by_id) > _COMMON:
+            mask = np.zeros(documents + 1, dtype=bool)
+            mask[by_id] = True
+        return cls(by_norm, by_id, len(by_id), mask)
 
     def plus(self, document: int) -> Postings:
         """With a new document, numbered after all others (so `by_id` stays sorted)."""
-        return Postings(np.append(self.by_norm, document), np.append(self.by_id, document), self.size + 1)
+        return Postings._with_mask(np.append(self.by_norm, document), np.append(self.by_id, document), document + 1)
+
+    def contains(self, ids: np.ndarray) -> np.ndarray:
+        """Whether each of the sorted document numbers `ids` is among these."""
+        if self.mask is not None:
+            return self.mask.take(ids, mode="clip")
+        at = np.searchsorted(self.by_id, ids).clip(max=self.size - 1)
+        return self.by_id[at] == ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +281,7 @@ class CandidateIndex:
         for postings, _ in found:
             weight = idf(documents, postings.size)
             if budget <= 0:
-                lookups.append((postings.by_id, weight))
+                lookups.append((postings, weight))
                 continue
             taken = postings.by_norm[:budget]
             budget -= len(taken)
@@ -272,13 +290,12 @@ class CandidateIndex:
                 weights.append(weight)
             else:  # the term that ends the budget also adds to the documents it does not bring
                 weights.append(0.0)
-                lookups.append((postings.by_id, weight))
+                lookups.append((postings, weight))
         ids, position = np.unique(np.concatenate(brought), return_inverse=True)
         per_posting = np.repeat(weights, [len(b) for b in brought])
         raw = np.bincount(position, weights=per_posting, minlength=len(ids))
-        for by_id, weight in lookups:
-            at = np.searchsorted(by_id, ids).clip(max=len(by_id) - 1)
-            raw += weight * (by_id[at] == ids)
+        for postings, weight in lookups:
+            raw += weight * postings.contains(ids)
         return self._best_concepts(ids, raw, norms, size)
 
     def _best_concepts(self, ids: np.ndarray, raw: np.ndarray, norms: np.ndarray, size: int) -> list[Hit]:
@@ -286,24 +303,20 @@ class CandidateIndex:
         raw score (equal ones by number, the same in every process), scored with their norms; a
         concept's support sums its documents there (like votes of nearest neighbours, when it
         has many examples)."""
-        window = ids[np.lexsort((ids, -raw))[: max(size, _WINDOW)]]
-        scores = raw[np.searchsorted(ids, window)] * norms[window]
-        entries = self._doc_entries[window]
+        top = np.argsort(-raw, kind="stable")[: max(size, _WINDOW)]  # `ids` are sorted: equal ones by number
+        window = ids[top]
+        scores = raw[top] * norms[window]
         by_score = np.lexsort((window, -scores))  # best document first, equal ones by number
-        concepts, first, position = np.unique(entries[by_score], return_index=True, return_inverse=True)
-        support = np.bincount(position, weights=scores[by_score] / scores.max())
-        best = by_score[first]
-        ranked = np.lexsort((concepts, -scores[best]))[:size]
-        return [
-            Hit(self.entries[e], self.docs[d], s, v)
-            for e, d, s, v in zip(
-                concepts[ranked].tolist(),
-                window[best[ranked]].tolist(),
-                scores[best[ranked]].tolist(),
-                support[ranked].tolist(),
-                strict=True,
-            )
-        ]
+        window = window[by_score]
+        ranked_docs = zip(window.tolist(), scores[by_score].tolist(), self._doc_entries[window].tolist(), strict=True)
+        best: dict[int, tuple[float, int]] = {}
+        support: dict[int, float] = {}
+        highest = float(scores.max())
+        for d, score, e in ranked_docs:  # a few dozen: plain Python beats numpy's per-call cost here
+            support[e] = support.get(e, 0.0) + score / highest
+            best.setdefault(e, (score, d))
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:size]
+        return [Hit(self.entries[e], self.docs[d], score, support[e]) for e, (score, d) in ranked]
 
 
 def classifier_terms(profile: Profile) -> frozenset[str]:

@@ -45,7 +45,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, field_validator
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from matchers.attributes import Comparison, compare
 from matchers.candidates import CandidateIndex, Hit
@@ -268,10 +268,9 @@ def _log_probability(probability: float) -> float:
 
 
 def _similarities(query: str, texts: list[str], scorer: Callable[..., float]) -> list[float]:
-    scores = [0.0] * len(texts)
-    for _, score, i in process.extract(query, texts, scorer=scorer, limit=None):
-        scores[i] = score / 100.0
-    return scores
+    """The scorer's similarity of the record to each text, 0..1 (a plain loop: for ten texts it
+    is quicker than `process.extract` or `process.cdist`)."""
+    return [scorer(query, text) / 100.0 for text in texts]
 
 
 def score(
