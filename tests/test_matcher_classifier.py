@@ -8,7 +8,9 @@ import os
 import subprocess
 import sys
 
-from matchers import Matcher, MatchSettings
+import pytest
+
+from matchers import Matcher, MatchSettings, perceptron
 from matchers.classifier import ExampleClassifier
 from matchers.profile import read_record
 from ontology.model import ConceptClass, Labels, Scheme, SchemeBundle
@@ -76,6 +78,65 @@ def test_without_examples_the_classifier_is_empty_and_the_feature_zero() -> None
     assert not matcher._loaded.indexes["CPMS", "class"].classifier
     for candidate in matcher.match("外六角螺栓 M8*30").candidates:
         assert candidate.features["classifier"] == 0.0
+
+
+FRUIT = {
+    "fruit": ["red apple fruit", "green apple fruit", "fresh pear fruit", "apple pear fruit basket"],
+    "phone": ["apple phone case", "apple phone charger", "phone screen glass", "apple laptop case"],
+}
+
+
+def _fruit_examples() -> tuple[list[tuple[int, list[str]]], dict[str, float]]:
+    examples = [(position, sorted(_terms(text))) for position, texts in enumerate(FRUIT.values()) for text in texts]
+    counts: dict[str, int] = {}
+    for _, terms in examples:
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+    return examples, {t: 1.0 + len(examples) / n for t, n in sorted(counts.items())}
+
+
+def _scores(weights: dict[str, perceptron.Weights], terms: list[str]) -> list[float]:
+    scores = [0.0, 0.0]
+    for term in terms:
+        row = weights.get(term, perceptron.NO_WEIGHTS)
+        for position, weight in zip(row.classes.tolist(), row.weights.tolist(), strict=True):
+            scores[position] += weight
+    return scores
+
+
+def test_the_perceptron_learns_which_terms_tell_the_classes_apart() -> None:
+    """`apple` is in both classes' examples; what decides is `fruit`, `pear` against `phone`, `case`."""
+    examples, idf = _fruit_examples()
+    weights = perceptron.train(examples, 2, idf)
+    for term, position in (("fruit", 0), ("pear", 0), ("phone", 1), ("case", 1)):
+        assert weights[term].weights[position] > 0 > weights[term].weights[1 - position], term
+    assert _scores(weights, ["apple", "fruit", "pear"])[0] > 0 > _scores(weights, ["apple", "case", "phone"])[0]
+    again = perceptron.train(examples, 2, idf)
+    assert sorted(again) == sorted(weights)
+    assert all(again[t].weights.tolist() == w.weights.tolist() for t, w in weights.items())
+
+
+def test_with_too_many_weights_the_perceptron_learns_the_commonest_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    examples, idf = _fruit_examples()
+    monkeypatch.setattr(perceptron, "_CELLS", 2 * 2)
+    weights = perceptron.train(examples, 2, idf)
+    assert set(weights) <= set(sorted(idf, key=lambda t: (idf[t], t))[:2]) and weights
+
+
+def test_the_classifier_combines_bayes_and_the_perceptron() -> None:
+    """Naive Bayes alone ranks by the evidence of every term; the combination also uses what
+    the perceptron learned, and a confirmation takes a step at once."""
+    classifier = ExampleClassifier()
+    for code, texts in FRUIT.items():
+        for text in texts:
+            classifier.add(code, _terms(text))
+    classifier.freeze()
+    assert classifier.rank(_terms("apple fruit"), 1)[0][0] == "fruit"
+    assert classifier.rank(_terms("apple case"), 1)[0][0] == "phone"
+    assert classifier.rank(_terms("pear basket"), 1)[0][1] > 0.99
+    assert classifier.rank(_terms("apple pear phone"), 2)[0][0] == "fruit"
+    classifier.add("phone", _terms("apple pear phone"))
+    assert classifier.rank(_terms("apple pear phone"), 2)[0][0] == "phone"
 
 
 SCRIPT = """
