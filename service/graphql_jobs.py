@@ -1,5 +1,5 @@
 """GraphQL for bulk matching jobs: `JobsQuery` (job, jobs) and `JobsMutation` (submitMatchJob,
-cancelJob). The file arrives as a GraphQL multipart request (service/uploads.py,
+cancelJob, deleteJob). The file arrives as a GraphQL multipart request (service/uploads.py,
 `read_graphql_multipart`); the result is downloaded from `resultUrl`. Jobs need the `jobs`
 permission."""
 
@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from ontology.errors import InvalidInput
 from service.context import ctx
 from service.job_store import Job
-from service.jobs import Jobs, job_view
+from service.jobs import Jobs
 from service.mutation_payload import MutationPayload, mutation
 
 
@@ -54,10 +54,11 @@ class MatchJob(graphene.ObjectType):
     finished_at = graphene.String()
     settings = graphene.JSONString(required=True, description="the settings that decide the output")
     result_url = graphene.String(description="where to download the output, once done")
+    expires_at = graphene.String(description="when the finished job and its files are deleted (ISO 8601)")
 
     @staticmethod
-    def from_job(job: Job) -> MatchJob:
-        view = job_view(job)
+    def from_job(jobs: Jobs, job: Job) -> MatchJob:
+        view = jobs.view(job)
         view["counts"] = [StatusCount(status=s, count=c) for s, c in job.counts.items()]
         return MatchJob(**view)
 
@@ -77,15 +78,21 @@ class JobsQuery(graphene.ObjectType):
 
     @staticmethod
     async def resolve_job(root, info, id):
-        return MatchJob.from_job(await ctx(info).call(_jobs(info).get, id, ctx(info).principal))
+        jobs = _jobs(info)
+        return MatchJob.from_job(jobs, await ctx(info).call(jobs.get, id, ctx(info).principal))
 
     @staticmethod
     async def resolve_jobs(root, info):
-        return [MatchJob.from_job(j) for j in await ctx(info).call(_jobs(info).all, ctx(info).principal)]
+        jobs = _jobs(info)
+        return [MatchJob.from_job(jobs, j) for j in await ctx(info).call(jobs.all, ctx(info).principal)]
 
 
 class MatchJobPayload(MutationPayload):
     job = graphene.Field(MatchJob)
+
+
+class DeleteJobPayload(MutationPayload):
+    id = graphene.ID(description="the deleted job's")
 
 
 class JobsMutation(graphene.ObjectType):
@@ -103,6 +110,12 @@ class JobsMutation(graphene.ObjectType):
         description="match every row of a catalog file in the background",
     )
     cancel_job = graphene.Field(MatchJobPayload, required=True, id=graphene.ID(required=True))
+    delete_job = graphene.Field(
+        DeleteJobPayload,
+        required=True,
+        id=graphene.ID(required=True),
+        description="delete a job with its files (a running job must be cancelled first)",
+    )
 
     @staticmethod
     @mutation(MatchJobPayload)
@@ -111,10 +124,17 @@ class JobsMutation(graphene.ObjectType):
             raise InvalidInput("send the file as a GraphQL multipart request", field="file")
         jobs, owner = _jobs(info), ctx(info).principal
         job = await ctx(info).call(jobs.submit, file.file, file.filename or "upload", options, owner)
-        return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(job))
+        return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(jobs, job))
 
     @staticmethod
     @mutation(MatchJobPayload)
     async def resolve_cancel_job(root, info, id):
-        job = await ctx(info).call(_jobs(info).cancel, id, ctx(info).principal)
-        return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(job))
+        jobs = _jobs(info)
+        job = await ctx(info).call(jobs.cancel, id, ctx(info).principal)
+        return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(jobs, job))
+
+    @staticmethod
+    @mutation(DeleteJobPayload)
+    async def resolve_delete_job(root, info, id):
+        job = await ctx(info).call(_jobs(info).delete, id, ctx(info).principal)
+        return DeleteJobPayload(ok=True, user_errors=[], id=job.id)

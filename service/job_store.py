@@ -1,5 +1,6 @@
 """Bulk matching jobs on disk, so that they outlive the service: `<root>/<id>/` holds the uploaded
-input, `job.json` (settings, state, progress, counts), and the run's folder and output."""
+input, `job.json` (settings, state, progress, counts), and the run's folder and output. A deleted
+job's folder is first moved out of sight (`<root>/.deleted/`), so that no reader sees half of it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from matchers.bulk.types import OutputFormat
 from ontology.errors import NotFound
 
 JOB_FILE = "job.json"
+DELETED = ".deleted"
 
 
 class JobState(StrEnum):
@@ -90,7 +92,12 @@ class JobStore:
         return Job.model_validate_json(path.read_bytes())
 
     def all(self) -> list[Job]:
-        jobs = [Job.model_validate_json(p.read_bytes()) for p in self.root.glob(f"*/{JOB_FILE}")]
+        jobs = []
+        for path in self.root.glob(f"*/{JOB_FILE}"):
+            try:
+                jobs.append(Job.model_validate_json(path.read_bytes()))
+            except FileNotFoundError:  # deleted meanwhile
+                continue
         return sorted(jobs, key=lambda j: j.created_at)
 
     def update(self, job_id: str, **changes: Any) -> Job:
@@ -110,6 +117,18 @@ class JobStore:
 
     def remove(self, job_id: str) -> None:
         shutil.rmtree(self.folder(job_id), ignore_errors=True)
+
+    def delete(self, job_id: str, check: Callable[[Job], None]) -> Job:
+        """Delete the job and its files, if `check` (given the job as it is now) does not raise."""
+        with self._lock, (self.root / "jobs.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            job = self.get(job_id)
+            check(job)
+            trash = self.root / DELETED / f"{job_id}-{uuid.uuid4().hex[:8]}"
+            trash.parent.mkdir(exist_ok=True)
+            self.folder(job_id).replace(trash)
+        shutil.rmtree(trash, ignore_errors=True)
+        return job
 
     def _save(self, job: Job) -> None:
         path = self.folder(job.id) / JOB_FILE

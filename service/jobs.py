@@ -4,7 +4,8 @@ One runner thread runs queued jobs one at a time, in the order they came, each w
 local processes. A job matches against a snapshot of one scheme taken when it starts (from
 `CPMS_ONTOLOGY_SNAPSHOT` if set, else from the live store) and kept with it. A service that stops
 or dies leaves its running job resumable: the next start queues it again and it goes on where its
-journal ends (see matchers/bulk/journal.py).
+journal ends (see matchers/bulk/journal.py). A finished job is deleted with its files when its
+submitter asks, or `retention_days` after it finished.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import queue
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +37,7 @@ from service.ontology_snapshot import export_scheme
 
 log = logging.getLogger("cpms.jobs")
 POLL_SECONDS = 2.0  # how often the runner looks on disk for jobs another server process took
+SWEEP_SECONDS = 60.0  # how often finished jobs past their retention are deleted
 
 
 class JobConflict(CpmsError):
@@ -50,6 +53,7 @@ class JobsConfig:
     max_upload_bytes: int = 1 << 30
     workers: int = os.cpu_count() or 1  # local processes per job; 0 matches in the service's process
     snapshot: Path | None = None  # an ontology export to match against instead of the live store
+    retention_days: float = 7.0  # a finished job is deleted this long after it finished; 0 keeps it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> JobsConfig:
@@ -60,7 +64,14 @@ class JobsConfig:
             max_upload_bytes=int(env.get("CPMS_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
             workers=int(env.get("CPMS_JOB_WORKERS", cls.workers)),
             snapshot=Path(snapshot) if snapshot else None,
+            retention_days=float(env.get("CPMS_JOB_RETENTION_DAYS", cls.retention_days)),
         )
+
+    def expires_at(self, job: Job) -> datetime | None:
+        """When a finished job is deleted; None while it runs, or when jobs are kept."""
+        if job.finished_at is None or job.state not in FINISHED or self.retention_days <= 0:
+            return None
+        return job.finished_at + timedelta(days=self.retention_days)
 
 
 class JobOptions(BaseModel):
@@ -78,7 +89,7 @@ class JobOptions(BaseModel):
     output_format: OutputFormat = "csv"
 
 
-def job_view(job: Job) -> dict[str, Any]:
+def job_view(job: Job, expires_at: datetime | None = None) -> dict[str, Any]:
     """A job as the API shows it (JSON over HTTP, `MatchJob` in GraphQL)."""
     return {
         "id": job.id, "filename": job.filename, "owner": job.owner, "state": job.state.value,
@@ -87,6 +98,7 @@ def job_view(job: Job) -> dict[str, Any]:
         "created_at": job.created_at.isoformat(), "started_at": job.started_at and job.started_at.isoformat(),
         "finished_at": job.finished_at and job.finished_at.isoformat(), "settings": job.settings.output_settings(),
         "result_url": f"/jobs/{job.id}/result" if job.state is JobState.done else None,
+        "expires_at": expires_at and expires_at.isoformat(),
     }  # fmt: skip
 
 
@@ -103,6 +115,7 @@ class Jobs:
         self._cancelled: set[str] = set()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._work, name="cpms-jobs", daemon=True)
+        self._sweeper = threading.Thread(target=self._sweep_regularly, name="cpms-jobs-retention", daemon=True)
         self._runner_lock: IO[str] | None = None
 
     def start(self) -> None:
@@ -123,6 +136,7 @@ class Jobs:
                 self.store.update(job.id, state=JobState.queued)
                 self._queue.put(job.id)
         self._thread.start()
+        self._sweeper.start()
 
     def stop(self) -> None:
         """The running job stops after its current chunk and stays resumable."""
@@ -131,6 +145,7 @@ class Jobs:
         self._stopping.set()
         self._queue.put(None)
         self._thread.join()
+        self._sweeper.join()
         self._runner_lock.close()
 
     def submit(
@@ -173,6 +188,32 @@ class Jobs:
 
         return self.store.transition(job_id, decide)
 
+    def delete(self, job_id: str, viewer: Principal | None = None) -> Job:
+        """A finished or queued job, with its input, output and run; a running one must be
+        cancelled first."""
+        self.get(job_id, viewer)
+
+        def check(job: Job) -> None:
+            if job.state is JobState.running:
+                raise JobConflict(f"job {job_id} is running; cancel it, then delete it")
+
+        return self.store.delete(job_id, check)
+
+    def view(self, job: Job) -> dict[str, Any]:
+        return job_view(job, self.config.expires_at(job))
+
+    def sweep(self, at: datetime | None = None) -> list[str]:
+        """Delete the finished jobs past their retention; their ids."""
+        at = at or now()
+        expired = [j.id for j in self.store.all() if (e := self.config.expires_at(j)) is not None and e <= at]
+        for job_id in expired:
+            try:
+                self.store.delete(job_id, lambda job: None)
+            except NotFound:  # deleted meanwhile
+                continue
+            log.info("job %s deleted: finished over %s days ago", job_id, self.config.retention_days)
+        return expired
+
     def result(self, job_id: str, viewer: Principal | None = None) -> tuple[Path, str]:
         """The output file and the name to download it as."""
         job = self.get(job_id, viewer)
@@ -200,6 +241,15 @@ class Jobs:
         else:
             raise CpmsError("jobs have no ontology: set CPMS_ONTOLOGY_SNAPSHOT or run with the store")
 
+    def _sweep_regularly(self) -> None:
+        while True:
+            try:
+                self.sweep()
+            except Exception:  # a failed sweep must not end the sweeps; the next one tries again
+                log.exception("deleting expired jobs failed")
+            if self._stopping.wait(SWEEP_SECONDS):
+                return
+
     def _work(self) -> None:
         while not self._stopping.is_set():
             try:
@@ -215,7 +265,10 @@ class Jobs:
                 return {}
             return {"state": JobState.running, "started_at": job.started_at or now()}
 
-        job = self.store.transition(job_id, start)
+        try:
+            job = self.store.transition(job_id, start)
+        except NotFound:
+            return  # deleted while queued
         if job.state is not JobState.running:
             return  # cancelled while queued
         folder = self.store.folder(job_id)

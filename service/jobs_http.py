@@ -5,6 +5,7 @@
     GET  /jobs/{id}          state, progress and counts
     POST /jobs/{id}/cancel
     GET  /jobs/{id}/result   the output file, once the job is done
+    DELETE /jobs/{id}        the job and its files (not while it runs)
 
 Options, as form fields or query parameters: scheme, kind, limit, column (FIELD=HEADER, repeated),
 encoding, sheet, chunk_size, format (csv, xlsx, jsonl, parquet). Every call needs an API key
@@ -26,7 +27,7 @@ from starlette.routing import Route
 from ontology.errors import CpmsError
 from service.auth import Principal, principal_for
 from service.errors import error_response
-from service.jobs import Jobs, job_view
+from service.jobs import Jobs
 from service.uploads import received_upload
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -73,23 +74,26 @@ async def jobs_endpoint(request: Request) -> Response:
     principal = await caller(request)
     jobs = _jobs(request)
     if request.method == "GET":
-        return JSONResponse({"jobs": [job_view(j) for j in await asyncio.to_thread(jobs.all, principal)]})
+        return JSONResponse({"jobs": [jobs.view(j) for j in await asyncio.to_thread(jobs.all, principal)]})
     async with received_upload(request, jobs.config.max_upload_bytes) as upload:
         options = upload_options(upload.fields)
         job = await asyncio.to_thread(jobs.submit, upload.file, upload.filename, options, principal)
-    return JSONResponse(job_view(job), 201, headers={"location": f"/jobs/{job.id}"})
+    return JSONResponse(jobs.view(job), 201, headers={"location": f"/jobs/{job.id}"})
 
 
 @_errors_as_json
-async def job_status(request: Request) -> Response:
-    job = await asyncio.to_thread(_jobs(request).get, request.path_params["id"], await caller(request))
-    return JSONResponse(job_view(job))
+async def job_endpoint(request: Request) -> Response:
+    jobs, principal = _jobs(request), await caller(request)
+    act = jobs.delete if request.method == "DELETE" else jobs.get
+    job = await asyncio.to_thread(act, request.path_params["id"], principal)
+    return JSONResponse({"deleted": job.id} if request.method == "DELETE" else jobs.view(job))
 
 
 @_errors_as_json
 async def cancel_job(request: Request) -> Response:
-    job = await asyncio.to_thread(_jobs(request).cancel, request.path_params["id"], await caller(request))
-    return JSONResponse(job_view(job))
+    jobs = _jobs(request)
+    job = await asyncio.to_thread(jobs.cancel, request.path_params["id"], await caller(request))
+    return JSONResponse(jobs.view(job))
 
 
 @_errors_as_json
@@ -101,7 +105,7 @@ async def job_result(request: Request) -> Response:
 def job_routes() -> list[Route]:
     return [
         Route("/jobs", jobs_endpoint, methods=["GET", "POST"]),
-        Route("/jobs/{id}", job_status, methods=["GET"]),
+        Route("/jobs/{id}", job_endpoint, methods=["GET", "DELETE"]),
         Route("/jobs/{id}/cancel", cancel_job, methods=["POST"]),
         Route("/jobs/{id}/result", job_result, methods=["GET"]),
     ]

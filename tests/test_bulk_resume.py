@@ -111,3 +111,35 @@ def _kill_group(process: subprocess.Popen) -> None:
     """The pool's worker outlives a killed parent for up to a second; end it with the test."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_a_run_killed_after_its_spool_became_the_output_resumes(tmp_path, monkeypatch):
+    from matchers.bulk import run as bulk_run
+
+    ontology = ontology_file(tmp_path)
+    catalog = write_csv(tmp_path / "catalog.csv", catalog_rows(30))
+    run(catalog, tmp_path / "reference.csv", ontology)
+    output = tmp_path / "out.csv"
+
+    def killed(*args):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk_run, "_record_settings", killed)
+        with pytest.raises(KeyboardInterrupt):
+            run(catalog, output, ontology)
+    assert output.exists() and not (run_folder(output) / SPOOL).exists()
+    summary = run_bulk(catalog, output, _settings(), lambda t: copy_scheme(ontology, "CPMS", t), resume=True)
+    assert (summary.complete, summary.rows) == (True, 30) and not run_folder(output).exists()
+    assert read_output(output) == read_output(tmp_path / "reference.csv")
+
+
+def test_a_run_folder_of_an_older_version_is_not_resumed(tmp_path):
+    ontology = ontology_file(tmp_path)
+    catalog = write_csv(tmp_path / "catalog.csv", catalog_rows(10))
+    output = tmp_path / "out.csv"
+    folder = run_folder(output)
+    folder.mkdir()
+    (folder / JOURNAL).write_text('{"input": {}}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="made by an older version; run without --resume"):
+        run_bulk(catalog, output, _settings(), lambda t: copy_scheme(ontology, "CPMS", t), resume=True)

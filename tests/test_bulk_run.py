@@ -86,3 +86,23 @@ def test_matching_items_of_another_scheme(tmp_path):
     run(catalog, tmp_path / "items.jsonl", ontology, kind="item")
     codes = {c["code"] for r in read_output(tmp_path / "items.jsonl") for c in r["candidates"]}
     assert codes and all(code.count("-") == 2 for code in codes)  # standard item codes: class-check-serial
+
+
+def test_a_row_the_matcher_fails_on_is_an_error_and_the_others_are_matched(tmp_path, monkeypatch):
+    from matchers.engine import Matcher
+
+    match, reference = Matcher.match, expected(ROWS)
+
+    def failing(self, record, *args, **kwargs):
+        if record.get("name") == "合页":
+            raise ValueError("no hinges today")
+        return match(self, record, *args, **kwargs)
+
+    monkeypatch.setattr(Matcher, "match", failing)
+    ontology = ontology_file(tmp_path)
+    catalog = write_csv(tmp_path / "catalog.csv", ROWS)
+    run(catalog, tmp_path / "out.csv", ontology)
+    rows = read_output(tmp_path / "out.csv")
+    assert [r["row"] for r in rows] == list(range(2, len(ROWS) + 2))
+    assert rows[3]["status"] == "error" and rows[3]["reason"] == "matching failed: ValueError: no hinges today"
+    assert essentials(rows[:3] + rows[4:]) == reference[:3] + reference[4:]

@@ -1,7 +1,7 @@
-"""Executors of `ChunkMatcher.match_chunk`: in this process, in a local process pool, or on a Dask
-cluster (`dask_engine`). Each takes chunks in input order and gives back their output rows in the same order,
-with a bounded number of chunks in flight, so that memory stays flat however long the input is.
-Each worker builds the matcher once, from the run's snapshot.
+"""Executors of `ChunkMatcher.match_items`: in this process, in a local process pool, or on a Dask
+cluster (`dask_engine`). Each takes batches of items in input order and gives back their outcomes in
+the same order, with a bounded number of batches in flight, so that memory stays flat however long
+the input is. Each worker builds the matcher once, from the run's snapshot.
 """
 
 from __future__ import annotations
@@ -14,42 +14,45 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from matchers.bulk.matching import Chunk, ChunkMatcher
+from matchers.bulk.matching import ChunkMatcher, Item
 from matchers.bulk.settings import BulkSettings
-from matchers.bulk.types import OutputRow
+from matchers.bulk.spool import Outcome
+from matchers.bulk.types import SpoolFormat
+
+Work = TypeVar("Work")
 
 
 class Engine(Protocol):
-    def map(self, chunks: Iterable[Chunk]) -> Iterator[list[OutputRow]]: ...
+    def map(self, batches: Iterable[list[Item]]) -> Iterator[list[Outcome]]: ...
 
     def close(self) -> None: ...
 
 
 @contextmanager
-def open_engine(settings: BulkSettings, snapshot: Path) -> Iterator[Engine]:
+def open_engine(settings: BulkSettings, snapshot: Path, spool: SpoolFormat) -> Iterator[Engine]:
     if settings.engine == "dask":
         from matchers.bulk.dask_engine import DaskEngine
 
-        engine: Engine = DaskEngine(settings, snapshot)
+        engine: Engine = DaskEngine(settings, snapshot, spool)
     elif settings.workers == 0:
-        engine = InProcessEngine(settings, snapshot)
+        engine = InProcessEngine(settings, snapshot, spool)
     else:
-        engine = LocalEngine(settings, snapshot)
+        engine = LocalEngine(settings, snapshot, spool)
     try:
         yield engine
     finally:
         engine.close()
 
 
-def ordered_map(submit: Callable[[Chunk], Any], chunks: Iterable[Chunk], window: int) -> Iterator[list[OutputRow]]:
-    """Results in input order, with at most `window` chunks submitted and not yet taken; what is
-    still pending when the caller stops is cancelled."""
+def ordered_map(submit: Callable[[Work], Any], work: Iterable[Work], window: int) -> Iterator[Any]:
+    """Results in input order, with at most `window` pieces of work submitted and not yet taken;
+    what is still pending when the caller stops is cancelled."""
     pending: deque[Any] = deque()
     try:
-        for chunk in chunks:
-            pending.append(submit(chunk))
+        for piece in work:
+            pending.append(submit(piece))
             if len(pending) >= window:
                 yield pending.popleft().result()
         while pending:
@@ -62,11 +65,11 @@ def ordered_map(submit: Callable[[Chunk], Any], chunks: Iterable[Chunk], window:
 class InProcessEngine:
     """For small files and tests: no worker to start."""
 
-    def __init__(self, settings: BulkSettings, snapshot: Path) -> None:
-        self._matcher = ChunkMatcher.from_snapshot(snapshot, settings)
+    def __init__(self, settings: BulkSettings, snapshot: Path, spool: SpoolFormat) -> None:
+        self._matcher = ChunkMatcher.from_snapshot(snapshot, settings, spool)
 
-    def map(self, chunks: Iterable[Chunk]) -> Iterator[list[OutputRow]]:
-        return map(self._matcher.match_chunk, chunks)
+    def map(self, batches: Iterable[list[Item]]) -> Iterator[list[Outcome]]:
+        return map(self._matcher.match_items, batches)
 
     def close(self) -> None:
         pass
@@ -75,17 +78,17 @@ class InProcessEngine:
 class LocalEngine:
     """A pool of `settings.workers` processes (started fresh, never forked from a threaded one)."""
 
-    def __init__(self, settings: BulkSettings, snapshot: Path) -> None:
+    def __init__(self, settings: BulkSettings, snapshot: Path, spool: SpoolFormat) -> None:
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(settings.workers, mp_context=context)
-        self._args = (str(snapshot), settings.model_dump_json(), os.getpid())
+        self._args = (str(snapshot), settings.model_dump_json(), spool, os.getpid())
         self._window = 2 * settings.workers
 
-    def map(self, chunks: Iterable[Chunk]) -> Iterator[list[OutputRow]]:
-        def submit(chunk: Chunk) -> Future[list[OutputRow]]:
-            return self._pool.submit(_match_in_worker, *self._args, chunk)
+    def map(self, batches: Iterable[list[Item]]) -> Iterator[list[Outcome]]:
+        def submit(items: list[Item]) -> Future[list[Outcome]]:
+            return self._pool.submit(_match_in_worker, *self._args, items)
 
-        return ordered_map(submit, chunks, self._window)
+        return ordered_map(submit, batches, self._window)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -94,12 +97,12 @@ class LocalEngine:
 _worker_matcher: ChunkMatcher | None = None
 
 
-def _match_in_worker(snapshot: str, settings: str, parent: int, chunk: Chunk) -> list[OutputRow]:
+def _match_in_worker(snapshot: str, settings: str, spool: SpoolFormat, parent: int, items: list[Item]) -> list[Outcome]:
     global _worker_matcher
     if _worker_matcher is None:
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-        _worker_matcher = ChunkMatcher.from_snapshot(Path(snapshot), BulkSettings.model_validate_json(settings))
-    return _worker_matcher.match_chunk(chunk)
+        _worker_matcher = ChunkMatcher.from_snapshot(Path(snapshot), BulkSettings.model_validate_json(settings), spool)
+    return _worker_matcher.match_items(items)
 
 
 def _exit_with_parent(parent: int) -> None:

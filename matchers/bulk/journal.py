@@ -3,10 +3,12 @@ row lost and none written twice.
 
 A run's folder (`<output>.cpms-run/`) holds
 - `ontology.json`: the snapshot the run matches against, written before anything else;
-- `spool.jsonl`: the output rows so far, in input order;
+- `spool`: the output rows so far, in input order (`spool`: the output file itself for CSV and
+  JSONL, JSONL for the others);
 - `journal.jsonl`: a header saying what the run produces, then one commit per chunk (the last
-  input row done, the rows and the spool's size after it, the counts so far), then an end record
-  (with the blank rows skipped) once every row is in.
+  input row done, the rows and the spool's size after it, the counts so far, and for an engine
+  whose workers read the input, where the input goes on), then an end record (with the blank rows
+  skipped) once every row is in.
 
 A commit is appended only after the spool is flushed and fsync'd, and is fsync'd itself: what the
 journal says is in the spool. Resuming cuts the spool back to the last commit's size (dropping a
@@ -27,7 +29,7 @@ from typing import IO, Any
 from matchers.bulk.types import OutputRow
 from ontology.errors import InvalidInput
 
-JOURNAL, SPOOL, SNAPSHOT = "journal.jsonl", "spool.jsonl", "ontology.json"
+JOURNAL, SPOOL, SNAPSHOT = "journal.jsonl", "spool", "ontology.json"
 
 
 def run_folder(output: Path) -> Path:
@@ -35,17 +37,22 @@ def run_folder(output: Path) -> Path:
 
 
 class Journal:
-    def __init__(self, folder: Path, commit: dict[str, Any] | None, end: dict[str, Any] | None) -> None:
+    def __init__(
+        self, folder: Path, spool_start: int, commit: dict[str, Any] | None, end: dict[str, Any] | None
+    ) -> None:
         self.folder = folder
         self.last_row: int = commit["last_row"] if commit else 0  # input rows up to this one are in the spool
         self.rows: int = commit["rows"] if commit else 0
         self.counts: Counter[str] = Counter(commit["counts"] if commit else {})
         self.finished = end is not None
         self.blank_rows: int = end["blank_rows"] if end else 0
-        self._spool_bytes: int = commit["spool_bytes"] if commit else 0
-        self._spool: IO[bytes] = (folder / SPOOL).open("r+b")
-        self._spool.truncate(self._spool_bytes)
-        self._spool.seek(self._spool_bytes)
+        self.position: dict[str, Any] | None = commit.get("position") if commit else None
+        self._spool_bytes: int = commit["spool_bytes"] if commit else spool_start
+        spool = folder / SPOOL
+        self._spool: IO[bytes] | None = None if self.finished and not spool.exists() else spool.open("r+b")
+        if self._spool is not None:  # else a finished run's spool was moved to the output already
+            self._spool.truncate(self._spool_bytes)
+            self._spool.seek(self._spool_bytes)
         self._journal: IO[bytes] = (folder / JOURNAL).open("ab")
 
     @property
@@ -53,8 +60,10 @@ class Journal:
         return self.folder / SNAPSHOT
 
     @classmethod
-    def start(cls, folder: Path, header: dict[str, Any], write_snapshot: Callable[[Path], None]) -> Journal:
-        """A new run in `folder`, replacing whatever was there."""
+    def start(
+        cls, folder: Path, header: dict[str, Any], write_snapshot: Callable[[Path], None], spool_header: bytes
+    ) -> Journal:
+        """A new run in `folder`, replacing whatever was there; the spool starts with `spool_header`."""
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         partial = folder / (SNAPSHOT + ".partial")
@@ -64,10 +73,10 @@ class Journal:
             shutil.rmtree(folder)
             raise
         partial.replace(folder / SNAPSHOT)
-        (folder / SPOOL).touch()
-        _write_durably(folder / JOURNAL, _line(header))
+        _write_durably(folder / SPOOL, spool_header)
+        _write_durably(folder / JOURNAL, _line({**header, "spool_start": len(spool_header)}))
         _fsync_folder(folder)
-        return cls(folder, None, None)
+        return cls(folder, len(spool_header), None, None)
 
     @classmethod
     def resume(cls, folder: Path, header: dict[str, Any]) -> Journal | None:
@@ -79,8 +88,11 @@ class Journal:
         records, size = _whole_records(path.read_bytes())
         if not records:
             return None
-        if records[0] != header:
-            changed = sorted(k for k in header.keys() | records[0].keys() if header.get(k) != records[0].get(k))
+        if "spool_start" not in records[0]:
+            raise InvalidInput("cannot resume: the interrupted run was made by an older version; run without --resume")
+        first = {k: v for k, v in records[0].items() if k != "spool_start"}
+        if first != header:
+            changed = sorted(k for k in header.keys() | first.keys() if header.get(k) != first.get(k))
             raise InvalidInput(
                 f"cannot resume: the {', '.join(changed)} differ from the interrupted run's; run without --resume"
             )
@@ -88,31 +100,43 @@ class Journal:
             file.truncate(size)
         commits = [r for r in records[1:] if "last_row" in r]
         ends = [r for r in records[1:] if r.get("end")]
-        return cls(folder, commits[-1] if commits else None, ends[-1] if ends else None)
+        return cls(folder, records[0]["spool_start"], commits[-1] if commits else None, ends[-1] if ends else None)
 
-    def commit(self, rows: list[OutputRow], last_row: int) -> None:
-        data = b"".join(_line(row) for row in rows)
-        self._spool.write(data)
+    def commit(
+        self, lines: bytes, rows: int, last_row: int, counts: Counter[str], position: dict[str, Any] | None = None
+    ) -> None:
+        """`rows` more rows, encoded in `lines`, up to input row `last_row`; `position`: where an
+        engine reading the input itself goes on after them."""
+        assert self._spool is not None
+        self._spool.write(lines)
         self._spool.flush()
         os.fsync(self._spool.fileno())
-        self._spool_bytes += len(data)
-        self.rows += len(rows)
-        self.last_row = last_row
-        self.counts.update(row["status"] for row in rows)
+        self._spool_bytes += len(lines)
+        self.rows += rows
+        self.last_row, self.position = last_row, position
+        self.counts.update(counts)
         record = {"last_row": last_row, "rows": self.rows, "spool_bytes": self._spool_bytes, "counts": self.counts}
-        self._append(record)
+        self._append({**record, "position": position} if position else record)
 
     def finish(self, blank_rows: int) -> None:
         self._append({"end": True, "blank_rows": blank_rows})
         self.finished, self.blank_rows = True, blank_rows
 
     def spooled_rows(self) -> Iterator[OutputRow]:
+        """The rows of a JSONL spool."""
         with (self.folder / SPOOL).open("rb") as file:
             for line in file:
                 yield json.loads(line)
 
+    def move_spool(self, target: Path) -> None:
+        """The spool becomes `target` (done already if a run was stopped right after)."""
+        self.close()
+        if (self.folder / SPOOL).exists():
+            (self.folder / SPOOL).replace(target)
+
     def close(self) -> None:
-        self._spool.close()
+        if self._spool is not None:
+            self._spool.close()
         self._journal.close()
 
     def remove(self) -> None:

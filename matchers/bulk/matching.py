@@ -1,18 +1,15 @@
-"""The one piece of work every engine runs: a chunk of rows in, their output rows out, in order.
-
-Identical records (a catalog repeats its products across colours, packs and SKUs) are matched
-once per worker and remembered in a bounded cache; matching is deterministic, so this changes
-nothing in the output.
+"""The one piece of work every engine runs: records in, their outcomes out (status and the encoded
+output row without its number, `spool`), in order. Which records reach it is `dedupe`'s choice.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from matchers.bulk.settings import BulkSettings
-from matchers.bulk.types import OutputRow, RowError, Status
+from matchers.bulk.spool import Outcome, encode
+from matchers.bulk.types import RowError, SpoolFormat, Status
 from matchers.decide import Decision
 from matchers.engine import Matcher
 from matchers.record import Record, record_text
@@ -20,16 +17,14 @@ from matchers.result import MatchResult, PropertyValue
 from matchers.units import format_number
 from ontology.errors import InvalidInput
 
-Chunk = list[tuple[int, Record | RowError]]
-"""Rows to match: (row number, record or the reason it cannot be matched)."""
-
-CACHE_SIZE = 50_000  # records remembered per worker
+Item = Record | RowError
+"""A row to match: its record, or the reason it cannot be matched."""
 
 STATUS = {Decision.auto: Status.matched, Decision.review: Status.review, Decision.none: Status.no_match}
 
 
 class ChunkMatcher:
-    def __init__(self, matcher: Matcher, settings: BulkSettings) -> None:
+    def __init__(self, matcher: Matcher, settings: BulkSettings, spool: SpoolFormat) -> None:
         view = matcher.snapshot.schemes.get(settings.scheme)
         if view is None:
             have = ", ".join(matcher.snapshot.schemes) or "none"
@@ -37,31 +32,44 @@ class ChunkMatcher:
         kind = settings.kind or view.default_kind
         if not view.concepts(kind):
             raise InvalidInput(f"scheme {settings.scheme} has no {kind}es to match")
-        self.matcher, self.settings = matcher, settings
-        self._match_record = lru_cache(maxsize=CACHE_SIZE)(self._match_key)
+        self.matcher, self.settings, self.spool = matcher, settings, spool
 
     @classmethod
-    def from_snapshot(cls, snapshot: Path, settings: BulkSettings) -> ChunkMatcher:
+    def from_snapshot(cls, snapshot: Path, settings: BulkSettings, spool: SpoolFormat) -> ChunkMatcher:
         """Built once per worker, from the run's snapshot file."""
-        return cls(Matcher.from_file(snapshot, settings.match), settings)
+        return cls(Matcher.from_file(snapshot, settings.match), settings, spool)
 
-    def match_chunk(self, chunk: Chunk) -> list[OutputRow]:
-        return [{"row": number, **self._outcome(record)} for number, record in chunk]
+    def match_items(self, items: list[Item]) -> list[Outcome]:
+        records = [item for item in items if _matchable(item)]
+        matched = iter(self._match_all(records))
+        return [encode(self.spool, next(matched) if _matchable(item) else _unmatchable(item)) for item in items]
 
-    def _outcome(self, record: Record | RowError) -> dict[str, Any]:
-        if isinstance(record, RowError):
-            return error_outcome(record.reason)
-        if not record_text(record):
-            return error_outcome("nothing to match: the name and the other text columns are empty")
-        return self._match_record(record if isinstance(record, str) else tuple(record.items()))
+    def _match_all(self, records: list[Record]) -> list[dict[str, Any]]:
+        """In one batch (`match_many`); if that fails, one by one, so that only the failing rows
+        are errors (their rows say what went wrong) and the catalog goes on."""
+        settings = self.settings
+        try:
+            results = list(self.matcher.match_many(records, settings.scheme, settings.kind))
+        except Exception:
+            return [self._match(record) for record in records]
+        return [match_outcome(result, record_text(record)) for record, result in zip(records, results, strict=True)]
 
-    def _match_key(self, key: str | tuple[tuple[str, Any], ...]) -> dict[str, Any]:
-        record = key if isinstance(key, str) else dict(key)
+    def _match(self, record: Record) -> dict[str, Any]:
         try:
             result = self.matcher.match(record, self.settings.scheme, self.settings.kind)
-        except Exception as exc:  # one row's failure must not stop a catalog; its row says what went wrong
+        except Exception as exc:
             return error_outcome(f"matching failed: {type(exc).__name__}: {exc}", record_text(record))
         return match_outcome(result, record_text(record))
+
+
+def _matchable(item: Item) -> bool:
+    return not isinstance(item, RowError) and bool(record_text(item))
+
+
+def _unmatchable(item: Item) -> dict[str, Any]:
+    if isinstance(item, RowError):
+        return error_outcome(item.reason)
+    return error_outcome("nothing to match: the name and the other text columns are empty")
 
 
 def error_outcome(reason: str, input: str = "") -> dict[str, Any]:

@@ -15,12 +15,14 @@ import datetime
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
+from matchers.bulk.lines import LineReader, byte_splittable
 from matchers.bulk.types import Cells, InputFormat, RowError
 from ontology.errors import InvalidInput
 
@@ -51,6 +53,7 @@ class Source:
         self.path, self.format, self.headers, self.encoding = path, format, headers, encoding
         self.fraction = fraction  # how much of the file has been read, 0 to 1
         self.blank_rows = 0
+        self.layout: Layout | None = None  # how a worker reads a part of the file itself; None: it cannot
         self._raw_rows, self._max_cell_chars = raw_rows, max_cell_chars
 
     @property
@@ -61,9 +64,14 @@ class Source:
             elif isinstance(values, RowError):
                 yield number, values
             else:
-                yield number, self._cells(values)
+                yield number, self.cells(values)
 
-    def _cells(self, values: Sequence[Any]) -> Cells | RowError:
+    @property
+    def raw_rows(self) -> RawRows:
+        """The rows as the format reads them, blank ones (None) included."""
+        return self._raw_rows
+
+    def cells(self, values: Sequence[Any]) -> Cells | RowError:
         headers = self.headers
         if len(values) < len(headers) or any(v not in (None, "") for v in values[len(headers) :]):
             return RowError(f"ragged row: {len(values)} cells, the header has {len(headers)}")
@@ -111,20 +119,78 @@ def open_source(
         format = detect_format(path, sample)
         if format == "xlsx":
             headers, rows, fraction = _xlsx(path, sheet, stack)
+            layout = None  # a sheet is one compressed stream: no row can be reached but by reading those before
         elif format == "parquet":
-            headers, rows, fraction = _parquet(path, stack)
+            headers, rows, fraction, layout = _parquet(path, stack)
         else:
             encoding = "utf-8-sig" if format == "jsonl" else encoding or detect_encoding(sample)
-            text = io.TextIOWrapper(file, encoding=encoding, errors="surrogateescape", newline="")
-            if format == "jsonl":
-                headers, rows = _jsonl(path, text)
+            delimiter = "\t" if format == "tsv" else detect_delimiter(sample, encoding)
+            format = format if format == "jsonl" else "tsv" if delimiter == "\t" else "csv"
+            headers, rows, fraction, layout = _text(path, file, format, encoding, delimiter, stack)
+        source = Source(path, format, headers, rows, fraction, max_cell_chars, encoding if format != "xlsx" else None)
+        source.layout = layout
+        yield source
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a worker needs to read a part of a file by itself: the file's format as the whole
+    file's reader found it, and where the rows begin. A text file's parts are byte ranges that
+    start where a line does; a Parquet file's are row groups."""
+
+    path: str
+    format: InputFormat
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    width: int  # of the header row, in cells: a row over several lines must have as many
+    start: int  # where the rows begin: the byte after the header, or row group 0
+    line: int  # the row number there
+    size: int  # where they end: the file's size in bytes, or the number of row groups
+
+
+class Cursor(Protocol):
+    offset: int  # where the rows given so far end: a byte, or the row group being read
+
+
+@contextmanager
+def open_part(
+    layout: Layout, start: int, line: int, bound: int, max_cell_chars: int
+) -> Iterator[tuple[Source, Cursor]]:
+    """The rows from `start` on (a line's start, or a row group), numbered from `line`, read as
+    the whole file's reader reads them: the row groups before `bound`, or the lines to the end
+    (the caller stops where it likes)."""
+    path = Path(layout.path)
+    with ExitStack() as stack:
+        cursor: Any
+        if layout.format == "parquet":
+            cursor = ParquetRows(_open_parquet(path, stack), start, bound, line)
+            rows = iter(cursor)
+        else:
+            cursor = LineReader(stack.enter_context(path.open("rb")), start, layout.encoding)
+            if layout.format == "jsonl":
+                rows = _jsonl_rows(cursor, layout.headers, line)
             else:
-                delimiter = "\t" if format == "tsv" else detect_delimiter(sample, encoding)
-                format = "tsv" if delimiter == "\t" else "csv"
-                headers, rows = _csv(path, text, delimiter)
-            size = max(path.stat().st_size, 1)
-            fraction = lambda: min(file.tell() / size, 1.0)  # noqa: E731
-        yield Source(path, format, headers, rows, fraction, max_cell_chars, encoding if format != "xlsx" else None)
+                rows = iter(_CsvRows(path, cursor, layout.delimiter, line, layout.width))
+        yield Source(path, layout.format, layout.headers, rows, lambda: 0.0, max_cell_chars, layout.encoding), cursor
+
+
+def _text(
+    path: Path, file: IO[bytes], format: InputFormat, encoding: str, delimiter: str, stack: ExitStack
+) -> tuple[list[str], RawRows, Callable[[], float], Layout | None]:
+    """A CSV, TSV or JSONL file: by bytes where the encoding allows (so that workers can read parts
+    of it: its layout), else as a text stream."""
+    size = max(path.stat().st_size, 1)
+    if not byte_splittable(encoding):
+        text = io.TextIOWrapper(file, encoding=encoding, errors="surrogateescape", newline="")
+        stack.callback(text.detach)  # the file is closed by its own
+        headers, rows, _, _ = _jsonl(path, text) if format == "jsonl" else _csv(path, text, delimiter)
+        return headers, rows, lambda: min(file.tell() / size, 1.0), None
+    lines = LineReader(file, 0, encoding)
+    headers, rows, width, line = _jsonl(path, lines) if format == "jsonl" else _csv(path, lines, delimiter)
+    start = 0 if format == "jsonl" else lines.offset  # a JSONL file has no header line
+    layout = Layout(str(path.resolve()), format, encoding, delimiter, headers, width, start, line, size)
+    return headers, rows, lambda: min(lines.offset / size, 1.0), layout
 
 
 def detect_format(path: Path, sample: bytes) -> InputFormat:
@@ -194,64 +260,81 @@ def _blank(values: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _csv(path: Path, text: IO[str], delimiter: str) -> tuple[list[str], RawRows]:
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(text, delimiter=delimiter)
+def _csv(path: Path, lines: Iterable[str], delimiter: str) -> tuple[list[str], RawRows, int, int]:
+    """The headers, the rows after them, the header's width in cells and the line after it."""
+    rows = _CsvRows(path, lines, delimiter, 1, None)
+    headers, raw = _split_header(path, iter(rows))
+    return headers, raw, rows.width or 0, rows.line
 
-    def records() -> RawRows:
-        line, width = 1, None
+
+class _CsvRows:
+    """Rows from line `line` on; a row over several lines (a quoted cell with line breaks) must have
+    `width` cells (the header's), else it is an error: a quote left open has swallowed lines."""
+
+    def __init__(self, path: Path, lines: Iterable[str], delimiter: str, line: int, width: int | None) -> None:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+        self.line, self.width = line, width  # the next row's line; the header's width, once read
+        self._path, self._reader = path, csv.reader(lines, delimiter=delimiter)
+
+    def __iter__(self) -> RawRows:
+        first = self.line - 1
         try:
-            for values in reader:
-                end = reader.line_num
+            for values in self._reader:
+                line, end = self.line, first + self._reader.line_num
+                self.line = end + 1
                 if _blank(values):
                     yield line, None
-                elif width is not None and end > line and len(values) != width:
+                elif self.width is not None and end > line and len(values) != self.width:
                     yield (
                         line,
                         RowError(
-                            f"a row of {len(values)} cells over lines {line}-{end}, the header has {width}: "
+                            f"a row of {len(values)} cells over lines {line}-{end}, the header has {self.width}: "
                             f"is a quote left open on line {line}?"
                         ),
                     )
                 else:
-                    width = width or len(values)
+                    self.width = self.width or len(values)
                     yield line, values
-                line = end + 1
         except csv.Error as exc:
-            raise InvalidInput(f"{path.name} line {line}: not readable as CSV ({exc}); is a quote left open?") from exc
+            raise InvalidInput(
+                f"{self._path.name} line {self.line}: not readable as CSV ({exc}); is a quote left open?"
+            ) from exc
 
-    return _split_header(path, records())
 
-
-def _jsonl(path: Path, text: IO[str]) -> tuple[list[str], RawRows]:
-    def objects() -> Iterator[tuple[int, dict[str, Any] | RowError | None]]:
-        for number, line in enumerate(text, start=1):
-            if not line.strip():
-                yield number, None
-                continue
-            try:
-                value = json.loads(line)
-            except ValueError as exc:
-                yield number, RowError(f"not valid JSON: {exc}")
-                continue
-            yield number, value if isinstance(value, dict) else RowError("not a JSON object")
-
-    lines = objects()
-    first = list(islice(lines, JSONL_HEADER_LINES))
-    keys = dict.fromkeys(k for _, v in first if isinstance(v, dict) for k in v)
+def _jsonl(path: Path, lines: Iterable[str]) -> tuple[list[str], RawRows, int, int]:
+    """The columns are the keys of the first lines; every line is a row (there is no header line)."""
+    objects = _json_objects(lines, 1)
+    first = list(islice(objects, JSONL_HEADER_LINES))
+    keys = dict.fromkeys(str(k) for _, v in first if isinstance(v, dict) for k in v)
     if not keys:
         raise InvalidInput(f"{path.name}: no JSON objects in the first {JSONL_HEADER_LINES} lines")
-    headers = [str(k) for k in keys]
+    return list(keys), _jsonl_values(chain(first, objects), list(keys)), 0, 1
 
-    def rows() -> RawRows:
-        for number, value in chain(first, lines):
-            if isinstance(value, dict):
-                values = [value.get(k) for k in keys]
-                yield number, None if _blank(values) else values
-            else:
-                yield number, value
 
-    return headers, rows()
+def _jsonl_rows(lines: Iterable[str], keys: list[str], line: int) -> RawRows:
+    return _jsonl_values(_json_objects(lines, line), keys)
+
+
+def _json_objects(lines: Iterable[str], line: int) -> Iterator[tuple[int, dict[str, Any] | RowError | None]]:
+    for number, text in enumerate(lines, start=line):
+        if not text.strip():
+            yield number, None
+            continue
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            yield number, RowError(f"not valid JSON: {exc}")
+            continue
+        yield number, value if isinstance(value, dict) else RowError("not a JSON object")
+
+
+def _jsonl_values(objects: Iterator[tuple[int, dict[str, Any] | RowError | None]], keys: list[str]) -> RawRows:
+    for number, value in objects:
+        if isinstance(value, dict):
+            values = [value.get(k) for k in keys]
+            yield number, None if _blank(values) else values
+        else:
+            yield number, value
 
 
 def _xlsx(path: Path, sheet: str | None, stack: ExitStack) -> tuple[list[str], RawRows, Callable[[], float]]:
@@ -277,7 +360,16 @@ def _xlsx(path: Path, sheet: str | None, stack: ExitStack) -> tuple[list[str], R
     return headers, raw, lambda: min(position[0] / total, 1.0) if total else 0.0
 
 
-def _parquet(path: Path, stack: ExitStack) -> tuple[list[str], RawRows, Callable[[], float]]:
+def _parquet(path: Path, stack: ExitStack) -> tuple[list[str], RawRows, Callable[[], float], Layout]:
+    parquet = _open_parquet(path, stack)
+    headers, total = _unique_headers(parquet.schema_arrow.names), parquet.metadata.num_rows
+    groups = parquet.metadata.num_row_groups
+    rows = ParquetRows(parquet, 0, groups, 1)
+    layout = Layout(str(path.resolve()), "parquet", "", "", headers, 0, 0, 1, groups)
+    return headers, iter(rows), lambda: rows.number / total if total else 0.0, layout
+
+
+def _open_parquet(path: Path, stack: ExitStack) -> Any:
     import pyarrow.parquet as pq
 
     try:
@@ -285,13 +377,21 @@ def _parquet(path: Path, stack: ExitStack) -> tuple[list[str], RawRows, Callable
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError ... for a damaged file
         raise InvalidInput(f"{path.name}: not a readable Parquet file ({exc})") from exc
     stack.callback(parquet.close)
-    headers = _unique_headers(parquet.schema_arrow.names)
-    total, position = parquet.metadata.num_rows, [0]
+    return parquet
 
-    def rows() -> RawRows:
-        for batch in parquet.iter_batches(batch_size=10_000):
-            for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):
-                position[0] += 1
-                yield position[0], None if _blank(values) else values
 
-    return headers, rows(), lambda: position[0] / total if total else 0.0
+class ParquetRows:
+    """The records of row groups `start` to `stop`, numbered from `first`; `offset` is the row group
+    being read (`stop` once all are)."""
+
+    def __init__(self, parquet: Any, start: int, stop: int, first: int) -> None:
+        self.offset, self.number = start, first - 1  # the last record given
+        self._parquet, self._stop = parquet, stop
+
+    def __iter__(self) -> RawRows:
+        while self.offset < self._stop:
+            for batch in self._parquet.iter_batches(batch_size=10_000, row_groups=[self.offset]):
+                for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+                    self.number += 1
+                    yield self.number, None if _blank(values) else values
+            self.offset += 1

@@ -13,18 +13,21 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from matchers.bulk.columns import ColumnMap, map_columns, to_record
+from matchers.bulk.dedupe import Deduper, Plan, Rows
 from matchers.bulk.engines import open_engine
 from matchers.bulk.journal import Journal, run_folder
-from matchers.bulk.matching import Chunk
+from matchers.bulk.matching import Item
 from matchers.bulk.readers import Source, open_source
 from matchers.bulk.settings import BulkSettings
-from matchers.bulk.types import RowError, Status
+from matchers.bulk.spool import Outcome, lines, spool_format, spool_header
+from matchers.bulk.types import Piece, RowError, SpoolFormat, Status
 from matchers.bulk.writers import output_format, write_output
 
 
@@ -76,17 +79,22 @@ def run_bulk(
 ) -> Summary:
     started = time.monotonic()
     out_format = output_format(output)
+    spool = spool_format(out_format)
     with open_source(input, settings.encoding, settings.sheet, settings.max_cell_chars) as source:
         columns = map_columns(source.headers, settings.columns)
         header = _journal_header(input, out_format, settings)
         folder = run_folder(output)
-        journal = (resume and Journal.resume(folder, header)) or Journal.start(folder, header, write_snapshot)
+        journal = (resume and Journal.resume(folder, header)) or Journal.start(
+            folder, header, write_snapshot, spool_header(spool)
+        )
         resumed_rows = journal.rows
         try:
-            complete = journal.finished or _match(source, columns, journal, settings, progress, should_stop)
+            complete = journal.finished or _match(source, columns, journal, settings, spool, progress, should_stop)
             if complete and not journal.finished:
-                journal.finish(source.blank_rows)
-            if complete:
+                journal.finish(journal.position["blank_rows"] if journal.position else source.blank_rows)
+            if complete and spool == out_format:
+                journal.move_spool(output)
+            elif complete:
                 partial = output.with_name(output.name + ".partial")
                 write_output(partial, out_format, journal.spooled_rows())
                 partial.replace(output)
@@ -111,23 +119,54 @@ def _match(
     columns: ColumnMap,
     journal: Journal,
     settings: BulkSettings,
+    spool: SpoolFormat,
     progress: Callable[[Progress], None] | None,
     should_stop: Callable[[], bool] | None,
 ) -> bool:
     """Match the rows after the journal's last one; False if stopped before the end."""
     started, first_rows = time.monotonic(), journal.rows
-    with open_engine(settings, journal.snapshot) as engine:
-        for rows in engine.map(_chunks(source, columns, journal.last_row, settings.chunk_size)):
-            journal.commit(rows, rows[-1]["row"])
-            if progress is not None:
-                progress(_progress(journal, first_rows, source.fraction(), time.monotonic() - started))
-            if should_stop is not None and should_stop():
-                return False
+    for piece in _pieces(source, columns, journal, settings, spool):
+        journal.commit(piece.lines, piece.rows, piece.last_row, piece.counts, piece.position)
+        if progress is not None:
+            progress(_progress(journal, first_rows, piece.fraction, time.monotonic() - started))
+        if should_stop is not None and should_stop():
+            return False
     return True
 
 
-def _chunks(source: Source, columns: ColumnMap, after_row: int, size: int) -> Iterator[Chunk]:
-    chunk: Chunk = []
+def _pieces(
+    source: Source, columns: ColumnMap, journal: Journal, settings: BulkSettings, spool: SpoolFormat
+) -> Iterator[Piece]:
+    """Read by the Dask workers where the file allows, else here and matched on the engine (each
+    distinct record once)."""
+    if settings.engine == "dask" and source.layout is not None:
+        from matchers.bulk.dask_engine import DaskEngine
+
+        engine = DaskEngine(settings, journal.snapshot, spool)
+        try:
+            yield from engine.read_parts(source.layout, columns, journal.position, journal.last_row)
+        finally:
+            engine.close()
+        return
+    deduper, plans = Deduper(), deque[Plan]()
+
+    def batches() -> Iterator[list[Item]]:
+        for chunk in _chunks(source, columns, journal.last_row, settings.chunk_size):
+            plans.append(deduper.split(chunk))
+            yield plans[-1].items
+
+    with open_engine(settings, journal.snapshot, spool) as engine:
+        for outcomes in engine.map(batches()):
+            yield _piece(spool, deduper.join(plans.popleft(), outcomes), source.fraction())
+
+
+def _piece(spool: SpoolFormat, rows: list[tuple[int, Outcome]], fraction: float) -> Piece:
+    data, counts = lines(spool, rows)
+    return Piece(data, len(rows), rows[-1][0], counts, fraction)
+
+
+def _chunks(source: Source, columns: ColumnMap, after_row: int, size: int) -> Iterator[Rows]:
+    chunk: Rows = []
     for number, cells in source.rows:
         if number <= after_row:
             continue

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
 InputFormat = Literal["csv", "tsv", "xlsx", "jsonl", "parquet"]
 OutputFormat = Literal["csv", "xlsx", "jsonl", "parquet"]
+SpoolFormat = Literal["csv", "jsonl"]
 
 
 class Status(StrEnum):
@@ -35,3 +37,15 @@ OUTPUT_COLUMNS = ("row", "status", "reason", "code", "label", "score", "candidat
 `candidates`: the top candidates as [{code, label, score}]; `values`: the normalized attribute
 values as {property: value}; `input`: the row's text columns as given; `text`: as the matcher
 read them (normalized)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Matched rows ready to commit: their spool lines, in input order."""
+
+    lines: bytes
+    rows: int
+    last_row: int  # the input row of the last line
+    counts: Counter[str]  # rows per status
+    fraction: float  # of the input read after them
+    position: dict[str, Any] | None = None  # where an engine reading the input itself goes on

@@ -1,6 +1,6 @@
-"""Output files written as streams: CSV (UTF-8 with a BOM, so that Excel reads the Chinese), XLSX
-(openpyxl's write-only mode), JSONL, and Parquet (pyarrow, in row groups; candidates and values as
-nested columns).
+"""Output files that cannot be appended to, written as streams from the spool: XLSX (openpyxl's
+write-only mode) and Parquet (pyarrow, in row groups; candidates and values as nested columns).
+CSV and JSONL outputs are the spool itself (`spool`).
 
 A CSV or XLSX cell that starts with = + - @ (or a tab or carriage return) would run as a formula
 in a spreadsheet (`=cmd|' /C calc'!A0`); such cells are written with a leading `'` so that they
@@ -9,7 +9,6 @@ stay text. JSONL and Parquet keep every text as it is.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -44,27 +43,14 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _cells(row: OutputRow) -> list[Any]:
-    """The row as flat cells, the nested columns as JSON; texts neutralized."""
+def csv_cells(values: Iterable[Any]) -> list[Any]:
+    """A row's values as spreadsheet cells: the nested columns as JSON, texts neutralized."""
     cells = []
-    for column in OUTPUT_COLUMNS:
-        value = row[column]
+    for value in values:
         if isinstance(value, list | dict):
             value = json.dumps(value, ensure_ascii=False)
         cells.append(neutralize(value) if isinstance(value, str) else value)
     return cells
-
-
-def _write_csv(path: Path, rows: Iterable[OutputRow]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(OUTPUT_COLUMNS)
-        writer.writerows(_cells(row) for row in rows)
-
-
-def _write_jsonl(path: Path, rows: Iterable[OutputRow]) -> None:
-    with path.open("w", encoding="utf-8") as file:
-        file.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
 def _write_xlsx(path: Path, rows: Iterable[OutputRow]) -> None:
@@ -83,7 +69,7 @@ def _write_xlsx(path: Path, rows: Iterable[OutputRow]) -> None:
     for count, row in enumerate(rows, start=2):
         if count > XLSX_MAX_ROWS:
             raise InvalidInput(f"XLSX holds at most {XLSX_MAX_ROWS - 1:,} rows; write CSV, JSONL or Parquet")
-        sheet.append([cell(c) for c in _cells(row)])
+        sheet.append([cell(c) for c in csv_cells(row[c] for c in OUTPUT_COLUMNS)])
     workbook.save(path)
 
 
@@ -109,6 +95,4 @@ def _batches(rows: Iterable[OutputRow], size: int) -> Iterator[list[OutputRow]]:
         yield batch
 
 
-_WRITERS: dict[str, Callable[[Path, Iterable[OutputRow]], None]] = {
-    "csv": _write_csv, "xlsx": _write_xlsx, "jsonl": _write_jsonl, "parquet": _write_parquet,
-}  # fmt: skip
+_WRITERS: dict[str, Callable[[Path, Iterable[OutputRow]], None]] = {"xlsx": _write_xlsx, "parquet": _write_parquet}
