@@ -1,12 +1,14 @@
 """Load on the GraphQL API over loopback: many concurrent clients for a fixed time per query kind.
 
-    python -m benchmarks.bench_api_load [--clients 32] [--seconds 15]
+    python -m benchmarks.bench_api_load [--clients 32] [--seconds 15] [--warmup 3] [--workers 1]
 
 Starts a private Neo4j (or uses NEO4J_URI), loads the seed, serves the API with uvicorn in a
 separate process, waits until the matcher is built, then runs each scenario in turn: requests per
-second, p50 and p99 latency, and errors. The baseline is `{ __typename }`, a query that touches
-neither Neo4j nor the matcher, run the same way in the same process: the cost of HTTP, GraphQL and
-the load generator itself (which shares the machine's 2 cores with the server).
+second, p50 and p99 latency, and errors. Each scenario first runs unmeasured for `--warmup` seconds
+(`--warmup 0` shows a cold start): the fresh Neo4j compiles its query plans and the JVM its code,
+and the service fills its caches. The baseline is `{ __typename }`, a query that touches neither
+Neo4j nor the matcher, run the same way in the same process: the cost of HTTP, GraphQL and the load
+generator itself (which shares the machine's 2 cores with the server).
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ def _wait_ready(url: str, timeout: float = 300) -> None:
         raise SystemExit("the service did not get ready")
 
 
-def run(connection: Connection, clients: int, seconds: float, workers: int) -> None:
+def run(connection: Connection, clients: int, seconds: float, workers: int, warmup: float) -> None:
     with Store(connection) as store:
         seed(store, log=lambda _: None)
         codes, records = _records(store)
@@ -144,9 +146,14 @@ def run(connection: Connection, clients: int, seconds: float, workers: int) -> N
             "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},
             "match": lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(records)}},
         }
-        print(f"{clients} concurrent clients, {seconds:.0f} s per scenario, {workers} server process(es), loopback")
+        print(
+            f"{clients} concurrent clients, {seconds:.0f} s per scenario after {warmup:.0f} s of warm-up, "
+            f"{workers} server process(es), loopback"
+        )
         print(f"{'scenario':<26}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
         for name, body in scenarios.items():
+            if warmup:
+                asyncio.run(_scenario(url, clients, warmup, body))
             r = asyncio.run(_scenario(url, clients, seconds, body))
             print(f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}")
     finally:
@@ -159,16 +166,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each scenario")
     args = parser.parse_args()
     if os.environ.get("NEO4J_URI"):
-        run(Connection.from_env(), args.clients, args.seconds, args.workers)
+        run(Connection.from_env(), args.clients, args.seconds, args.workers, args.warmup)
         return
     with tempfile.TemporaryDirectory() as tmp:
         base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
         settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
         process.start(settings)
         try:
-            run(Connection.for_local(settings), args.clients, args.seconds, args.workers)
+            run(Connection.for_local(settings), args.clients, args.seconds, args.workers, args.warmup)
         finally:
             process.stop(settings)
 

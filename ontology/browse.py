@@ -4,11 +4,11 @@ queries (the service's DataLoaders call these)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from neo4j import ManagedTransaction
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from ontology.model import ConceptClass, Item, Property, Unit, Value
 from ontology.rows import class_from, item_from, property_from, uid, unit_from, value_from
@@ -219,6 +219,8 @@ def _mappings_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[Mapp
 
 
 class ItemFilter(BaseModel):
+    model_config = ConfigDict(frozen=True)  # hashable: the service caches answers by their filters
+
     property: str
     value: str | None = None  # enum value code
     min: float | None = None
@@ -229,7 +231,7 @@ def items(
     store,
     scheme: str,
     class_code: str | None,
-    filters: list[ItemFilter],
+    filters: Sequence[ItemFilter],
     offset: int,
     limit: int,
     include_subclasses: bool = True,
@@ -333,14 +335,3 @@ def value_labels(store, value_uids: list[str]) -> list[Value | None]:
 def _values_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, Value]:
     rows = tx.run("UNWIND $uids AS key MATCH (v:Value {uid: key}) RETURN key, properties(v) AS v", uids=uids)
     return {r["key"]: value_from(r["v"]) for r in rows}
-
-
-def class_uids_of_items(store, item_uids: list[str]) -> list[str | None]:
-    return _in_key_order(store, _class_uids_of_items, item_uids)
-
-
-def _class_uids_of_items(tx: ManagedTransaction, uids: list[str]) -> dict[str, str]:
-    rows = tx.run(
-        "UNWIND $uids AS key MATCH (:Item {uid: key})-[:OF_CLASS]->(c:Class) RETURN key, c.uid AS c", uids=uids
-    )
-    return {r["key"]: r["c"] for r in rows}

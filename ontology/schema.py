@@ -13,6 +13,7 @@ The graph:
   (:Release {uid, scheme, number, ...}), (:Change {uid, ...}) history records
   (:Example {uid, text, actor, decision})-[:EXAMPLE_OF]->(:Class|Item)   confirmed matches
   (:ChangeRequest {id, kind, status, ...}), (:ApiKey {id, role, hash, ...})
+  (:ChangeMark {id: 'store', token})                 a new token on every write (ontology/changes.py)
 uid = "<scheme>:<code>" (values: "<scheme>:<property>:<code>").
 Synonyms are parallel string lists on their owner (syn_text, syn_lang, syn_source); `search_text`
 joins labels and synonyms for the full-text index.
@@ -39,6 +40,7 @@ STATEMENTS = [
     "CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
     "CREATE CONSTRAINT example_uid IF NOT EXISTS FOR (e:Example) REQUIRE e.uid IS UNIQUE",
     "CREATE CONSTRAINT change_request_id IF NOT EXISTS FOR (r:ChangeRequest) REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT change_mark_id IF NOT EXISTS FOR (m:ChangeMark) REQUIRE m.id IS UNIQUE",
     "CREATE INDEX class_scheme IF NOT EXISTS FOR (c:Class) ON (c.scheme)",
     "CREATE INDEX item_scheme IF NOT EXISTS FOR (i:Item) ON (i.scheme)",
     "CREATE INDEX change_concept IF NOT EXISTS FOR (c:Change) ON (c.concept)",
@@ -54,8 +56,8 @@ def _apply(tx: ManagedTransaction, statement: str) -> None:
 def apply_schema(store: Store) -> None:
     """Create what is missing; schema statements each need their own transaction."""
     for statement in STATEMENTS:
-        store.write(_apply, statement)
-    store.write(_await_indexes)
+        store.write_schema(_apply, statement)
+    store.write_schema(_await_indexes)
 
 
 def _await_indexes(tx: ManagedTransaction) -> None:

@@ -2,17 +2,28 @@
 
 Every other module of `ontology/` passes transaction functions (literal, parameterized Cypher) to
 `Store.read` / `Store.write`; the driver retries those on transient failures, so they must be
-idempotent. Driver errors become `CpmsError`s here and nowhere else.
+idempotent. Every write transaction also sets a new change token (`ontology/changes.py`), which
+is what lets readers cache. Driver errors become `CpmsError`s here and nowhere else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar
 
-from neo4j import ManagedTransaction
-from neo4j.exceptions import AuthError, ConstraintError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j import READ_ACCESS, WRITE_ACCESS, ManagedTransaction, Session
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    DatabaseUnavailable,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
+from ontology.changes import mark_changed
 from ontology.connection import Connection
 from ontology.errors import InvalidInput, Unavailable
 
@@ -35,13 +46,13 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _run(self, mode: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    @contextmanager
+    def _session(self, access_mode: str = WRITE_ACCESS) -> Iterator[Session]:
         self.round_trips += 1
         try:
-            with self._driver.session(database=self.connection.database) as session:
-                execute = session.execute_read if mode == "read" else session.execute_write
-                return execute(work, *args, **kwargs)
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            with self._driver.session(database=self.connection.database, default_access_mode=access_mode) as session:
+                yield session
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError) as exc:
             raise Unavailable(f"Neo4j at {self.connection.uri} is unavailable: {exc}") from exc
         except AuthError as exc:
             raise Unavailable(f"Neo4j at {self.connection.uri} rejected our credentials: {exc.message}") from exc
@@ -54,15 +65,38 @@ class Store:
         except DriverError as exc:
             raise Unavailable(f"Neo4j driver error: {exc}") from exc
 
+    def _run(self, read: bool, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self._session() as session:
+            execute = session.execute_read if read else session.execute_write
+            return execute(work, *args, **kwargs)
+
     def read(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return self._run("read", work, *args, **kwargs)
+        return self._run(True, work, *args, **kwargs)
 
     def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return self._run("write", work, *args, **kwargs)
+        """Run `work` and mark the store changed, in one transaction."""
+        return self._run(False, _marking_changed, work, *args, **kwargs)
+
+    def write_schema(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Constraints and indexes: Neo4j allows no data write in their transaction, and they
+        change no answer, so the change token stays."""
+        return self._run(False, work, *args, **kwargs)
+
+    def read_once(self, query: LiteralString, **parameters: Any) -> list[dict[str, Any]]:
+        """One auto-commit read query, for the smallest reads asked most often: one round trip
+        where a managed transaction takes two, and less work in the driver, but no retries."""
+        with self._session(READ_ACCESS) as session:
+            return session.run(query, parameters).data()
 
     def server_info(self) -> dict[str, str]:
         """Version and edition of the server we are connected to (as `dbms.components()` says)."""
         return self.read(_components)
+
+
+def _marking_changed(tx: ManagedTransaction, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    result = work(tx, *args, **kwargs)
+    mark_changed(tx)
+    return result
 
 
 def _components(tx: ManagedTransaction) -> dict[str, str]:

@@ -12,14 +12,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ontology.changes import change_token
 from ontology.connection import Connection
 from ontology.errors import Unavailable
 from ontology.store import Store
+from service.change_watch import ChangeWatch
 from service.graphql_endpoint import GraphQLEndpoint
 from service.health import health_report
 from service.jobs import Jobs, JobsConfig
 from service.jobs_http import job_routes
 from service.matcher_service import MatcherService
+from service.read_cache import ReadCache
 from service.schema import schema
 from service.settings import ServiceSettings
 
@@ -46,7 +49,8 @@ def create_app(
     async def lifespan(app: Starlette):
         # Resolvers wait on Neo4j in threads; the default pool (cores + 4) would queue them.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(settings.threads, "cpms-io"))
-        app.state.store = Store(connection or Connection.from_env())
+        app.state.store = store = Store(connection or Connection.from_env())
+        app.state.read_cache = ReadCache(ChangeWatch(lambda: change_token(store)))
         app.state.matcher = MatcherService(app.state.store)
         app.state.matcher.start()
         app.state.jobs = Jobs(jobs or JobsConfig.from_env(), app.state.store)

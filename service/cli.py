@@ -45,10 +45,11 @@ def _serve(args: argparse.Namespace) -> int:
     # callers (`cpms up`) run their cleanup, such as stopping the Neo4j they started.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     host, port, workers = args.host or service.host, args.port or service.port, args.workers or service.workers
+    options = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
     if workers > 1:  # each worker process builds its own app (and matcher) from the environment
-        uvicorn.run("service.app:create_app", factory=True, workers=workers, host=host, port=port, log_level="info")
+        uvicorn.run("service.app:create_app", factory=True, workers=workers, **options)
     else:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(), **options)
     return 0
 
 

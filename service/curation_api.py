@@ -86,7 +86,7 @@ async def _edited(info, fn, *args):
     """Run an editing function as the caller (who must be an editor), then refresh the matcher."""
     context = ctx(info)
     context.principal.require("curate")
-    result = await context.call(fn, context.store, *args)
+    result = await context.write(fn, *args)
     context.app.state.matcher.refresh()
     return result
 

@@ -105,9 +105,12 @@ class GraphQLEndpoint:
             return _error("variables must be a JSON object", "BAD_REQUEST", 400)
         operation = params.get("operationName")
         store = request.app.state.store
+        authorization = request.headers.get("authorization")
         try:
-            principal = await asyncio.to_thread(
-                principal_for, request.headers.get("authorization"), store, self.anonymous_read
+            principal = (
+                await asyncio.to_thread(principal_for, authorization, store, self.anonymous_read)
+                if authorization  # only a key needs the store
+                else principal_for(None, store, self.anonymous_read)
             )
         except CpmsError as exc:
             return error_response(exc)
@@ -145,10 +148,17 @@ class GraphQLEndpoint:
             variable_values=variables,
             operation_name=operation,
             context_value=context,
+            is_awaitable=_is_awaitable,
         )
         if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
             result = await result
         return result
+
+
+def _is_awaitable(value: Any) -> bool:
+    """As `await` itself looks: on the type. graphql-core's default asks the value, and a pydantic
+    model answers a missing attribute by raising, for every field of every result."""
+    return hasattr(type(value), "__await__")
 
 
 def _has_data(data: dict[str, Any] | None) -> bool:

@@ -69,10 +69,10 @@ class MatchCandidate(graphene.ObjectType):
     item = graphene.Field(ItemType, description="the standard item, when kind is item")
 
     @staticmethod
-    async def resolve_of_class(candidate, info):
+    def resolve_of_class(candidate, info):
         if candidate.kind != "class":
             return None
-        return await ctx(info).loaders.classes.load(uid(candidate.scheme, candidate.code))
+        return ctx(info).loaders.classes.load_now(uid(candidate.scheme, candidate.code))
 
     @staticmethod
     async def resolve_item(candidate, info):
@@ -147,7 +147,9 @@ class MatchQuery(graphene.ObjectType):
     @staticmethod
     async def resolve_match(root, info, record, scheme="CPMS", kind=None, limit=None):
         ctx(info).principal.require("match")
-        return await ctx(info).call(_match, info, record, scheme, kind, limit)
+        # CPU-bound for a millisecond or two, so run on the event loop: a worker thread would only
+        # add a hand-over and fight the loop for the GIL, and requests are served in turn
+        return _match(info, record, scheme, kind, limit)
 
     @staticmethod
     async def resolve_match_batch(root, info, records, scheme="CPMS", kind=None, limit=None):
@@ -171,9 +173,7 @@ async def _feedback(info, record, scheme, code, decision, wrong_code=None):
     context.principal.require("feedback")
     parsed = record_from(record)
     text = parsed if isinstance(parsed, str) else " ".join(parsed.values())
-    example_id = await context.call(
-        add_example, context.store, scheme, code, text, context.principal.name, decision, wrong_code
-    )
+    example_id = await context.write(add_example, scheme, code, text, context.principal.name, decision, wrong_code)
     matcher = context.app.state.matcher.get()
     await context.call(matcher.confirm, parsed, scheme, code)
     return FeedbackPayload(ok=True, user_errors=[], example_id=example_id)

@@ -29,8 +29,8 @@ class SearchHitType(graphene.ObjectType):
     item = graphene.Field(ItemType)
 
     @staticmethod
-    async def resolve_of_class(hit: SearchHit, info):
-        return await ctx(info).loaders.classes.load(uid(hit.scheme, hit.code)) if hit.kind == "class" else None
+    def resolve_of_class(hit: SearchHit, info):
+        return ctx(info).loaders.classes.load_now(uid(hit.scheme, hit.code)) if hit.kind == "class" else None
 
     @staticmethod
     async def resolve_item(hit: SearchHit, info):
@@ -134,7 +134,7 @@ class OntologyQuery(graphene.ObjectType):
     @staticmethod
     async def resolve_schemes(root, info):
         ctx(info).principal.require("read")
-        return await ctx(info).call(browse.schemes, ctx(info).store)
+        return await ctx(info).read(browse.schemes)
 
     @staticmethod
     async def resolve_class_(root, info, scheme, code):
@@ -148,7 +148,7 @@ class OntologyQuery(graphene.ObjectType):
     async def resolve_classes(root, info, scheme, parent=None, status=None, first=None, after=None):
         ctx(info).principal.require("read")
         offset, limit = page_window(first, after)
-        page = await ctx(info).call(browse.classes_page, ctx(info).store, scheme, parent, status, offset, limit)
+        page = await ctx(info).read(browse.classes_page, scheme, parent, status, offset, limit)
         return ConnectionData(await ctx(info).loaders.classes.load_many(page.rows), page.offset, page.total)
 
     @staticmethod
@@ -157,7 +157,7 @@ class OntologyQuery(graphene.ObjectType):
     ):
         ctx(info).principal.require("read")
         offset, limit = page_window(first, after)
-        hits = await ctx(info).call(search, ctx(info).store, text, scheme, limit + 1, kind, status, parent, offset)
+        hits = await ctx(info).read(search, text, scheme, limit + 1, kind, status, parent, offset)
         if not hits and offset == 0 and looks_like_pinyin(text):
             hits = await ctx(info).call(_pinyin_hits, info, text, scheme, kind, limit)
         more = len(hits) > limit
@@ -175,25 +175,25 @@ class OntologyQuery(graphene.ObjectType):
     async def resolve_items(root, info, scheme, class_code=None, filters=None, first=None, after=None):
         ctx(info).principal.require("read")
         offset, limit = page_window(first, after)
-        wanted = [browse.ItemFilter(**f) for f in filters or []]
-        page = await ctx(info).call(browse.items, ctx(info).store, scheme, class_code, wanted, offset, limit)
+        wanted = tuple(browse.ItemFilter(**f) for f in filters or [])
+        page = await ctx(info).read(browse.items, scheme, class_code, wanted, offset, limit)
         return ConnectionData([(scheme, i) for i in page.rows], page.offset, page.total)
 
     @staticmethod
     async def resolve_releases(root, info, scheme):
         ctx(info).principal.require("read")
-        return await ctx(info).call(releases.list_releases, ctx(info).store, scheme)
+        return await ctx(info).read(releases.list_releases, scheme)
 
     @staticmethod
     async def resolve_release_diff(root, info, scheme, from_number, to_number):
         ctx(info).principal.require("read")
-        return await ctx(info).call(releases.diff_releases, ctx(info).store, scheme, from_number, to_number)
+        return await ctx(info).read(releases.diff_releases, scheme, from_number, to_number)
 
     @staticmethod
     async def resolve_change_requests(root, info, status=None, first=None, after=None):
         ctx(info).principal.require("curate")
         offset, limit = page_window(first, after)
-        page = await ctx(info).call(change_requests.list_requests, ctx(info).store, status, offset, limit)
+        page = await ctx(info).read(change_requests.list_requests, status, offset, limit)
         return ConnectionData(page.rows, page.offset, page.total)
 
 
@@ -223,8 +223,8 @@ class ChangeRequestMutation(graphene.ObjectType):
     async def resolve_propose_change(root, info, kind, scheme, payload, reason, target=None):
         context = ctx(info)
         context.principal.require("propose")
-        request = await context.call(
-            change_requests.propose, context.store, kind, scheme, target, payload, reason, context.principal.name
+        request = await context.write(
+            change_requests.propose, kind, scheme, target, payload, reason, context.principal.name
         )
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)
 
@@ -233,7 +233,7 @@ class ChangeRequestMutation(graphene.ObjectType):
     async def resolve_approve_change_request(root, info, id, reason):
         context = ctx(info)
         context.principal.require("curate")
-        request = await context.call(change_requests.approve, context.store, id, context.principal.name, reason)
+        request = await context.write(change_requests.approve, id, context.principal.name, reason)
         context.app.state.matcher.refresh()
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)
 
@@ -242,5 +242,5 @@ class ChangeRequestMutation(graphene.ObjectType):
     async def resolve_reject_change_request(root, info, id, reason):
         context = ctx(info)
         context.principal.require("curate")
-        request = await context.call(change_requests.reject, context.store, id, context.principal.name, reason)
+        request = await context.write(change_requests.reject, id, context.principal.name, reason)
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)

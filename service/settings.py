@@ -13,6 +13,7 @@ class ServiceSettings:
     anonymous_read: bool = True  # read and match without an API key
     threads: int = 32  # worker threads for blocking Neo4j calls
     workers: int = 1  # server processes, each with its own matcher
+    access_log: bool = False  # a log line per request costs about a tenth of a cheap request
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -20,7 +21,12 @@ class ServiceSettings:
         return cls(
             host=env.get("CPMS_HOST", "127.0.0.1"),
             port=int(env.get("CPMS_PORT", "8000")),
-            anonymous_read=env.get("CPMS_ANONYMOUS_READ", "true").lower() not in ("0", "false", "no", "off"),
+            anonymous_read=_flag(env.get("CPMS_ANONYMOUS_READ", "true")),
             threads=int(env.get("CPMS_THREADS", "32")),
             workers=int(env.get("CPMS_WORKERS", "1")),
+            access_log=_flag(env.get("CPMS_ACCESS_LOG", "false")),
         )
+
+
+def _flag(text: str) -> bool:
+    return text.lower() not in ("0", "false", "no", "off")

@@ -113,9 +113,7 @@ class PropertyType(graphene.ObjectType):
     @staticmethod
     async def resolve_values(rec: browse.PropertyRecord, info, first=None, after=None):
         offset, limit = page_window(first, after)
-        page = await ctx(info).call(
-            browse.property_values, ctx(info).store, uid(rec.scheme, rec.property.code), offset, limit
-        )
+        page = await ctx(info).read(browse.property_values, uid(rec.scheme, rec.property.code), offset, limit)
         return ConnectionData(page.rows, page.offset, page.total)
 
 
@@ -149,8 +147,8 @@ class Mapping(graphene.ObjectType):
     target = graphene.Field(lambda: ClassType, required=True)
 
     @staticmethod
-    async def resolve_target(row: browse.MappingRow, info):
-        return await ctx(info).loaders.classes.load(row.target_uid)
+    def resolve_target(row: browse.MappingRow, info):
+        return ctx(info).loaders.classes.load_now(row.target_uid)
 
 
 class ItemValueType(graphene.ObjectType):
@@ -190,8 +188,8 @@ class ItemType(graphene.ObjectType):
     resolve_synonyms = staticmethod(lambda pair, _: pair[1].synonyms)
 
     @staticmethod
-    async def resolve_of_class(pair: tuple[str, Item], info):
-        return await ctx(info).loaders.classes.load(uid(pair[0], pair[1].class_code))
+    def resolve_of_class(pair: tuple[str, Item], info):
+        return ctx(info).loaders.classes.load_now(uid(pair[0], pair[1].class_code))
 
 
 class ItemFilterInput(graphene.InputObjectType):
@@ -239,15 +237,17 @@ class ClassType(graphene.ObjectType):
     resolve_version = staticmethod(lambda rec, _: rec.concept.version)
     resolve_synonyms = staticmethod(lambda rec, _: rec.concept.synonyms)
 
+    # Resolvers that only load return the loader's answer as it is: a value when it is cached, which
+    # graphql-core completes at once, else an awaitable.
     @staticmethod
-    async def resolve_replaced_by(rec: browse.ClassRecord, info):
+    def resolve_replaced_by(rec: browse.ClassRecord, info):
         code = rec.concept.replaced_by
-        return await ctx(info).loaders.classes.load(uid(rec.scheme, code)) if code else None
+        return ctx(info).loaders.classes.load_now(uid(rec.scheme, code)) if code else None
 
     @staticmethod
-    async def resolve_parent(rec: browse.ClassRecord, info):
+    def resolve_parent(rec: browse.ClassRecord, info):
         code = rec.concept.parent
-        return await ctx(info).loaders.classes.load(uid(rec.scheme, code)) if code else None
+        return ctx(info).loaders.classes.load_now(uid(rec.scheme, code)) if code else None
 
     @staticmethod
     async def resolve_ancestors(rec: browse.ClassRecord, info):
@@ -267,20 +267,20 @@ class ClassType(graphene.ObjectType):
         return [{"row": row, "owner": rec.concept.code} for row in rows]
 
     @staticmethod
-    async def resolve_mappings(rec: browse.ClassRecord, info):
-        return await ctx(info).loaders.mappings.load(uid(rec.scheme, rec.concept.code))
+    def resolve_mappings(rec: browse.ClassRecord, info):
+        return ctx(info).loaders.mappings.load_now(uid(rec.scheme, rec.concept.code))
 
     @staticmethod
     async def resolve_items(rec: browse.ClassRecord, info, first=None, after=None, filters=None):
         offset, limit = page_window(first, after)
-        wanted = [browse.ItemFilter(**f) for f in filters or []]
-        page = await ctx(info).call(browse.items, ctx(info).store, rec.scheme, rec.concept.code, wanted, offset, limit)
+        wanted = tuple(browse.ItemFilter(**f) for f in filters or [])
+        page = await ctx(info).read(browse.items, rec.scheme, rec.concept.code, wanted, offset, limit)
         return ConnectionData([(rec.scheme, i) for i in page.rows], page.offset, page.total)
 
     @staticmethod
     async def resolve_history(rec: browse.ClassRecord, info, first=None, after=None):
         offset, limit = page_window(first, after)
-        changes = await ctx(info).call(history, ctx(info).store, rec.scheme, rec.concept.code)
+        changes = await ctx(info).read(history, rec.scheme, rec.concept.code)
         return ConnectionData(changes[offset : offset + limit], offset, len(changes))
 
 
