@@ -32,7 +32,7 @@ from matchers.attributes import NO_ATTRIBUTES, Attributes, ValueLexicon, stated_
 from matchers.classifier import ExampleClassifier
 from matchers.normalize import normalize
 from matchers.pinyin_query import PinyinReader
-from matchers.profile import Profile, attribute_terms, read_text
+from matchers.profile import Profile, attribute_terms, read_example, read_text
 from matchers.snapshot import Concept, Kind, SchemeView
 from matchers.terms import is_chinese_pair, text_terms
 
@@ -189,9 +189,9 @@ class CandidateIndex:
         self.entries.append(self._entry(concept, first, frozenset().union(*(d[2].terms for d in docs))))
         self._entry_of[concept.code] = position
         self._codes[concept.code.lower()] = position
-        examples = [("example", text, read_text(text)[0]) for text in concept.examples]
+        examples = [("example", *read_example(text)) for text in concept.examples]
         for _, _, profile in examples:
-            self.classifier.add(concept.code, classifier_terms(profile))
+            self.classifier.add(concept.code, classifier_terms(profile), profile.context)
         docs += examples
         seen: set[str] = set()
         for source, text, profile in docs:
@@ -238,9 +238,9 @@ class CandidateIndex:
 
     def add_example(self, code: str, text: str) -> None:
         """Post `text` as a confirmed example of the concept `code`, and teach the classifier it (no rebuild)."""
-        profile = read_text(text)[0]
+        text, profile = read_example(text)
         self._add_doc(self._entry_of[code], "example", text, profile)
-        self.classifier.add(code, classifier_terms(profile))
+        self.classifier.add(code, classifier_terms(profile), profile.context)
 
     def entry(self, code: str) -> Entry | None:
         position = self._entry_of.get(code)

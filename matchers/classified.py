@@ -31,10 +31,10 @@ class Classified:
 NOTHING = Classified((), MappingProxyType({}))
 
 
-def classify(index: CandidateIndex, terms: Iterable[str]) -> Classified:
-    """The classifier's suggestions for a record with these index terms; nothing when the index
-    has no examples."""
-    ranked = index.classifier.rank(terms, _RANKED) if index.classifier else []
+def classify(index: CandidateIndex, terms: Iterable[str], context: Iterable[str] = ()) -> Classified:
+    """The classifier's suggestions for a record with these index terms and context terms;
+    nothing when the index has no examples."""
+    ranked = index.classifier.rank(terms, _RANKED, context) if index.classifier else []
     if not ranked:
         return NOTHING
     probabilities: dict[str, float] = {}

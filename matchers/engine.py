@@ -22,7 +22,7 @@ from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
 from matchers.levels import roll_up
 from matchers.profile import Query, read_record
-from matchers.record import Record, record_text
+from matchers.record import Record, example_text
 from matchers.result import MatchResult
 from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, fit_weights, score
 from matchers.snapshot import Examples, Kind, Snapshot
@@ -120,7 +120,7 @@ class Matcher:
 
     def confirm(self, record: Record, scheme: str, code: str) -> None:
         """Add the record as a confirmed example of the concept `code`; later matches use it."""
-        text = record_text(record)
+        text = example_text(record)
         with self._lock:
             self._add_example(self._loaded, scheme, code, text)
             self._confirmed.append((scheme, code, text))
@@ -192,7 +192,7 @@ class Matcher:
         hits = index.search(terms, settings.shortlist)
         named = index.named_codes(query.profile.terms)
         top = hits[0].score if hits else 1.0
-        classified = classify(index, terms)
+        classified = classify(index, terms, query.profile.context)
         found = [*(index.hit(e, top) for e in named), *(index.hit(e, 0.0) for e in classified.suggested)]
         hits = redirect([*hits, *(h for h in found if h is not None)], index)
         if level is not None:

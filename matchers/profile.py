@@ -13,12 +13,14 @@ from functools import lru_cache
 from matchers.attributes import Attributes, extracted_attributes
 from matchers.extract import extract
 from matchers.model_numbers import model_numbers
-from matchers.record import Record, record_columns, record_text
+from matchers.normalize import normalize
+from matchers.record import Record, record_columns, record_context, record_text, split_context
 from matchers.terms import text_terms
 from matchers.types import Extraction
 from matchers.units import format_number
 
 ATTRIBUTE = "a:"
+CONTEXT = "c:"  # context terms (`matchers.record.record_context`), apart from the text's
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class Profile:
     terms: frozenset[str]
     attributes: Attributes
     models: frozenset[str]
+    context: frozenset[str] = frozenset()  # the terms of its context, each after `CONTEXT`
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +52,28 @@ def attribute_terms(attributes: Attributes) -> frozenset[str]:
     return frozenset(terms)
 
 
-def read_text(text: str, columns: Mapping[str, str] | None = None) -> tuple[Profile, Extraction]:
+def read_text(text: str, columns: Mapping[str, str] | None = None, context: str = "") -> tuple[Profile, Extraction]:
     extraction = extract(text, columns)
     normalized = extraction.text
     profile = Profile(
-        normalized, frozenset(text_terms(normalized)), extracted_attributes(extraction), model_numbers(extraction)
+        normalized,
+        frozenset(text_terms(normalized)),
+        extracted_attributes(extraction),
+        model_numbers(extraction),
+        context_terms(context),
     )
     return profile, extraction
+
+
+def context_terms(context: str) -> frozenset[str]:
+    return frozenset(CONTEXT + t for t in text_terms(normalize(context))) if context else frozenset()
+
+
+def read_example(text: str) -> tuple[str, Profile]:
+    """A confirmed example as kept in a snapshot (`matchers.record.example_text`): its text without
+    the context, and the text read with the context's terms."""
+    text, context = split_context(text)
+    return text, read_text(text, context=context)[0]
 
 
 def read_record(record: Record) -> Query:
@@ -66,4 +84,5 @@ def read_record(record: Record) -> Query:
 @lru_cache(maxsize=1 << 14)
 def read_query(text: str, columns: tuple[tuple[str, str], ...]) -> Query:
     """Catalogs repeat records (and a record is matched to several schemes): each is read once."""
-    return Query(*read_text(text, dict(columns)))
+    named = dict(columns)
+    return Query(*read_text(text, named, record_context(named)))

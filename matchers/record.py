@@ -17,6 +17,8 @@ TEXT_COLUMNS = frozenset((*NAME_COLUMNS, *COLUMN_ROLES, *MAKER_COLUMNS, *CATEGOR
 """Columns whose values make up a record's text (matched case-insensitively). Others (SKU, price,
 unit, quantity) say nothing about what the product is. A description is used only when no other
 text column has a value: it repeats the name with marketing text around it."""
+CONTEXT_SEPARATOR = "\n\x1f"
+"""Between an example's text and its context, when the example is kept as text (`example_text`)."""
 
 
 def record_columns(record: Record) -> dict[str, str]:
@@ -33,4 +35,31 @@ def record_text(record: Record) -> str:
         return record
     columns = record_columns(record)
     text = " ".join(v for k, v in columns.items() if k.strip().lower() in TEXT_COLUMNS)
-    return text or " ".join(v for k, v in columns.items() if k.strip().lower() in DESCRIPTION_COLUMNS)
+    return text or _descriptions(columns)
+
+
+def record_context(record: Record) -> str:
+    """A record's context: its description, when other columns make its text. Too noisy for the
+    index, whose documents stay label-like, it is extra evidence for the example classifier
+    (`matchers.classifier`)."""
+    columns = record_columns(record)
+    if not any(k.strip().lower() in TEXT_COLUMNS for k in columns):
+        return ""
+    return _descriptions(columns)
+
+
+def example_text(record: Record) -> str:
+    """A confirmed example as the text kept in a snapshot: its text, and its context after
+    `CONTEXT_SEPARATOR` when it has one."""
+    context = record_context(record)
+    return f"{record_text(record)}{CONTEXT_SEPARATOR}{context}" if context else record_text(record)
+
+
+def split_context(text: str) -> tuple[str, str]:
+    """An example's text and its context (empty when it has none)."""
+    text, _, context = text.partition(CONTEXT_SEPARATOR)
+    return text, context
+
+
+def _descriptions(columns: Mapping[str, str]) -> str:
+    return " ".join(v for k, v in columns.items() if k.strip().lower() in DESCRIPTION_COLUMNS)

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from matchers.record import Record, record_columns, record_text
+from matchers.record import Record, example_text, record_columns, record_text
 from ontology.model import ConceptClass, DataType, Item, Labels, Property, SchemeBundle, Status, Unit
 
 Kind = Literal["class", "item"]
@@ -113,7 +113,7 @@ class Snapshot:
 
     @classmethod
     def from_bundles(cls, bundles: Iterable[SchemeBundle], examples: Examples | None = None) -> Snapshot:
-        texts = {key: tuple(record_text(r) for r in records) for key, records in (examples or {}).items()}
+        texts = {key: tuple(example_text(r) for r in records) for key, records in (examples or {}).items()}
         views = {}
         for bundle in bundles:
             view = _scheme_view(bundle, texts)

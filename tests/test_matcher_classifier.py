@@ -12,7 +12,8 @@ import pytest
 
 from matchers import Matcher, MatchSettings, perceptron
 from matchers.classifier import ExampleClassifier
-from matchers.profile import read_record
+from matchers.profile import CONTEXT, read_record
+from matchers.record import example_text, record_context, record_text, split_context
 from ontology.model import ConceptClass, Labels, Scheme, SchemeBundle
 from tests.matcher_bundles import CPMS
 
@@ -86,10 +87,12 @@ FRUIT = {
 }
 
 
-def _fruit_examples() -> tuple[list[tuple[int, list[str]]], dict[str, float]]:
-    examples = [(position, sorted(_terms(text))) for position, texts in enumerate(FRUIT.values()) for text in texts]
+def _fruit_examples() -> tuple[list[perceptron.Example], dict[str, float]]:
+    examples: list[perceptron.Example] = [
+        (position, sorted(_terms(text)), []) for position, texts in enumerate(FRUIT.values()) for text in texts
+    ]
     counts: dict[str, int] = {}
-    for _, terms in examples:
+    for _, terms, _ in examples:
         for term in terms:
             counts[term] = counts.get(term, 0) + 1
     return examples, {t: 1.0 + len(examples) / n for t, n in sorted(counts.items())}
@@ -147,7 +150,8 @@ matcher = Matcher.from_bundles([SHOP], examples=EXAMPLES)
 matcher.confirm("Makita cordless drill 18V", "SHOP", "30")
 out = [
     [(c.code, c.score, c.features["classifier"]) for c in matcher.match(text, "SHOP").candidates]
-    for text in ("silver monitor", "charm drill", "wireless 18v", "gold led necklace")
+    for text in ("silver monitor", "charm drill", "wireless 18v", "gold led necklace",
+                 {"name": "Star", "description": "gold led charm, cordless"})
 ]
 print(json.dumps(out))
 """
@@ -162,3 +166,61 @@ def test_classifier_results_do_not_depend_on_the_hash_seed() -> None:
     first = run("1")
     assert first.count("[") > 5
     assert first == run("2")
+
+
+def test_a_description_is_context_apart_from_the_text() -> None:
+    row = {"name": "Angel Charm", "description": "A sterling silver pendant"}
+    assert record_text(row) == "Angel Charm"
+    assert record_context(row) == "A sterling silver pendant"
+    assert split_context(example_text(row)) == ("Angel Charm", "A sterling silver pendant")
+    assert record_context({"description": "A sterling silver pendant"}) == ""  # then it is the text
+    assert example_text("Angel Charm") == "Angel Charm"
+    query = read_record(row)
+    assert "sterling" not in query.lookup_terms and f"{CONTEXT}sterling" in query.profile.context
+
+
+def test_context_is_classifier_evidence() -> None:
+    """Names that say nothing of the class; descriptions that do. The context decides the
+    classifier's ranking (when the name says nothing), or moves it (when it does)."""
+    classifier, plain = ExampleClassifier(), ExampleClassifier()
+    for code, name, description in (
+        ("10", "Angel", "sterling silver charm for a bracelet"),
+        ("10", "Heart", "gold pendant on a silver chain"),
+        ("20", "Pavilion", "full hd led monitor with ips panel"),
+        ("20", "Raptor", "wireless mouse and usb keyboard"),
+    ):
+        classifier.add(code, _terms(name), read_record({"name": name, "description": description}).profile.context)
+        plain.add(code, _terms(name))
+    classifier.freeze()
+    plain.freeze()
+    query = read_record({"name": "Star", "description": "silver charm"})
+    assert [c for c, _, _ in classifier.rank(query.lookup_terms, 2, query.profile.context)][0] == "10"
+    assert not classifier.rank(query.lookup_terms, 2, query.profile.context)[0][2]  # no text term shared
+    query = read_record({"name": "Pavilion", "description": "silver charm"})
+
+    def jewellery(ranked: list[tuple[str, float, bool]]) -> float:
+        return dict((code, p) for code, p, _ in ranked)["10"]
+
+    assert jewellery(classifier.rank(query.lookup_terms, 2, query.profile.context)) > jewellery(
+        classifier.rank(query.lookup_terms, 2)
+    )
+    assert plain.rank(query.lookup_terms, 2, query.profile.context)[0][0] == "20"  # it learned no context
+
+
+def test_an_example_s_context_teaches_the_classifier_but_not_the_index() -> None:
+    examples = {
+        ("SHOP", "10"): [{"name": "Angel Gift", "description": "sterling silver charm"}],
+        ("SHOP", "20"): [{"name": "Pavilion Gift", "description": "ips led monitor"}],
+    }
+    matcher = Matcher.from_bundles([SHOP], examples=examples)
+    index = matcher._loaded.indexes["SHOP", "class"]
+    assert {d.text for d in index.docs if d.source == "example"} == {"Angel Gift", "Pavilion Gift"}
+    assert index.search(_terms("sterling"), 5) == []
+    best = matcher.match({"name": "Star Gift", "description": "sterling charm"}, "SHOP").candidates[0]
+    assert best.code == "10" and best.features["classifier_probability"] > 0.5
+    best = matcher.match({"name": "Star Gift", "description": "ips monitor"}, "SHOP").candidates[0]
+    assert best.code == "20" and best.features["classifier_probability"] > 0.5
+    matcher.confirm({"name": "Makita Gift", "description": "cordless drill"}, "SHOP", "30")
+    assert "Makita Gift" in {d.text for d in index.docs if d.source == "example"}
+    best = matcher.match({"name": "Bosch Gift", "description": "cordless drill"}, "SHOP").candidates[0]
+    assert best.code == "30"
