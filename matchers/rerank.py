@@ -83,10 +83,10 @@ class PairReranker:
             key=lambda sc: (-sc[0], sc[1].code),
         )
         settings = self.catalog.matcher.settings
+        decision = decide([score for score, _ in scored], settings.thresholds_for(self.catalog.scheme))
         candidates = [
             c.model_copy(update={"score": round(score, 2), "features": {**c.features, "matcher_score": c.score}})
             for score, c in scored[: limit or settings.limit]
         ]
-        decision = decide([c.score for c in candidates], settings.thresholds_for(self.catalog.scheme))
         best = candidates[0] if candidates and decision is not Decision.none else None
         return result.model_copy(update={"candidates": candidates, "best": best, "decision": decision})
