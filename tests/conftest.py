@@ -69,3 +69,14 @@ def client(connection: Connection, store: Store) -> Iterator[TestClient]:
 
     with TestClient(create_app(connection)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def setup(connection: Connection, store: Store) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The app over the fixture schemes (tests/bundles.py), with an API key for each role."""
+    from tests.graphql_support import keys_by_role, load_fixture_schemes, running_app
+
+    load_fixture_schemes(store)
+    keys = keys_by_role(store)
+    with running_app(connection) as app_client:
+        yield app_client, keys

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from starlette.testclient import TestClient
-
 from ontology.codes import class_code
-from ontology.connection import Connection
 from ontology.examples import all_examples
 from ontology.store import Store
 from tests.bundles import BOLTS, HEX_BOLT, SOCKET_SCREW
-from tests.graphql_support import error_codes, gql, keys_by_role, load_fixture_schemes, running_app
-
-
-@pytest.fixture
-def setup(connection: Connection, store: Store) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    load_fixture_schemes(store)
-    keys = keys_by_role(store)
-    with running_app(connection) as client:
-        yield client, keys
-
+from tests.graphql_support import error_codes, gql
 
 UPDATE = (
     """mutation($version: Int!, $zh: String) {

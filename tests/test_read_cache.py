@@ -7,9 +7,7 @@ import asyncio
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 
-import pytest
 from starlette.testclient import TestClient
 
 from ontology.changes import change_token
@@ -22,7 +20,7 @@ from service.change_watch import ChangeWatch
 from service.read_cache import MISSING, ReadCache
 from tests.bundles import HEX_BOLT
 from tests.conftest import PROJECT
-from tests.graphql_support import gql, keys_by_role, load_fixture_schemes, running_app
+from tests.graphql_support import gql, load_fixture_schemes
 
 READ = '{ class(scheme: "CPMS", code: "%s") { label version template { property { code } } } }' % HEX_BOLT
 UPDATE = (
@@ -41,14 +39,6 @@ uri, user, password, code = sys.argv[1:]
 with Store(Connection(uri=uri, user=user, password=password)) as store:
     update_class(store, "CPMS", code, 2, ClassChanges(labels=Labels(**{"zh-Hans": "进程外改名"})), "ops", "script")
 """
-
-
-@pytest.fixture
-def setup(connection: Connection, store: Store) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    load_fixture_schemes(store)
-    keys = keys_by_role(store)
-    with running_app(connection) as client:
-        yield client, keys
 
 
 def _label(client: TestClient) -> tuple[str, int]:
