@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 
 from matchers import MatchResult
+from matchers.record import example_text
 from ontology.errors import LimitExceeded
 from ontology.examples import add_example
 from ontology.rows import uid
@@ -172,7 +173,9 @@ async def _feedback(info, record, scheme, code, decision, wrong_code=None):
     context = ctx(info)
     context.principal.require("feedback")
     parsed = record_from(record)
-    text = parsed if isinstance(parsed, str) else " ".join(parsed.values())
+    # stored as the matcher keeps it (its text, and its description as context), so that it
+    # teaches the same after a restart; SKU, price and other columns are left out
+    text = example_text(parsed)
     example_id = await context.write(add_example, scheme, code, text, context.principal.name, decision, wrong_code)
     matcher = context.app.state.matcher.get()
     await context.call(matcher.confirm, parsed, scheme, code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matchers.record import split_context
 from ontology.codes import class_code
 from ontology.examples import all_examples
 from ontology.store import Store
@@ -185,3 +186,24 @@ def test_confirm_match_is_stored_and_used(setup, store: Store) -> None:
         client, """query($record: RecordInput!) { match(record: $record) { candidates { code } } }""", record=record
     )
     assert match["data"]["match"]["candidates"][0]["code"] == SOCKET_SCREW
+
+
+def test_a_confirmed_row_is_stored_as_its_text_and_description_not_its_other_columns(setup, store: Store) -> None:
+    client, keys = setup
+    record = {
+        "name": "内六角圆柱头螺钉",
+        "spec": "M8*20",
+        "columns": [{"name": "SKU", "value": "SKU-0042"}, {"name": "描述", "value": "杯头螺丝 发黑 12.9级"}],
+    }
+    confirm = gql(
+        client,
+        """mutation($record: RecordInput!) { confirmMatch(record: $record, scheme: "CPMS",
+        code: "%s") { ok } }"""
+        % SOCKET_SCREW,
+        keys["manufacturer"],
+        record=record,
+    )
+    assert confirm["data"]["confirmMatch"]["ok"]
+    (stored,) = all_examples(store)[("CPMS", SOCKET_SCREW)]
+    assert "SKU-0042" not in stored
+    assert split_context(stored) == ("内六角圆柱头螺钉 M8*20", "杯头螺丝 发黑 12.9级")
