@@ -20,21 +20,17 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
 
 import httpx2 as httpx
 
+from benchmarks.neo4j_server import bench_connection
 from ontology.connection import Connection
 from ontology.exporting import export_bundle
-from ontology.server import process
-from ontology.server.settings import ServerSettings
 from ontology.store import Store
 from seed_data.seeding import seed
-from tests.conftest import PROJECT, free_port
+from tests.conftest import free_port
 
 CLASS_QUERY = """query($code: String!) { class(scheme: "CPMS", code: $code) { code label version
   parent { code } template { property { code dataType } required } mappings { relation target { code } } } }"""
@@ -168,17 +164,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each scenario")
     args = parser.parse_args()
-    if os.environ.get("NEO4J_URI"):
-        run(Connection.from_env(), args.clients, args.seconds, args.workers, args.warmup)
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
-        settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
-        process.start(settings)
-        try:
-            run(Connection.for_local(settings), args.clients, args.seconds, args.workers, args.warmup)
-        finally:
-            process.stop(settings)
+    with bench_connection() as connection:
+        run(connection, args.clients, args.seconds, args.workers, args.warmup)
 
 
 if __name__ == "__main__":

@@ -9,20 +9,14 @@ loaded and writes nothing, and prints the counts per scheme.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from dataclasses import replace
-from pathlib import Path
 
+from benchmarks.neo4j_server import bench_connection
 from ontology.connection import Connection
 from ontology.maintenance import wipe
-from ontology.server import process
-from ontology.server.settings import ServerSettings
 from ontology.store import Store
 from seed_data.catalog import LOADERS
 from seed_data.seeding import seed
-from tests.conftest import PROJECT, free_port
 
 
 def run(connection: Connection) -> None:
@@ -51,17 +45,8 @@ def run(connection: Connection) -> None:
 
 
 def main() -> None:
-    if os.environ.get("NEO4J_URI"):
-        run(Connection.from_env())
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
-        settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
-        process.start(settings)
-        try:
-            run(Connection.for_local(settings))
-        finally:
-            process.stop(settings)
+    with bench_connection() as connection:
+        run(connection)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,31 @@
+"""The Neo4j a benchmark runs against: `NEO4J_URI`'s when set, otherwise a private server in a
+temporary folder, started for the run and stopped after it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from ontology.connection import Connection
+from ontology.server import process
+from ontology.server.settings import ServerSettings
+from tests.conftest import PROJECT, free_port
+
+
+@contextmanager
+def bench_connection() -> Iterator[Connection]:
+    if os.environ.get("NEO4J_URI"):
+        yield Connection.from_env()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
+        settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
+        process.start(settings)
+        try:
+            yield Connection.for_local(settings)
+        finally:
+            process.stop(settings)
