@@ -19,11 +19,8 @@ from ontology.model import (
     Unit,
     Value,
 )
+from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, SOCKET_SCREW
 
-FASTENERS = class_code("21000000")
-BOLTS = class_code("21010000")
-HEX_BOLT = class_code("21010100")
-SOCKET_SCREW = class_code("21010200")
 OLD_HEX_SCREW = class_code("21019900")
 NUTS = class_code("21020000")
 HEX_NUT = class_code("21020100")
