@@ -218,12 +218,21 @@ class Comparison:
     checks: tuple[ValueCheck, ...] = ()
     foreign: tuple[str, ...] = ()  # record keys the concept's template has no property for
 
-    def counts(self) -> tuple[int, int, int, int]:
-        """(attributes agreeing, conflicting, standards agreeing, conflicting)."""
-        counts = [0, 0, 0, 0]
-        for c in self.checks:
-            counts[(2 if c.key == "standard" else 0) + (0 if c.agrees else 1)] += 1
-        return counts[0], counts[1], counts[2], counts[3]
+
+def tally(
+    record: Attributes, concept: Attributes, template_keys: frozenset[str] | None
+) -> tuple[int, int, int, int, int]:
+    """What `compare` finds, counted: (attributes agreeing, conflicting, standards agreeing,
+    conflicting, foreign keys). The scorer needs only these for every candidate; the checks
+    themselves are built for the few candidates a result shows."""
+    counts = [0, 0, 0, 0, 0]
+    for key, values in record.items():
+        theirs = concept.get(key)
+        if theirs is not None:
+            counts[(2 if key == "standard" else 0) + (0 if theirs.accepts(values) else 1)] += 1
+        elif template_keys is not None and key in KIND_KEYS and key not in template_keys:
+            counts[4] += 1
+    return counts[0], counts[1], counts[2], counts[3], counts[4]
 
 
 def compare(record: Attributes, concept: Attributes, template_keys: frozenset[str] | None) -> Comparison:

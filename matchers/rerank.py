@@ -17,7 +17,7 @@ changes no template values.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matchers.decide import Decision, decide
 from matchers.engine import Matcher
@@ -85,8 +85,8 @@ class PairReranker:
         settings = self.catalog.matcher.settings
         decision = decide([score for score, _ in scored], settings.thresholds_for(self.catalog.scheme))
         candidates = [
-            c.model_copy(update={"score": round(score, 2), "features": {**c.features, "matcher_score": c.score}})
+            replace(c, score=round(score, 2), extra_features={"matcher_score": c.score})
             for score, c in scored[: limit or settings.limit]
         ]
         best = candidates[0] if candidates and decision is not Decision.none else None
-        return result.model_copy(update={"candidates": candidates, "best": best, "decision": decision})
+        return replace(result, candidates=candidates, best=best, decision=decision)

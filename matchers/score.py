@@ -51,7 +51,7 @@ from types import MappingProxyType
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz
 
-from matchers.attributes import Comparison, compare
+from matchers.attributes import Attributes, Comparison, compare, tally
 from matchers.candidates import CandidateIndex, Hit
 from matchers.logistic import Choice, choice_probabilities, fit_choices
 from matchers.model_numbers import models_agree
@@ -199,7 +199,7 @@ class Scored:
     row: tuple[float, ...]  # the features, in the order of `FEATURES`
     matched: frozenset[str]  # the record's terms in the matched text
     idfs: Mapping[str, float]  # of the record's terms
-    comparison: Comparison
+    attributes: Attributes  # the record's
     score: float
 
     @property
@@ -211,9 +211,15 @@ class Scored:
         """The record's terms in the matched text, rarest first (sorted only when shown)."""
         return tuple(sorted(self.matched, key=lambda t: (-self.idfs[t], t)))
 
+    @property
+    def comparison(self) -> Comparison:
+        """The record's values checked against the candidate's (worked out only when shown)."""
+        matched = self.hit.matched
+        return compare(self.attributes, matched.attributes, matched.template_keys)
 
-Described = tuple[tuple[float, ...], frozenset[str], Comparison]
-"""A hit's features (in the order of `FEATURES`), the record's terms it matched, its attribute checks."""
+
+Described = tuple[tuple[float, ...], frozenset[str]]
+"""A hit's features (in the order of `FEATURES`), and the record's terms it matched."""
 
 
 def features(
@@ -225,7 +231,7 @@ def features(
     weight: Mapping[str, float],
     classified: Mapping[str, float],
 ) -> list[Described]:
-    """Features of each hit, the record's terms it matched, its attribute checks. `context`:
+    """Features of each hit, and the record's terms it matched. `context`:
     relative index scores of the record's class candidates, by code; `weight`: the idf of each of
     the record's terms; `classified`: the classifier's probabilities, by code. Sums of idfs are `fsum`s:
     exact, so the same whatever order a set gives its terms in (it changes with the hash seed)."""
@@ -239,8 +245,9 @@ def features(
         doc, entry = hit.doc.profile, hit.matched
         matched = q.terms & doc.terms
         matched_mass = math.fsum(map(weight.__getitem__, matched))
-        comparison = compare(q.attributes, entry.attributes, entry.template_keys)
-        agree, conflict, standard_agree, standard_conflict = comparison.counts()
+        agree, conflict, standard_agree, standard_conflict, foreign = tally(
+            q.attributes, entry.attributes, entry.template_keys
+        )
         concept = entry.concept
         models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
         row = (
@@ -255,7 +262,7 @@ def features(
             partial[i],
             min(_MAX_COUNT, agree),  # attributes_agree
             min(_MAX_COUNT, conflict),  # attributes_conflict
-            min(_MAX_COUNT, len(comparison.foreign)),  # attributes_foreign
+            min(_MAX_COUNT, foreign),  # attributes_foreign
             min(1, standard_agree),  # standard_agree
             min(1, standard_conflict),  # standard_conflict
             float(models is True),  # model_agree
@@ -264,7 +271,7 @@ def features(
             float(hit.entry.concept.code in named or concept.code in named),  # code_named
             float(hit.doc.source == "example"),  # example
         )
-        out.append((row, matched, comparison))
+        out.append((row, matched))
     return out
 
 
@@ -293,9 +300,10 @@ def score(
     others and against none of them (see `matchers.logistic`)."""
     idfs = index.idfs(query.profile.terms)
     described = features(query, hits, index, context, named, idfs, classified)
-    probabilities = choice_probabilities([weights.logit(row) for row, _, _ in described])
+    probabilities = choice_probabilities([weights.logit(row) for row, _ in described])
+    attributes = query.profile.attributes
     scored = [
-        Scored(hit, row, matched, idfs, comparison, 100.0 * p)
-        for hit, (row, matched, comparison), p in zip(hits, described, probabilities, strict=True)
+        Scored(hit, row, matched, idfs, attributes, 100.0 * p)
+        for hit, (row, matched), p in zip(hits, described, probabilities, strict=True)
     ]
     return sorted(scored, key=lambda s: (-s.score, s.hit.entry.concept.code))

@@ -54,7 +54,7 @@ def _value(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> PropertyValu
         code = _enum_code(p, f, lexicon)
         if code is None:
             return Conflict(
-                property=p.code, record=f.text, expected=[v.code for v in p.values], reason="not an allowed value"
+                property=p.code, record=f.text, expected=tuple(v.code for v in p.values), reason="not an allowed value"
             )
         return PropertyValue(**base, value=code)
     if p.data_type in (DataType.number, DataType.range) and f.number is not None:
@@ -62,7 +62,7 @@ def _value(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> PropertyValu
         try:
             number = convert(f.number, f.unit, unit) if f.unit and unit else f.number
         except UnitError:
-            return Conflict(property=p.code, record=f.text, expected=[p.unit.code if p.unit else ""], reason="unit")
+            return Conflict(property=p.code, record=f.text, expected=(p.unit.code if p.unit else "",), reason="unit")
         return PropertyValue(**base, number=round(number, 6), unit=p.unit.code if p.unit else None)
     return PropertyValue(**base, value=f.value)
 
@@ -72,12 +72,12 @@ def _against_item(value: PropertyValue, concept: Concept) -> Conflict | None:
     if stated is None:
         return None
     if stated.value is not None and value.value is not None and stated.value != value.value:
-        expected = [stated.value]
+        expected = (stated.value,)
     elif stated.number is not None and value.number is not None:
         high = stated.max if stated.max is not None else stated.number
         if stated.number * (1 - _TOLERANCE) <= value.number <= high * (1 + _TOLERANCE):
             return None
-        expected = [format_number(stated.number) + (f"..{format_number(high)}" if high != stated.number else "")]
+        expected = (format_number(stated.number) + (f"..{format_number(high)}" if high != stated.number else ""),)
     else:
         return None
     return Conflict(property=value.property, record=value.text, expected=expected, reason="differs from the item")

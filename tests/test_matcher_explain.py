@@ -30,7 +30,7 @@ def test_attribute_checks_say_which_values_agree_or_conflict(matcher: Matcher) -
     hex_bolt = next(c for c in matcher.match("六角螺栓 M7 镀锌").candidates if c.code == HEX_BOLT)
     checks = {c.key: c for c in hex_bolt.attributes}
     assert not checks["thread_size"].agrees  # M7 is not one of the template's thread sizes
-    assert checks["thread_size"].record == ["M7"]
+    assert checks["thread_size"].record == ("M7",)
     assert "M8" in checks["thread_size"].candidate
     assert checks["surface_treatment"].agrees
 
