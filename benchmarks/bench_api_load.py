@@ -1,20 +1,32 @@
 """Load on the GraphQL API over loopback: many concurrent clients for a fixed time per query kind.
 
     python -m benchmarks.bench_api_load [--clients 32] [--seconds 15] [--warmup 3] [--workers 1]
+                                        [--client raw|httpx]
 
 Starts a private Neo4j (or uses NEO4J_URI), loads the seed, serves the API with uvicorn in a
 separate process, waits until the matcher is built, then runs each scenario in turn: requests per
-second, p50 and p99 latency, and errors. Each scenario first runs unmeasured for `--warmup` seconds
-(`--warmup 0` shows a cold start): the fresh Neo4j compiles its query plans and the JVM its code,
-and the service fills its caches. The baseline is `{ __typename }`, a query that touches neither
-Neo4j nor the matcher, run the same way in the same process: the cost of HTTP, GraphQL and the load
-generator itself (which shares the machine's 2 cores with the server).
+second, p50 and p99 latency, errors, and the load generator's own CPU time per request. Each
+scenario first runs unmeasured for `--warmup` seconds (`--warmup 0` shows a cold start): the fresh
+Neo4j compiles its query plans and the JVM its code, and the service fills its caches. The baseline
+is `{ __typename }`, a query that touches neither Neo4j nor the matcher, run the same way in the same
+process: the cost of HTTP, GraphQL and the load generator itself.
+
+The load generator shares the machine's 2 cores with the server (and Neo4j), so every CPU
+microsecond it spends per request is taken from the server being measured. Hence the default client
+(`--client raw`) is a minimal asyncio HTTP/1.1 client: one keep-alive connection per simulated
+client (closed loop: the next request leaves when the answer to the previous one is in), each
+request a `POST /graphql` with a JSON body and Content-Length, each answer read as a status line,
+headers and a body of exactly Content-Length bytes (or chunked). It counts as an error any status
+but 200, a body that is not JSON or has "errors", a broken connection (it then reconnects) and a
+30 s timeout. `--client httpx` runs the former httpx client for comparison; the `client CPU µs/req`
+column shows what each costs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -22,6 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import httpx2 as httpx
 
@@ -66,7 +79,91 @@ def _records(store: Store) -> tuple[list[str], list[str]]:
     return codes, noisy
 
 
-async def _scenario(url: str, clients: int, seconds: float, body: Callable[[random.Random], dict]) -> dict:
+TIMEOUT = 30.0
+
+
+def _summary(latencies: list[float], errors: int, elapsed: float, cpu: float) -> dict:
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": errors,
+        "cpu_us": cpu / max(len(latencies), 1) * 1e6,
+    }
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 response: (status, body, whether the server keeps the connection open)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length, chunked, keep_alive = -1, False, True
+    for line in head.split(b"\r\n")[1:-2]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+        elif name == b"connection":
+            keep_alive = b"close" not in value.lower()
+    if chunked:
+        chunks = []
+        while size := int((await reader.readuntil(b"\r\n")).split(b";", 1)[0], 16):
+            chunks.append((await reader.readexactly(size + 2))[:-2])
+        while await reader.readuntil(b"\r\n") != b"\r\n":  # trailers
+            pass
+        return status, b"".join(chunks), keep_alive
+    if length < 0:  # neither length nor chunks: the body runs to the end of the connection
+        return status, await reader.read(), False
+    return status, await reader.readexactly(length), keep_alive
+
+
+async def _raw_scenario(url: str, clients: int, seconds: float, body: Callable[[random.Random], dict]) -> dict:
+    parts = urlsplit(url)
+    host, port, path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path or "/"
+    head = f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\nContent-Length: "
+    head_bytes = head.encode()
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(n: int) -> None:
+        nonlocal errors
+        rng = random.Random(n)
+        reader: asyncio.StreamReader | None = None
+        writer: asyncio.StreamWriter | None = None
+        while time.perf_counter() < deadline:
+            payload = json.dumps(body(rng)).encode()
+            request = b"%s%d\r\n\r\n%s" % (head_bytes, len(payload), payload)
+            start = time.perf_counter()
+            ok = False
+            try:
+                async with asyncio.timeout(TIMEOUT):
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection(host, port)
+                    writer.write(request)
+                    status, answer, keep_alive = await _read_response(reader)
+                ok = status == 200 and "errors" not in json.loads(answer)
+            except (OSError, EOFError, TimeoutError, ValueError, asyncio.LimitOverrunError):  # EOFError: cut short
+                keep_alive = False
+            latencies.append(time.perf_counter() - start)
+            errors += not ok
+            if not keep_alive and writer is not None:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    cpu, started = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(clients)))
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return _summary(latencies, errors, elapsed, cpu)
+
+
+async def _httpx_scenario(url: str, clients: int, seconds: float, body: Callable[[random.Random], dict]) -> dict:
+    """The former load generator, for comparison: one httpx client with `clients` connections."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -85,18 +182,14 @@ async def _scenario(url: str, clients: int, seconds: float, body: Callable[[rand
             errors += not ok
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=TIMEOUT, limits=limits) as client:
+        cpu, started = time.process_time(), time.perf_counter()
         await asyncio.gather(*(worker(n, client) for n in range(clients)))
-        elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "errors": errors,
-    }
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return _summary(latencies, errors, elapsed, cpu)
+
+
+SCENARIO = {"raw": _raw_scenario, "httpx": _httpx_scenario}
 
 
 def _serve(connection: Connection, port: int, workers: int) -> subprocess.Popen:
@@ -127,7 +220,7 @@ def _wait_ready(url: str, timeout: float = 300) -> None:
         raise SystemExit("the service did not get ready")
 
 
-def run(connection: Connection, clients: int, seconds: float, workers: int, warmup: float) -> None:
+def run(connection: Connection, clients: int, seconds: float, workers: int, warmup: float, client: str = "raw") -> None:
     with Store(connection) as store:
         seed(store, log=lambda _: None)
         codes, records = _records(store)
@@ -144,14 +237,19 @@ def run(connection: Connection, clients: int, seconds: float, workers: int, warm
         }
         print(
             f"{clients} concurrent clients, {seconds:.0f} s per scenario after {warmup:.0f} s of warm-up, "
-            f"{workers} server process(es), loopback"
+            f"{workers} server process(es), loopback, {client} client"
         )
-        print(f"{'scenario':<26}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        columns = f"{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'client CPU µs/req':>19}"
+        print(f"{'scenario':<26}{columns}")
+        scenario = SCENARIO[client]
         for name, body in scenarios.items():
             if warmup:
-                asyncio.run(_scenario(url, clients, warmup, body))
-            r = asyncio.run(_scenario(url, clients, seconds, body))
-            print(f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}")
+                asyncio.run(scenario(url, clients, warmup, body))
+            r = asyncio.run(scenario(url, clients, seconds, body))
+            print(
+                f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}"
+                f"{r['cpu_us']:>19.0f}"
+            )
     finally:
         server.terminate()
         server.wait(30)
@@ -163,9 +261,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each scenario")
+    parser.add_argument("--client", choices=sorted(SCENARIO), default="raw", help="load generator (httpx to compare)")
     args = parser.parse_args()
     with bench_connection() as connection:
-        run(connection, args.clients, args.seconds, args.workers, args.warmup)
+        run(connection, args.clients, args.seconds, args.workers, args.warmup, args.client)
 
 
 if __name__ == "__main__":
