@@ -21,6 +21,7 @@ from ontology.errors import CpmsError, LimitExceeded
 from service.auth import principal_for
 from service.context import RequestContext
 from service.errors import error_response, format_graphql_error, http_status_for
+from service.execution import LeanExecutionContext
 from service.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
 from service.uploads import graphql_multipart, is_multipart
 
@@ -128,7 +129,8 @@ class GraphQLEndpoint:
             return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
         context = RequestContext(store=store, principal=principal, app=request.app)
         try:
-            result = await asyncio.wait_for(self._execute(document, variables, operation, context), TIMEOUT_SECONDS)
+            async with asyncio.timeout(TIMEOUT_SECONDS):  # unlike wait_for, no task of its own
+                result = await self._execute(document, variables, operation, context)
         except TimeoutError:
             return error_response(LimitExceeded(f"the request took over {TIMEOUT_SECONDS:.0f} s and was stopped"))
         payload: dict[str, Any] = {"data": result.data}
@@ -149,16 +151,22 @@ class GraphQLEndpoint:
             operation_name=operation,
             context_value=context,
             is_awaitable=_is_awaitable,
+            execution_context_class=LeanExecutionContext,
         )
         if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
             result = await result
         return result
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None), dict, list, tuple))
+
+
 def _is_awaitable(value: Any) -> bool:
-    """As `await` itself looks: on the type. graphql-core's default asks the value, and a pydantic
-    model answers a missing attribute by raising, for every field of every result."""
-    return hasattr(type(value), "__await__")
+    """As `await` itself looks: on the type (graphql-core's default asks the value, and a pydantic
+    model answers a missing attribute by raising), after a quick look for the plain values that
+    most fields hold."""
+    kind = type(value)
+    return kind not in _PLAIN and hasattr(kind, "__await__")
 
 
 def _has_data(data: dict[str, Any] | None) -> bool:
