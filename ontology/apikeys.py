@@ -37,7 +37,7 @@ def create_key(store, name: str, role: str) -> tuple[ApiKey, str]:
         raise InvalidInput("a key needs a name saying whose it is", field="name")
     key_id = secrets.token_hex(4)
     key = f"cpms_{key_id}_{secrets.token_urlsafe(24)}"
-    record = store.write(_create, key_id, name, role, _hash(key))
+    record = store.write_beside_ontology(_create, key_id, name, role, _hash(key))
     return record, key
 
 
@@ -66,7 +66,7 @@ def _list(tx: ManagedTransaction) -> list[ApiKey]:
 
 
 def revoke_key(store, key_id: str) -> None:
-    if not store.write(_revoke, key_id):
+    if not store.write_beside_ontology(_revoke, key_id):
         raise NotFound(f"no API key with id {key_id}", field="id")
 
 

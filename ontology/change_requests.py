@@ -69,7 +69,8 @@ def propose(
     parsed = _parse(kind, payload)
     if kind != "new_class" and not target:
         raise InvalidInput(f"a {kind} request names its target", field="target")
-    return store.write(_propose, kind, scheme, target, parsed.model_dump(mode="json", by_alias=True), reason, proposer)
+    fields = parsed.model_dump(mode="json", by_alias=True)
+    return store.write_beside_ontology(_propose, kind, scheme, target, fields, reason, proposer)
 
 
 def _propose(
@@ -190,7 +191,7 @@ def _approve(tx: ManagedTransaction, request_id: str, editor: str, reason: str) 
 
 def reject(store, request_id: str, editor: str, reason: str) -> ChangeRequest:
     editing.require_reason(editor, reason)
-    return store.write(_reject, request_id, editor, reason)
+    return store.write_beside_ontology(_reject, request_id, editor, reason)
 
 
 def _reject(tx: ManagedTransaction, request_id: str, editor: str, reason: str) -> ChangeRequest:

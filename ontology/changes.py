@@ -1,22 +1,41 @@
-"""The store's change token: every write transaction made through `Store.write` sets a new one.
+"""The store's change marks: every write transaction made through `Store.write` sets a new change
+token, and a new ontology token unless it changed only what lies beside the ontology (API keys,
+confirmed examples, proposals waiting for review).
 
-Caches of reads in any process (each server worker keeps its own) compare the token with the one
-they were filled under: one cheap read tells whether anything changed since, whoever wrote it.
+Caches of reads in any process (each server worker keeps its own) compare the change token with the
+one they were filled under: one cheap read tells whether anything changed since, whoever wrote it.
+Matchers compare the ontology token, to rebuild only when the ontology itself changed; they take new
+examples one by one (`ontology.examples.examples_since`).
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from neo4j import ManagedTransaction
 
-_MARK = "MERGE (m:ChangeMark {id: 'store'}) SET m.token = randomUUID()"
+_MARK = (
+    "MERGE (m:ChangeMark {id: 'store'}) SET m.token = randomUUID(), "
+    "m.ontology = CASE WHEN $ontology OR m.ontology IS NULL THEN randomUUID() ELSE m.ontology END"
+)
 
 
-def mark_changed(tx: ManagedTransaction) -> None:
-    """A random token, not a counter: a wiped store that counted again from 1 would repeat tokens."""
-    tx.run(_MARK).consume()
+class Marks(NamedTuple):
+    change: str | None
+    ontology: str | None
+
+
+def mark_changed(tx: ManagedTransaction, ontology: bool = True) -> None:
+    """Random tokens, not counters: a wiped store that counted again from 1 would repeat tokens."""
+    tx.run(_MARK, ontology=ontology).consume()
 
 
 def change_token(store) -> str | None:
-    """The current token; None before anything was written. Asked before nearly every request."""
+    """The current change token; None before anything was written. Asked before nearly every request."""
     rows = store.read_once("MATCH (m:ChangeMark {id: 'store'}) RETURN m.token AS token")
     return rows[0]["token"] if rows else None
+
+
+def change_marks(store) -> Marks:
+    rows = store.read_once("MATCH (m:ChangeMark {id: 'store'}) RETURN m.token AS change, m.ontology AS ontology")
+    return Marks(rows[0]["change"], rows[0]["ontology"]) if rows else Marks(None, None)

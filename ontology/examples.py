@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from neo4j import ManagedTransaction
 
@@ -15,7 +17,7 @@ def add_example(
 ) -> str:
     """Store `text` as an example of the class or item `code`; `decision` is `confirm` or `correct`
     (then `wrong_code` is what the matcher had proposed). Returns the example's id."""
-    return store.write(_add, uid(scheme, code), text, actor, decision, wrong_code)
+    return store.write_beside_ontology(_add, uid(scheme, code), text, actor, decision, wrong_code)
 
 
 def _add(tx: ManagedTransaction, key: str, text: str, actor: str, decision: str, wrong_code: str | None) -> str:
@@ -36,15 +38,50 @@ def _add(tx: ManagedTransaction, key: str, text: str, actor: str, decision: str,
     return example_id
 
 
-def all_examples(store) -> dict[tuple[str, str], list[str]]:
-    """(scheme, code) -> example texts, for building a matcher snapshot."""
+class StoredExample(NamedTuple):
+    id: str
+    scheme: str
+    code: str
+    text: str
+    at: float  # when it was stored, in seconds since the epoch
+
+
+@dataclass(frozen=True)
+class StoredExamples:
+    """All confirmed examples, read in one transaction: texts for a matcher snapshot, and which
+    examples those are, so that later ones can be added to the matcher one by one."""
+
+    texts: dict[tuple[str, str], list[str]]  # (scheme, code) -> texts, oldest first
+    ids: frozenset[str]
+    latest: float | None  # the newest one's `at`
+
+
+_FIELDS = "e.uid AS id, c.scheme AS scheme, c.code AS code, e.text AS text, e.at.epochMillis / 1000.0 AS at"
+
+
+def stored_examples(store) -> StoredExamples:
     return store.read(_all)
 
 
-def _all(tx: ManagedTransaction) -> dict[tuple[str, str], list[str]]:
-    result: dict[tuple[str, str], list[str]] = {}
-    for r in tx.run(
-        "MATCH (e:Example)-[:EXAMPLE_OF]->(c) RETURN c.scheme AS scheme, c.code AS code, e.text AS text ORDER BY e.at"
-    ):
-        result.setdefault((r["scheme"], r["code"]), []).append(r["text"])
-    return result
+def _all(tx: ManagedTransaction) -> StoredExamples:
+    texts: dict[tuple[str, str], list[str]] = {}
+    ids, latest = set(), None
+    for r in tx.run(f"MATCH (e:Example)-[:EXAMPLE_OF]->(c) RETURN {_FIELDS} ORDER BY e.at"):
+        texts.setdefault((r["scheme"], r["code"]), []).append(r["text"])
+        ids.add(r["id"])
+        latest = r["at"]
+    return StoredExamples(texts, frozenset(ids), latest)
+
+
+def examples_since(store, since: float) -> list[StoredExample]:
+    """Examples stored at `since` (seconds since the epoch) or later, oldest first."""
+    return store.read(_since, since)
+
+
+def _since(tx: ManagedTransaction, since: float) -> list[StoredExample]:
+    rows = tx.run(
+        f"MATCH (e:Example)-[:EXAMPLE_OF]->(c) WHERE e.at >= datetime({{epochMillis: $ms}}) RETURN {_FIELDS} "
+        "ORDER BY e.at",
+        ms=int(since * 1000),
+    )
+    return [StoredExample(**r.data()) for r in rows]

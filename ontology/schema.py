@@ -44,6 +44,7 @@ STATEMENTS = [
     "CREATE INDEX class_scheme IF NOT EXISTS FOR (c:Class) ON (c.scheme)",
     "CREATE INDEX item_scheme IF NOT EXISTS FOR (i:Item) ON (i.scheme)",
     "CREATE INDEX change_concept IF NOT EXISTS FOR (c:Change) ON (c.concept)",
+    "CREATE INDEX example_at IF NOT EXISTS FOR (e:Example) ON (e.at)",
     "CREATE FULLTEXT INDEX concept_text IF NOT EXISTS FOR (n:Class|Item) "
     "ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
 ]

@@ -3,7 +3,8 @@
 Every other module of `ontology/` passes transaction functions (literal, parameterized Cypher) to
 `Store.read` / `Store.write`; the driver retries those on transient failures, so they must be
 idempotent. Every write transaction also sets a new change token (`ontology/changes.py`), which
-is what lets readers cache. Driver errors become `CpmsError`s here and nowhere else.
+is what lets readers cache, and a write to the ontology a new ontology token, which is what tells
+matchers to rebuild. Driver errors become `CpmsError`s here and nowhere else.
 """
 
 from __future__ import annotations
@@ -75,7 +76,12 @@ class Store:
 
     def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `work` and mark the store changed, in one transaction."""
-        return self._run(False, _marking_changed, work, *args, **kwargs)
+        return self._run(False, _marking_changed, True, work, *args, **kwargs)
+
+    def write_beside_ontology(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A write that leaves the ontology as it is (an API key, a confirmed example, a proposal):
+        it sets a new change token but keeps the ontology token, so matchers are not rebuilt."""
+        return self._run(False, _marking_changed, False, work, *args, **kwargs)
 
     def write_schema(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Constraints and indexes: Neo4j allows no data write in their transaction, and they
@@ -93,9 +99,9 @@ class Store:
         return self.read(_components)
 
 
-def _marking_changed(tx: ManagedTransaction, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def _marking_changed(tx: ManagedTransaction, ontology: bool, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     result = work(tx, *args, **kwargs)
-    mark_changed(tx)
+    mark_changed(tx, ontology)
     return result
 
 

@@ -51,7 +51,7 @@ def create_app(
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(settings.threads, "cpms-io"))
         app.state.store = store = Store(connection or Connection.from_env())
         app.state.read_cache = ReadCache(ChangeWatch(lambda: change_token(store)))
-        app.state.matcher = MatcherService(app.state.store)
+        app.state.matcher = MatcherService(app.state.store, settings.matcher_poll_seconds)
         app.state.matcher.start()
         app.state.jobs = Jobs(jobs or JobsConfig.from_env(), app.state.store)
         app.state.jobs.start()

@@ -1,7 +1,12 @@
-"""The service's matcher: built from the live store in the background, rebuilt after curation.
+"""The service's matcher: built from the live store in the background, and kept in step with it.
 
 Matching never waits for a rebuild: the new snapshot is swapped in (Matcher.reload) only when it is
 complete. Until the first build finishes, matching answers UNAVAILABLE with a retry hint.
+
+Every server process has its own matcher, and any of them (or `cpms import` next door) may change
+the store. So each one looks at the store's change marks every `poll_seconds`: when the ontology
+changed, it rebuilds; when only examples were added, it adds them one by one, as a confirmation
+made through this process is added at once.
 """
 
 from __future__ import annotations
@@ -10,25 +15,30 @@ import gc
 import logging
 import threading
 
-from matchers import Matcher, Snapshot
+from matchers import Matcher, Record, Snapshot
+from ontology.changes import Marks, change_marks
 from ontology.errors import CpmsError, Unavailable
-from ontology.examples import all_examples
+from ontology.examples import examples_since, stored_examples
 from ontology.exporting import export_bundle, list_schemes
 from ontology.store import Store
 
 log = logging.getLogger("cpms.matcher")
 
-
-def snapshot_from_store(store: Store) -> Snapshot:
-    bundles = [export_bundle(store, s["code"]) for s in list_schemes(store)]
-    return Snapshot.from_bundles(bundles, all_examples(store))
+SKEW_SECONDS = 60.0
+"""New examples are looked for from this long before the newest one seen: a transaction that
+stamped its example earlier may commit later."""
 
 
 class MatcherService:
-    def __init__(self, store: Store, retry_seconds: float = 5.0) -> None:
+    def __init__(self, store: Store, poll_seconds: float = 5.0, retry_seconds: float = 5.0) -> None:
         self.store = store
+        self.poll_seconds = poll_seconds
         self.retry_seconds = retry_seconds
         self._matcher: Matcher | None = None
+        self._marks = Marks(None, None)  # as they were when the matcher last caught up
+        self._known: set[str] = set()  # ids of the examples the matcher has
+        self._latest: float | None = None  # when the newest of them was stored
+        self._lock = threading.Lock()  # around changes to the matcher and to `_known`
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._built = threading.Event()
@@ -56,25 +66,63 @@ class MatcherService:
         self._built.clear()
         self._wake.set()
 
+    def confirm(self, example_id: str, record: Record, scheme: str, code: str) -> None:
+        """Teach the matcher an example this process has just stored as `example_id`."""
+        with self._lock:
+            self._known.add(example_id)
+            self.get().confirm(record, scheme, code)
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait()
+            woken = self._wake.wait(None if self._matcher is None else self.poll_seconds)
             self._wake.clear()
             if self._stop.is_set():
                 return
             try:
-                snapshot = snapshot_from_store(self.store)
+                if woken or self._matcher is None:
+                    self._build()
+                else:
+                    self._follow()
             except CpmsError as exc:
-                log.warning("matcher build failed, retrying: %s", exc.message)
+                log.warning("matcher update failed, retrying: %s", exc.message)
                 self._stop.wait(self.retry_seconds)
                 self._wake.set()
-                continue
-            if self._matcher is None:
-                self._matcher = Matcher(snapshot)
-            else:
-                self._matcher.reload(snapshot)
-            _settle_heap()
-            self._built.set()
+
+    def _build(self) -> None:
+        marks = change_marks(self.store)  # read first: a write during the build is seen at the next look
+        bundles = [export_bundle(self.store, s["code"]) for s in list_schemes(self.store)]
+        examples = stored_examples(self.store)
+        snapshot = Snapshot.from_bundles(bundles, examples.texts)
+        if self._matcher is None:
+            self._matcher = Matcher(snapshot)
+        else:
+            self._matcher.reload(snapshot)  # keeps what was confirmed here meanwhile and is not in the snapshot
+        with self._lock:
+            self._known |= examples.ids
+            self._latest, self._marks = examples.latest, marks
+        _settle_heap()
+        self._built.set()
+
+    def _follow(self) -> None:
+        marks = change_marks(self.store)
+        if marks == self._marks:
+            return
+        if marks.ontology != self._marks.ontology:
+            self._build()
+            return
+        since = (self._latest or 0.0) - SKEW_SECONDS
+        added = [e for e in examples_since(self.store, since) if e.id not in self._known]
+        with self._lock:
+            for example in added:
+                if example.id in self._known:  # confirmed here since the read
+                    continue
+                try:
+                    self.get().confirm(example.text, example.scheme, example.code)
+                except (KeyError, ValueError) as exc:  # its concept went away or was deprecated
+                    log.warning("example %s is not used: %s", example.id, exc)
+                self._known.add(example.id)
+            self._latest = max([self._latest or 0.0, *(e.at for e in added)]) if added else self._latest
+            self._marks = marks
 
 
 def _settle_heap() -> None:

@@ -177,8 +177,7 @@ async def _feedback(info, record, scheme, code, decision, wrong_code=None):
     # teaches the same after a restart; SKU, price and other columns are left out
     text = example_text(parsed)
     example_id = await context.write(add_example, scheme, code, text, context.principal.name, decision, wrong_code)
-    matcher = context.app.state.matcher.get()
-    await context.call(matcher.confirm, parsed, scheme, code)
+    await context.call(context.app.state.matcher.confirm, example_id, parsed, scheme, code)
     return FeedbackPayload(ok=True, user_errors=[], example_id=example_id)
 
 

@@ -14,6 +14,7 @@ class ServiceSettings:
     threads: int = 32  # worker threads for blocking Neo4j calls
     workers: int = 1  # server processes, each with its own matcher
     access_log: bool = False  # a log line per request costs about a tenth of a cheap request
+    matcher_poll_seconds: float = 5.0  # how often the matcher looks for changes made by other processes
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -25,6 +26,7 @@ class ServiceSettings:
             threads=int(env.get("CPMS_THREADS", "32")),
             workers=int(env.get("CPMS_WORKERS", "1")),
             access_log=_flag(env.get("CPMS_ACCESS_LOG", "false")),
+            matcher_poll_seconds=float(env.get("CPMS_MATCHER_POLL_SECONDS", "5")),
         )
 
 
