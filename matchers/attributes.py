@@ -19,8 +19,9 @@ from functools import cached_property
 from types import MappingProxyType
 
 from matchers.extract import extract
+from matchers.notations import BROADER
 from matchers.snapshot import Concept, StatedValue, TemplateProperty
-from matchers.types import Extraction, Found
+from matchers.types import NAMING_KEYS, Extraction, Found
 from matchers.units import UNITS, format_number, to_base
 
 _TOLERANCE = 0.01  # relative, for numbers
@@ -102,17 +103,21 @@ class ValueLexicon:
     labels and synonyms, and the spellings the extractor does not read (`BZP`, `蓝锌`), longest
     first, for finding them in a record's text."""
 
-    forms: Mapping[tuple[str, str], Attributes]  # (property, value code) -> values it stands for
+    forms: Mapping[tuple[str, str], Attributes]  # (property, value code) -> values it stands for, broader ones too
     codes: Mapping[tuple[str, str, str], str]  # (property, key, extracted value) -> its first value code
+    generic: Mapping[str, frozenset[tuple[str, str]]]  # property -> (key, value) broader than some of its values
     texts: Mapping[str, Mapping[str, str]]  # property -> normalized label or synonym -> value code
     unread: Mapping[str, tuple[re.Pattern[str], Mapping[str, str]]]  # property -> (spellings, value codes)
 
     @classmethod
     def of(cls, concepts: Iterable[Concept]) -> ValueLexicon:
         properties = {p.code: p for c in concepts for p in c.template}
-        forms, codes, texts, unread = {}, {}, {}, {}
+        forms, codes, generic, texts, unread = {}, {}, {}, {}, {}
         for p in properties.values():
             keys = property_keys(p.code)
+            # head and drive words overlap (六角 is a hex head, and the extractor reads it as a drive):
+            # a naming property's value stands for what the extractor reads under any naming key
+            readable = keys if NAMING_KEYS.isdisjoint(keys) else (*keys, *NAMING_KEYS)
             by_text: dict[str, str] = {}
             not_read: list[tuple[str, str]] = []
             for value in p.values:
@@ -120,18 +125,21 @@ class ValueLexicon:
                 for text in value.texts:
                     extraction = extract(text)
                     by_text.setdefault(extraction.text, value.code)
-                    read = [f for f in extraction.found if f.key in keys]
-                    found.extend(read)
-                    if not read and len(extraction.text) >= 2:
+                    found.extend(f for f in extraction.found if f.key in readable)
+                    if not any(f.key in keys for f in extraction.found) and len(extraction.text) >= 2:
                         not_read.append((extraction.text, value.code))
-                forms[p.code, value.code] = MappingProxyType(_collect(_pairs(found)))
-                for key, values in forms[p.code, value.code].items():
-                    for text in values.texts:
-                        codes.setdefault((p.code, key, text), value.code)
+                read = list(_pairs(found))
+                broader = [(key, BROADER[v]) for key, v in read if isinstance(v, str) and v in BROADER]
+                forms[p.code, value.code] = MappingProxyType(_collect(read + broader))
+                for key, v in read:
+                    if isinstance(v, str):
+                        codes.setdefault((p.code, key, v), value.code)
+                generic.setdefault(p.code, set()).update(broader)
+            generic[p.code] = frozenset(generic.get(p.code, ())) - {(k, v) for (q, k, v) in codes if q == p.code}
             texts[p.code] = MappingProxyType(by_text)
             if not_read:
                 unread[p.code] = (_alternation(spelling for spelling, _ in not_read), MappingProxyType(dict(not_read)))
-        return cls(MappingProxyType(forms), MappingProxyType(codes), MappingProxyType(texts), MappingProxyType(unread))
+        return cls(*map(MappingProxyType, (forms, codes, generic, texts, unread)))
 
     def of_value(self, property: str, value: str) -> Attributes:
         return self.forms.get((property, value), NO_ATTRIBUTES)

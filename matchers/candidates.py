@@ -328,4 +328,4 @@ def classifier_terms(profile: Profile) -> frozenset[str]:
 def plain_profile(text: str) -> Profile:
     """A class text needs no attribute extraction: its attributes come from its template."""
     normalized = normalize(text)
-    return Profile(normalized, frozenset(text_terms(normalized)), NO_ATTRIBUTES, frozenset())
+    return Profile(normalized, normalized, frozenset(text_terms(normalized)), NO_ATTRIBUTES, frozenset())

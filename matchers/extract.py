@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from matchers import notations as n
 from matchers.normalize import normalize
-from matchers.types import TEXT, Extraction, Found
+from matchers.types import NAMING_KEYS, TEXT, Extraction, Found
 from matchers.units import TRADE_INCH_MM, UNITS, format_number, to_base, unit_factor
 
 COLUMN_ROLES = {
@@ -277,10 +277,11 @@ def _without_redundant(found: list[Found]) -> list[Found]:
 
 
 def _scan(text: str, source: str, inch_reading: str) -> list[Found]:
+    """Every value read, repeats and the generic ones included (see `_without_redundant`)."""
     scan = _Scan(text, source, inch_reading)
     for extractor in EXTRACTORS:
         extractor(scan)
-    return _without_redundant(scan.found)
+    return scan.found
 
 
 @lru_cache(maxsize=1 << 14)
@@ -290,7 +291,7 @@ def read_column(value: str, name: str, role: str, inch_reading: str) -> tuple[Fo
     normalized, source = normalize(value), f"column:{name}"
     if role in ("brand", "model"):
         return (Found(role, normalized, (0, len(normalized)), normalized, source),)
-    return tuple(_scan(normalized, source, inch_reading))
+    return tuple(_without_redundant(_scan(normalized, source, inch_reading)))
 
 
 def extract(text: str, columns: Mapping[str, str] | None = None) -> Extraction:
@@ -307,5 +308,7 @@ def extract(text: str, columns: Mapping[str, str] | None = None) -> Extraction:
     inch_reading = _inch_reading(" ".join([normalized, *(normalize(value) for _, _, value in fields)]))
     from_columns = [f for name, role, value in fields for f in read_column(value, name, role, inch_reading)]
     column_keys = {f.key for f in from_columns}
-    from_text = [f for f in _scan(normalized, TEXT, inch_reading) if f.key not in column_keys]
-    return Extraction(normalized, tuple(from_columns + from_text))
+    scanned = _scan(normalized, TEXT, inch_reading)
+    from_text = [f for f in _without_redundant(scanned) if f.key not in column_keys]
+    value_spans = tuple(sorted({f.span for f in scanned if f.key not in NAMING_KEYS}))
+    return Extraction(normalized, tuple(from_columns + from_text), value_spans)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 MATERIAL_GRADES = {
     "201": "stainless_201", "202": "stainless_202", "304": "stainless_304", "304l": "stainless_304l",
-    "316": "stainless_316", "316l": "stainless_316l", "430": "stainless_430",
+    "316": "stainless_316", "316l": "stainless_316l", "410": "stainless_410", "430": "stainless_430",
 }  # fmt: skip
 """AISI stainless grades, written bare (304) or with a prefix (sus304, ss304, aisi304)."""
 
@@ -18,6 +18,10 @@ MATERIAL_WORDS = {
     "a4": "stainless_316", "0cr17ni12mo2": "stainless_316", "06cr17ni12mo2": "stainless_316",
     "00cr17ni14mo2": "stainless_316l", "022cr17ni12mo2": "stainless_316l",
     "1cr17mn6ni5n": "stainless_201", "12cr17mn6ni5n": "stainless_201",
+    "1cr13": "stainless_410", "12cr13": "stainless_410",
+    "3cr13": "stainless_3cr13", "30cr13": "stainless_3cr13", "aisi 420": "stainless_3cr13",
+    "4cr13": "stainless_4cr13", "40cr13": "stainless_4cr13",
+    "5cr15mov": "stainless_5cr15mov", "5cr15": "stainless_5cr15mov", "x50crmov15": "stainless_5cr15mov",
     "碳钢": "carbon_steel", "碳素钢": "carbon_steel", "carbon steel": "carbon_steel", "q235": "carbon_steel",
     "合金钢": "alloy_steel", "alloy steel": "alloy_steel",
     "铬钒钢": "chrome_vanadium", "铬钒": "chrome_vanadium",
@@ -63,6 +67,13 @@ HEAD_TYPES = {
     "圆柱头": "cylindrical", "半圆头": "button", "圆头": "round", "大扁头": "truss",
     "法兰面": "flange", "法兰头": "flange", "flange head": "flange",
 }  # fmt: skip
+
+BROADER = {
+    **{code: "stainless_steel" for code in (*MATERIAL_GRADES.values(), *MATERIAL_WORDS.values())
+       if code.startswith("stainless_") and code != "stainless_steel"},
+    "brass": "copper_alloy", "bronze": "copper_alloy", "copper": "copper_alloy",
+}  # fmt: skip
+"""A material -> the broader one a record may name instead: 不锈钢 (no grade) for 304, 铜 for brass."""
 
 VOCABULARY = {
     "material": MATERIAL_WORDS,

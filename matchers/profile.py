@@ -26,6 +26,7 @@ CONTEXT = "c:"  # context terms (`matchers.record.record_context`), apart from t
 @dataclass(frozen=True, slots=True)
 class Profile:
     text: str  # normalized
+    spaced: str  # `text` with the values it states set apart (see `spaced_text`), for the fuzzy scorers
     terms: frozenset[str]
     attributes: Attributes
     models: frozenset[str]
@@ -57,12 +58,26 @@ def read_text(text: str, columns: Mapping[str, str] | None = None, context: str 
     normalized = extraction.text
     profile = Profile(
         normalized,
+        spaced_text(extraction),
         frozenset(text_terms(normalized)),
         extracted_attributes(extraction),
         model_numbers(extraction),
         context_terms(context),
     )
     return profile, extraction
+
+
+def spaced_text(extraction: Extraction) -> str:
+    """The normalized text with the values it states set apart by spaces: `304不锈钢六角螺栓 m8x30`
+    reads as `304 不锈钢 六角螺栓 m8x30`. Chinese runs words together, and the fuzzy scorers compare
+    whitespace tokens: without this, `六角螺栓` is not a token of the record, and a record that
+    prefixes its material scores far below one that puts it after the name."""
+    text = extraction.text
+    cuts = sorted({i for span in extraction.value_spans for i in span})
+    if not cuts:
+        return text
+    pieces = [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return " ".join(" ".join(pieces).split())
 
 
 def context_terms(context: str) -> frozenset[str]:

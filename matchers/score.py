@@ -238,8 +238,8 @@ def features(
     q = query.profile
     query_mass = math.fsum(weight.values()) or 1.0
     best_index = hits[0].score if hits else 1.0
-    texts = [h.doc.profile.text for h in hits]
-    token_set, partial = (_similarities(q.text, texts, scorer) for scorer in _FUZZY)
+    texts = [h.doc.profile.spaced for h in hits]
+    token_set, partial = (_similarities(q.spaced, texts, scorer) for scorer in _FUZZY)
     out = []
     for i, hit in enumerate(hits):
         doc, entry = hit.doc.profile, hit.matched

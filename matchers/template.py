@@ -52,6 +52,8 @@ def _value(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> PropertyValu
         if not p.values:
             return PropertyValue(**base, value=f.value)
         code = _enum_code(p, f, lexicon)
+        if code is None and (f.key, f.value) in lexicon.generic.get(p.code, ()):
+            return PropertyValue(**base)  # broader than the listed values (不锈钢 for the grades): as it is
         if code is None:
             return Conflict(
                 property=p.code, record=f.text, expected=tuple(v.code for v in p.values), reason="not an allowed value"

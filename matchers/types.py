@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+NAMING_KEYS = frozenset(("drive_type", "head_type"))
+"""Keys of words that belong to a product's name (外六角螺栓, 沉头螺钉)."""
 TEXT = "text"
 """`Found.source` of values found in the free text; values from a column have `column:<name>`."""
 
@@ -35,10 +37,13 @@ class Found(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """Everything found in one record. `text` is the normalized free text."""
+    """Everything found in one record. `text` is the normalized free text; `value_spans` are where
+    in it the values read stand, words that name the product (`NAMING_KEYS`) left out, and values
+    that other spellings or columns made redundant kept."""
 
     text: str
     found: tuple[Found, ...]
+    value_spans: tuple[tuple[int, int], ...] = ()
 
     def get(self, key: str) -> Found | None:
         """The first value found for `key` (column values come first)."""

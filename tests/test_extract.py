@@ -6,6 +6,7 @@ import pytest
 
 from matchers import notations
 from matchers.extract import extract
+from matchers.profile import read_record
 from matchers.units import UnitError, convert, format_number, to_base
 
 
@@ -58,6 +59,9 @@ def pairs(text: str, columns: dict[str, str] | None = None) -> set[tuple[str, st
         ("0Cr18Ni9", {("material", "stainless_304")}),
         ("06Cr19Ni10", {("material", "stainless_304")}),
         ("不锈钢", {("material", "stainless_steel")}),
+        ("410不锈钢", {("material", "stainless_410")}),
+        ("3Cr13不锈钢", {("material", "stainless_3cr13")}),
+        ("5Cr15MoV", {("material", "stainless_5cr15mov")}),
         ("锌合金", {("material", "zinc_alloy")}),
         ("碳钢", {("material", "carbon_steel")}),
         ("铝合金", {("material", "aluminium")}),
@@ -249,3 +253,8 @@ def test_convert_refuses_other_quantities_and_unknown_units() -> None:
 def test_to_base_and_format_number() -> None:
     assert to_base(2, "cm") == (20.0, "mm")
     assert [format_number(x) for x in (30.0, 1.25, 2016.0, 0.5)] == ["30", "1.25", "2016", "0.5"]
+
+
+def test_values_are_set_apart_from_the_name_for_the_fuzzy_scorers() -> None:
+    assert read_record("304不锈钢六角螺栓M8*30镀锌").profile.spaced == "304 不锈钢 六角螺栓 m8x30 镀锌"
+    assert read_record("外六角螺栓").profile.spaced == "外六角螺栓"  # a word of the name stays in it

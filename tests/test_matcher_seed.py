@@ -1,0 +1,62 @@
+"""The matcher on the real CPMS hardware standard of the seed, with records as Yongkang catalogs
+write them: materials and sizes run into the name, grades or no grade, traditional script."""
+
+from __future__ import annotations
+
+import pytest
+
+from matchers import Decision, Matcher, MatchResult
+from seed_data.cpms_standard import load_cpms
+
+HEX_BOLT = "21010100-N"  # 六角头螺栓
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.from_bundles([load_cpms()])
+
+
+def values(result: MatchResult) -> dict[str, object]:
+    return {v.property: v.value if v.value is not None else v.number for v in result.values}
+
+
+def test_the_readme_example_is_matched_with_its_values(matcher: Matcher) -> None:
+    result = matcher.match("304不锈钢六角螺栓 M8*30 镀锌")
+    assert result.decision is Decision.auto and result.best is not None and result.best.code == HEX_BOLT
+    assert values(result) == {
+        "material": "ss304", "surface_treatment": "zinc_plated", "thread_size": "M8", "nominal_length": 30.0,
+        "head_type": "hex",
+    }  # fmt: skip
+    assert not result.conflicts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "304不锈钢六角螺栓M8*30镀锌",
+        "六角螺栓 M8*30 镀锌 304不锈钢",
+        "不锈钢304外六角螺栓 m8×30",
+        "ｍ８×３０ 六角頭螺栓 不鏽鋼",
+    ],
+)
+def test_where_the_values_stand_does_not_change_the_answer(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.best is not None and result.best.code == HEX_BOLT, text
+    assert result.best.features["token_set"] == 1.0
+
+
+def test_a_hex_bolt_is_not_taken_for_a_socket_screw(matcher: Matcher) -> None:
+    best = matcher.match("六角螺栓").best
+    assert best is not None and best.code == HEX_BOLT
+
+
+def test_stainless_without_a_grade_is_kept_as_written_not_guessed(matcher: Matcher) -> None:
+    result = matcher.match("不锈钢合页 4寸")
+    [material] = [v for v in result.values if v.property == "material"]
+    assert (material.value, material.text) == (None, "不锈钢")
+    assert not [c for c in result.conflicts if c.property == "material"]
+
+
+def test_knife_steel_grades_are_read(matcher: Matcher) -> None:
+    assert values(matcher.match("3Cr13不锈钢 菜刀"))["material"] == "cr13_3"
+    assert values(matcher.match("厨师刀 5Cr15MoV"))["material"] == "cr15mov_5"
