@@ -142,22 +142,22 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-5.7074,
+        bias=-5.5842,
         weights={
-            "query_coverage": -0.1496,
-            "query_coverage_all": 5.2813,
-            "concept_coverage": 1.7915,
-            "index_relative": -0.4250,
-            "support": 0.9208,
-            "classifier": 2.0267,
-            "classifier_probability": 0.3782,
-            "token_set": 4.4721,
-            "partial": -0.6113,
-            "attributes_agree": 1.2068,
-            "attributes_foreign": -0.3796,
-            "standard_agree": 0.7166,
-            "hierarchy": 0.8737,
-            "example": 1.2646,
+            "query_coverage": -0.8911,
+            "query_coverage_all": 6.6586,
+            "concept_coverage": 0.4327,
+            "index_relative": 0.2432,
+            "support": 0.2675,
+            "classifier": 4.8705,
+            "classifier_probability": 0.9390,
+            "token_set": 4.8021,
+            "partial": -0.5302,
+            "attributes_agree": 1.3941,
+            "attributes_foreign": -0.4684,
+            "standard_agree": 0.8903,
+            "hierarchy": 0.8214,
+            "example": -0.2728,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
@@ -276,8 +276,8 @@ def features(
 
 
 def _log_probability(probability: float) -> float:
-    """1 for a sure class, falling by 0.1 a nat to 0 at e^-10: naive Bayes is overconfident, and
-    a probability would lose the difference between a runner-up at e^-3 and one at e^-30."""
+    """1 for a sure class, falling by 0.1 a nat to 0 at e^-10: a probability would lose the
+    difference between a runner-up at e^-3 and one at e^-30."""
     return max(0.0, 1.0 + math.log(probability) / _NATS) if probability > 0 else 0.0
 
 

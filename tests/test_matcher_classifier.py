@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from matchers import Matcher, MatchSettings, perceptron
+from matchers import Matcher, MatchSettings, softmax
 from matchers.classifier import ExampleClassifier
 from matchers.profile import CONTEXT, read_record
 from matchers.record import example_text, record_context, record_text, split_context
@@ -87,8 +87,8 @@ FRUIT = {
 }
 
 
-def _fruit_examples() -> tuple[list[perceptron.Example], dict[str, float]]:
-    examples: list[perceptron.Example] = [
+def _fruit_examples() -> tuple[list[softmax.Example], dict[str, float]]:
+    examples: list[softmax.Example] = [
         (position, sorted(_terms(text)), []) for position, texts in enumerate(FRUIT.values()) for text in texts
     ]
     counts: dict[str, int] = {}
@@ -98,37 +98,37 @@ def _fruit_examples() -> tuple[list[perceptron.Example], dict[str, float]]:
     return examples, {t: 1.0 + len(examples) / n for t, n in sorted(counts.items())}
 
 
-def _scores(weights: dict[str, perceptron.Weights], terms: list[str]) -> list[float]:
+def _scores(weights: dict[str, softmax.Weights], terms: list[str]) -> list[float]:
     scores = [0.0, 0.0]
     for term in terms:
-        row = weights.get(term, perceptron.NO_WEIGHTS)
+        row = weights.get(term, softmax.NO_WEIGHTS)
         for position, weight in zip(row.classes.tolist(), row.weights.tolist(), strict=True):
             scores[position] += weight
     return scores
 
 
-def test_the_perceptron_learns_which_terms_tell_the_classes_apart() -> None:
+def test_the_softmax_learns_which_terms_tell_the_classes_apart() -> None:
     """`apple` is in both classes' examples; what decides is `fruit`, `pear` against `phone`, `case`."""
     examples, idf = _fruit_examples()
-    weights = perceptron.train(examples, 2, idf)
+    weights = softmax.train(examples, 2, idf)
     for term, position in (("fruit", 0), ("pear", 0), ("phone", 1), ("case", 1)):
         assert weights[term].weights[position] > 0 > weights[term].weights[1 - position], term
     assert _scores(weights, ["apple", "fruit", "pear"])[0] > 0 > _scores(weights, ["apple", "case", "phone"])[0]
-    again = perceptron.train(examples, 2, idf)
+    again = softmax.train(examples, 2, idf)
     assert sorted(again) == sorted(weights)
     assert all(again[t].weights.tolist() == w.weights.tolist() for t, w in weights.items())
 
 
-def test_with_too_many_weights_the_perceptron_learns_the_commonest_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_too_many_weights_the_softmax_learns_the_commonest_terms(monkeypatch: pytest.MonkeyPatch) -> None:
     examples, idf = _fruit_examples()
-    monkeypatch.setattr(perceptron, "_CELLS", 2 * 2)
-    weights = perceptron.train(examples, 2, idf)
+    monkeypatch.setattr(softmax, "_CELLS", 2 * 2)
+    weights = softmax.train(examples, 2, idf)
     assert set(weights) <= set(sorted(idf, key=lambda t: (idf[t], t))[:2]) and weights
 
 
-def test_the_classifier_combines_bayes_and_the_perceptron() -> None:
-    """Naive Bayes alone ranks by the evidence of every term; the combination also uses what
-    the perceptron learned, and a confirmation takes a step at once."""
+def test_the_classifier_ranks_by_its_examples_and_learns_from_a_confirmation() -> None:
+    """`apple` is in both classes' examples; the other terms decide, and a confirmation takes a
+    step at once."""
     classifier = ExampleClassifier()
     for code, texts in FRUIT.items():
         for text in texts:
