@@ -30,9 +30,10 @@ import numpy as np
 
 from matchers.attributes import NO_ATTRIBUTES, Attributes, ValueLexicon, stated_attributes, template_attributes
 from matchers.classifier import ExampleClassifier
+from matchers.extract import word_spans
 from matchers.normalize import normalize
 from matchers.pinyin_query import PinyinReader
-from matchers.profile import Profile, attribute_terms, read_example, read_text
+from matchers.profile import Profile, attribute_terms, name_terms, read_example, read_text, spaced_text
 from matchers.snapshot import Concept, Kind, SchemeView
 from matchers.terms import is_chinese_pair, text_terms
 
@@ -326,6 +327,9 @@ def classifier_terms(profile: Profile) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 16)
 def plain_profile(text: str) -> Profile:
-    """A class text needs no attribute extraction: its attributes come from its template."""
+    """A class text needs no attribute extraction: its attributes come from its template. Only its
+    material and finish words are set apart, as a record's are (`不锈钢合页` is `不锈钢 合页`)."""
     normalized = normalize(text)
-    return Profile(normalized, normalized, frozenset(text_terms(normalized)), NO_ATTRIBUTES, frozenset())
+    spans, terms = word_spans(normalized), frozenset(text_terms(normalized))
+    spaced, name = spaced_text(normalized, spans), name_terms(normalized, spans, terms)
+    return Profile(normalized, spaced, terms, name, NO_ATTRIBUTES, frozenset())

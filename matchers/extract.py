@@ -221,6 +221,13 @@ def _words(scan: _Scan) -> None:
             scan.add(key, code, m)
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where a normalized text names a material or a finish (the words and grades that catalogs
+    run into names: 不锈钢合页, 304球阀, 镀锌螺栓): a quick look for texts that are not read in full."""
+    spans = [m.span() for m in _WORD.finditer(text) if _WORDS[m[0]][0] not in NAMING_KEYS]
+    return spans + [m.span(1) for m in _GRADE.finditer(text)]
+
+
 def _material_grades(scan: _Scan) -> None:
     for m in _GRADE.finditer(scan.text):
         if scan.claim(m):

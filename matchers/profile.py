@@ -6,7 +6,7 @@ read the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +28,7 @@ class Profile:
     text: str  # normalized
     spaced: str  # `text` with the values it states set apart (see `spaced_text`), for the fuzzy scorers
     terms: frozenset[str]
+    name_terms: frozenset[str]  # the terms outside the values it states: those of the product's name
     attributes: Attributes
     models: frozenset[str]
     context: frozenset[str] = frozenset()  # the terms of its context, each after `CONTEXT`
@@ -56,10 +57,12 @@ def attribute_terms(attributes: Attributes) -> frozenset[str]:
 def read_text(text: str, columns: Mapping[str, str] | None = None, context: str = "") -> tuple[Profile, Extraction]:
     extraction = extract(text, columns)
     normalized = extraction.text
+    terms = frozenset(text_terms(normalized))
     profile = Profile(
         normalized,
-        spaced_text(extraction),
-        frozenset(text_terms(normalized)),
+        spaced_text(normalized, extraction.value_spans),
+        terms,
+        name_terms(normalized, extraction.value_spans, terms),
         extracted_attributes(extraction),
         model_numbers(extraction),
         context_terms(context),
@@ -67,17 +70,24 @@ def read_text(text: str, columns: Mapping[str, str] | None = None, context: str 
     return profile, extraction
 
 
-def spaced_text(extraction: Extraction) -> str:
-    """The normalized text with the values it states set apart by spaces: `304不锈钢六角螺栓 m8x30`
+def spaced_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """A normalized text with the values at `spans` set apart by spaces: `304不锈钢六角螺栓 m8x30`
     reads as `304 不锈钢 六角螺栓 m8x30`. Chinese runs words together, and the fuzzy scorers compare
     whitespace tokens: without this, `六角螺栓` is not a token of the record, and a record that
     prefixes its material scores far below one that puts it after the name."""
-    text = extraction.text
-    cuts = sorted({i for span in extraction.value_spans for i in span})
+    cuts = sorted({i for span in spans for i in span})
     if not cuts:
         return text
     pieces = [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
     return " ".join(" ".join(pieces).split())
+
+
+def name_terms(text: str, spans: Iterable[tuple[int, int]], terms: frozenset[str]) -> frozenset[str]:
+    """The `terms` of a normalized text that lie outside the values at `spans`."""
+    blanked = list(text)
+    for start, end in spans:
+        blanked[start:end] = " " * (end - start)
+    return terms & frozenset(text_terms("".join(blanked)))
 
 
 def context_terms(context: str) -> frozenset[str]:

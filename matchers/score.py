@@ -3,7 +3,8 @@
 Features (each about 0..1, or a small count):
 
 - `query_coverage`: the idf mass of the record's terms that the candidate's matched text contains,
-  over the idf mass of all the record's terms; `concept_coverage` the same over the matched
+  over the idf mass of all the record's terms (for classes, of the terms of its name: those outside
+  the values it states, `Profile.name_terms`); `concept_coverage` the same over the matched
   text's terms; `query_coverage_all` the record's coverage by all the candidate's texts together
   (labels in both languages, synonyms, definition); `index_relative` the index score over the
   best index score of the record; `support` ln(1 + the summed relative index scores of all the
@@ -236,7 +237,10 @@ def features(
     the record's terms; `classified`: the classifier's probabilities, by code. Sums of idfs are `fsum`s:
     exact, so the same whatever order a set gives its terms in (it changes with the hash seed)."""
     q = query.profile
-    query_mass = math.fsum(weight.values()) or 1.0
+    # for classes, how much of the product's name a text covers: a class names a kind of product,
+    # and the record's values (304不锈钢, M8*30, 镀锌) are weighed by the attribute features
+    covered = q.name_terms if index.kind == "class" and q.name_terms else q.terms
+    covered_mass = math.fsum(map(weight.__getitem__, covered)) or 1.0
     best_index = hits[0].score if hits else 1.0
     texts = [h.doc.profile.spaced for h in hits]
     token_set, partial = (_similarities(q.spaced, texts, scorer) for scorer in _FUZZY)
@@ -251,8 +255,8 @@ def features(
         concept = entry.concept
         models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
         row = (
-            matched_mass / query_mass,  # query_coverage
-            math.fsum(map(weight.__getitem__, q.terms & entry.terms)) / query_mass,  # query_coverage_all
+            math.fsum(map(weight.__getitem__, covered & doc.terms)) / covered_mass,  # query_coverage
+            math.fsum(map(weight.__getitem__, covered & entry.terms)) / covered_mass,  # query_coverage_all
             matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
             hit.score / best_index,  # index_relative
             math.log1p(hit.support),  # support

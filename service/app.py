@@ -51,7 +51,10 @@ def create_app(
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(settings.threads, "cpms-io"))
         app.state.store = store = Store(connection or Connection.from_env())
         app.state.read_cache = ReadCache(ChangeWatch(lambda: change_token(store)))
-        app.state.matcher = MatcherService(app.state.store, settings.matcher_poll_seconds)
+        # the matcher reads through a driver of its own: its rebuilds and its looks for changes
+        # take no connection from the requests' pool
+        matcher_store = Store(connection or Connection.from_env())
+        app.state.matcher = MatcherService(matcher_store, settings.matcher_poll_seconds)
         app.state.matcher.start()
         app.state.jobs = Jobs(jobs or JobsConfig.from_env(), app.state.store)
         app.state.jobs.start()
@@ -60,6 +63,7 @@ def create_app(
         finally:
             app.state.jobs.stop()
             app.state.matcher.stop()
+            matcher_store.close()
             app.state.store.close()
 
     graphql = GraphQLEndpoint(schema, anonymous_read=settings.anonymous_read)
