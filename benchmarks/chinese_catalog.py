@@ -5,6 +5,10 @@ The noise is what factory catalogs do: trade names and synonyms for the product 
 for 六角头螺栓), the spellings of a designation (`M8*30`, `M8x30`, `M8X30`, `Ｍ８×３０`, `M8 30mm`),
 value synonyms (304, SUS304, A2), traditional script, shuffled word order, brand and sales words,
 fields left out, and rows split into columns (品名/规格/材质/表面处理/标准/品牌) or run together.
+One record in `GENERIC_NAME` that states its product standard gives the generic name of the
+item's parent class instead of its own (`六角头螺栓 GB/T 5783` for a fully threaded hex bolt,
+`垫圈 GB/T 97.1` for a plain washer): the standard says which kind it is, as catalogs often leave
+it to do; such a record still belongs to the item's class.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ FULL_WIDTH = str.maketrans(
 )
 SIZE_SEPARATORS = ("×", "×", "*", "x", "X", " ")
 SPELLED_FIELDS = ("material", "surface_treatment", "property_class", "product_standard")
+GENERIC_NAME = 1 / 3
 
 
 @dataclass
@@ -88,7 +93,10 @@ class CatalogGenerator:
             if prop in values and self.rng.random() < 0.75:
                 spelled[prop] = self._spelling(prop, str(values[prop]))
                 stated[prop] = values[prop]
-        record = self._assemble(self._name(self.classes[item.class_code]), self._size(values), spelled)
+        named = self.classes[item.class_code]
+        if "product_standard" in spelled and named.parent in self.classes and self.rng.random() < GENERIC_NAME:
+            named = self.classes[named.parent]
+        record = self._assemble(self._name(named), self._size(values), spelled)
         return Generated(record, item.class_code, item.code, stated)
 
     def from_class(self, c: ConceptClass) -> Generated:

@@ -20,7 +20,7 @@ from types import MappingProxyType
 
 from matchers.extract import extract
 from matchers.notations import BROADER
-from matchers.snapshot import Concept, StatedValue, TemplateProperty
+from matchers.snapshot import Concept, SchemeView, StatedValue, TemplateProperty
 from matchers.types import NAMING_KEYS, Extraction, Found
 from matchers.units import UNITS, format_number, to_base
 
@@ -254,3 +254,29 @@ def compare(record: Attributes, concept: Attributes, template_keys: frozenset[st
         elif template_keys is not None and key in KIND_KEYS and key not in template_keys:
             foreign.append(key)
     return Comparison(tuple(checks), tuple(foreign))
+
+
+STANDARD = "standard"
+
+
+def own_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, frozenset[str]]:
+    """Each class's own product standards, in every spelling the lexicon knows for them: the
+    standards its own standard items state, and those its labels, synonyms and definition name
+    (`六角头螺栓 全螺纹`: GB/T 5783, DIN 933). Templates only say what a class allows, and a
+    generic class allows every standard of its narrower classes; these say what it is."""
+    spellings: dict[str, frozenset[str]] = {}
+    for (prop, key, text), code in lexicon.codes.items():
+        if key == STANDARD:
+            spellings.setdefault(text, lexicon.of_value(prop, code)[STANDARD].texts)
+    own: dict[str, set[str]] = defaultdict(set)
+    for item in view.items.values():
+        for v in item.values:
+            if v.value is not None and STANDARD in property_keys(v.property) and item.parent is not None:
+                own[item.parent].update(lexicon.of_value(v.property, v.value).get(STANDARD, Values()).texts)
+    for c in view.classes.values():
+        for text in (*c.texts, *c.synonyms, c.definition or ""):
+            if any(ch.isdigit() for ch in text):
+                for f in extract(text).found:
+                    if f.key == STANDARD:
+                        own[c.code].update(spellings.get(f.value, (f.value,)))
+    return {code: frozenset(texts) for code, texts in own.items()}

@@ -28,7 +28,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from matchers.attributes import NO_ATTRIBUTES, Attributes, ValueLexicon, stated_attributes, template_attributes
+from matchers.attributes import (
+    NO_ATTRIBUTES,
+    Attributes,
+    ValueLexicon,
+    own_standards,
+    stated_attributes,
+    template_attributes,
+)
 from matchers.classifier import ExampleClassifier
 from matchers.extract import word_spans
 from matchers.normalize import normalize
@@ -48,7 +55,9 @@ _MIN_CODE_LENGTH = 6
 class Entry:
     """A concept as the index and the scorer see it. `attributes` are the values it states (an
     item, a record) or allows (a class's template); `template_keys` the keys its template has a
-    property for (None without a template)."""
+    property for (None without a template); for a class, `standards` are its own product standards
+    and `narrower_standards` those of its narrower classes that are not its own (see
+    `matchers.attributes.own_standards`)."""
 
     concept: Concept
     attributes: Attributes
@@ -56,6 +65,8 @@ class Entry:
     models: frozenset[str]  # model numbers in its first text
     attribute_terms: frozenset[str]
     terms: frozenset[str]  # of all its texts but examples
+    standards: frozenset[str] = frozenset()
+    narrower_standards: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +169,13 @@ class CandidateIndex:
         self._average_length = 1.0
         self._built = False
         self.classifier = ExampleClassifier()
+        self._standards = _class_standards(view, lexicon) if kind == "class" else {}
         for concept in view.concepts(kind).values():
             self._add_concept(concept, definitions)
+        self._owners: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            for standard in entry.standards:
+                self._owners.setdefault(standard, []).append(entry)
         self._average_length = max(1.0, sum(d.length for d in self.docs) / max(1, len(self.docs)))
         self._norms = np.array([self._norm(d.length) for d in self.docs])
         self._doc_entries = np.array([d.entry for d in self.docs], dtype=np.int32)
@@ -216,7 +232,8 @@ class CandidateIndex:
             attributes = stated_attributes(concept, self._lexicon, from_text) if concept.values else from_text
         template_keys = frozenset(allowed) if allowed is not None else None
         models = first.models if first else frozenset()
-        return Entry(concept, attributes, template_keys, models, attribute_terms(attributes), terms)
+        own, narrower = self._standards.get(concept.code, (frozenset(), frozenset()))
+        return Entry(concept, attributes, template_keys, models, attribute_terms(attributes), terms, own, narrower)
 
     def _add_doc(self, entry: int, source: str, text: str, profile: Profile) -> None:
         """Post a document. During the build, norms and postings arrays are made once at the end;
@@ -269,6 +286,21 @@ class CandidateIndex:
         found = (self._codes.get(t.replace(".", "")) for t in terms if len(t) >= _MIN_CODE_LENGTH)
         return [self.entries[e] for e in found if e is not None]
 
+    def narrower_owners(self, hits: Iterable[Hit], standards: frozenset[str]) -> list[Hit]:
+        """The narrower classes of the hits that own one of the record's `standards`, each with
+        its broader hit's index score: `六角螺丝 GB 5783` matches the generic class's synonym, and
+        the standard says which of its narrower classes it is."""
+        broader = [hit for hit in hits if not standards.isdisjoint(hit.entry.narrower_standards)]
+        if not broader:
+            return []
+        owners = {e.concept.code: e for s in sorted(standards) for e in self._owners.get(s, ())}
+        return [
+            narrower
+            for hit in broader
+            for e in owners.values()
+            if hit.entry.concept.code in e.concept.ancestors and (narrower := self.hit(e, hit.score)) is not None
+        ]
+
     def search(self, terms: Iterable[str], size: int) -> list[Hit]:
         """The `size` best concepts for the query `terms`, best first."""
         # sorted by term too: a set's order changes with the process's hash seed, and the budget
@@ -318,6 +350,20 @@ class CandidateIndex:
             best.setdefault(e, (score, d))
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:size]
         return [Hit(self.entries[e], self.docs[d], score, support[e]) for e, (score, d) in ranked]
+
+
+def _class_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Per class, its own product standards and those of its narrower classes that are not its own."""
+    own = own_standards(view, lexicon)
+    below: dict[str, set[str]] = {}
+    for code, standards in own.items():
+        concept = view.classes.get(code)
+        for ancestor in concept.ancestors if concept else ():
+            below.setdefault(ancestor, set()).update(standards)
+    return {
+        code: (own.get(code, frozenset()), frozenset(below.get(code, set()) - own.get(code, frozenset())))
+        for code in own.keys() | below.keys()
+    }
 
 
 def classifier_terms(profile: Profile) -> frozenset[str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from matchers.attributes import ValueLexicon
+from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
 from matchers.decide import MatchSettings, decide
@@ -190,6 +190,8 @@ class Matcher:
     ) -> list[Scored]:
         terms = query.lookup_terms
         hits = index.search(terms, settings.shortlist)
+        if STANDARD in query.profile.attributes:
+            hits += index.narrower_owners(hits, query.profile.attributes[STANDARD].texts)
         named = index.named_codes(query.profile.terms)
         top = hits[0].score if hits else 1.0
         classified = classify(index, terms, query.profile.context)

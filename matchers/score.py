@@ -23,6 +23,10 @@ Features (each about 0..1, or a small count):
   record values for which the candidate's template has no property (M8 for a hinge);
 - `standard_agree`, `standard_conflict`: the same for the product standard (`GB/T 5783`, with
   its ISO and DIN equivalents when the value's synonyms list them);
+- `standard_own`, `standard_narrower`: the record's standard is one of a class's own (stated by
+  its own standard items, or named in its texts), or only one of its narrower classes' own: a
+  template allows the standards of all its narrower classes, and `standard_agree` cannot tell
+  六角头螺栓 from 六角头螺栓 全螺纹 for `六角头螺栓 GB/T 5783` (not for items);
 - `model_agree`, `model_conflict`: the record and an item (a standard item, a catalog record)
   share a model number, or both have some and none is shared (not for classes, which hold many
   models);
@@ -52,7 +56,7 @@ from types import MappingProxyType
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz
 
-from matchers.attributes import Attributes, Comparison, compare, tally
+from matchers.attributes import STANDARD, Attributes, Comparison, compare, tally
 from matchers.candidates import CandidateIndex, Hit
 from matchers.logistic import Choice, choice_probabilities, fit_choices
 from matchers.model_numbers import models_agree
@@ -63,7 +67,7 @@ FEATURES = (
     "query_coverage", "query_coverage_all", "concept_coverage", "index_relative", "support", "classifier",
     "classifier_probability", "token_set", "partial",
     "attributes_agree", "attributes_conflict", "attributes_foreign", "standard_agree", "standard_conflict",
-    "model_agree", "model_conflict", "hierarchy", "code_named", "example",
+    "standard_own", "standard_narrower", "model_agree", "model_conflict", "hierarchy", "code_named", "example",
 )  # fmt: skip
 _MAX_COUNT = 3
 _NATS = 10.0  # the range of the classifier's log-probability that counts
@@ -143,22 +147,24 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-5.5842,
+        bias=-5.1588,
         weights={
-            "query_coverage": -0.8911,
-            "query_coverage_all": 6.6586,
-            "concept_coverage": 0.4327,
-            "index_relative": 0.2432,
-            "support": 0.2675,
-            "classifier": 4.8705,
-            "classifier_probability": 0.9390,
-            "token_set": 4.8021,
-            "partial": -0.5302,
-            "attributes_agree": 1.3941,
-            "attributes_foreign": -0.4684,
-            "standard_agree": 0.8903,
-            "hierarchy": 0.8214,
-            "example": -0.2728,
+            "query_coverage": -0.1192,
+            "query_coverage_all": 4.3906,
+            "concept_coverage": 1.7481,
+            "index_relative": -0.2929,
+            "support": 0.9436,
+            "classifier": 1.9742,
+            "classifier_probability": 0.4295,
+            "token_set": 3.8128,
+            "partial": -0.4027,
+            "attributes_agree": 1.1644,
+            "attributes_foreign": -0.3177,
+            "standard_agree": 0.2026,
+            "standard_own": 5.8114,
+            "standard_narrower": -2.4327,
+            "hierarchy": 0.4285,
+            "example": 0.7937,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
@@ -183,6 +189,8 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
             "attributes_foreign": 0.0000,
             "standard_agree": 1.8104,
             "standard_conflict": -4.4491,
+            "standard_own": 0.0000,
+            "standard_narrower": 0.0000,
             "model_agree": 4.1364,
             "model_conflict": -1.8700,
             "hierarchy": 2.5207,
@@ -243,6 +251,8 @@ def features(
     covered_mass = math.fsum(map(weight.__getitem__, covered)) or 1.0
     best_index = hits[0].score if hits else 1.0
     texts = [h.doc.profile.spaced for h in hits]
+    standard = q.attributes.get(STANDARD)
+    standards = standard.texts if standard is not None else frozenset()
     token_set, partial = (_similarities(q.spaced, texts, scorer) for scorer in _FUZZY)
     out = []
     for i, hit in enumerate(hits):
@@ -269,6 +279,8 @@ def features(
             min(_MAX_COUNT, foreign),  # attributes_foreign
             min(1, standard_agree),  # standard_agree
             min(1, standard_conflict),  # standard_conflict
+            own := float(not standards.isdisjoint(entry.standards)),  # standard_own
+            float(not own and not standards.isdisjoint(entry.narrower_standards)),  # standard_narrower
             float(models is True),  # model_agree
             float(models is False),  # model_conflict
             max((context.get(a, 0.0) for a in concept.ancestors), default=0.0),  # hierarchy
