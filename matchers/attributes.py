@@ -19,7 +19,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from matchers.extract import extract
-from matchers.notations import BROADER
+from matchers.notations import BROADER, STANDARD_BODIES
 from matchers.snapshot import Concept, SchemeView, StatedValue, TemplateProperty
 from matchers.types import NAMING_KEYS, Extraction, Found
 from matchers.units import UNITS, format_number, to_base
@@ -257,6 +257,10 @@ def compare(record: Attributes, concept: Attributes, template_keys: frozenset[st
 
 
 STANDARD = "standard"
+_MAY_NAME_STANDARD = re.compile(rf"(?:{'|'.join(map(re.escape, STANDARD_BODIES))})\s*\d", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+"""Cheap tests before reading a text for the standards it names (`matchers.extract`): class texts
+run to millions of characters (UNSPSC, GPC, HS definitions), and few of them name one."""
 
 
 def own_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, frozenset[str]]:
@@ -275,7 +279,7 @@ def own_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, frozense
                 own[item.parent].update(lexicon.of_value(v.property, v.value).get(STANDARD, Values()).texts)
     for c in view.classes.values():
         for text in (*c.texts, *c.synonyms, c.definition or ""):
-            if any(ch.isdigit() for ch in text):
+            if _DIGIT.search(text) and _MAY_NAME_STANDARD.search(text):
                 for f in extract(text).found:
                     if f.key == STANDARD:
                         own[c.code].update(spellings.get(f.value, (f.value,)))
