@@ -353,17 +353,19 @@ class CandidateIndex:
 
 
 def _class_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """Per class, its own product standards and those of its narrower classes that are not its own."""
+    """Per class, its own product standards, and those that one narrower class alone owns: a
+    standard that several classes own (a general one) does not say which of them a record is."""
     own = own_standards(view, lexicon)
+    owners: dict[str, int] = {}
+    for standards in own.values():
+        for standard in standards:
+            owners[standard] = owners.get(standard, 0) + 1
     below: dict[str, set[str]] = {}
     for code, standards in own.items():
         concept = view.classes.get(code)
         for ancestor in concept.ancestors if concept else ():
-            below.setdefault(ancestor, set()).update(standards)
-    return {
-        code: (own.get(code, frozenset()), frozenset(below.get(code, set()) - own.get(code, frozenset())))
-        for code in own.keys() | below.keys()
-    }
+            below.setdefault(ancestor, set()).update(s for s in standards if owners[s] == 1)
+    return {code: (own.get(code, frozenset()), frozenset(below.get(code, ()))) for code in own.keys() | below.keys()}
 
 
 def classifier_terms(profile: Profile) -> frozenset[str]:

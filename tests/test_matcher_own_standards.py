@@ -14,8 +14,7 @@ FULL_THREAD = class_code("21010102")
 PART_THREAD = class_code("21010101")
 
 
-@pytest.fixture(scope="module")
-def matcher() -> Matcher:
+def _split(part_thread_standards: str = "GB/T 5782, ISO 4014, DIN 931") -> Matcher:
     """The test scheme with 六角头螺栓 split in two: its standard items (GB/T 5783) move to the
     fully threaded class; the partly threaded one has no items and names its standards."""
     children = [
@@ -24,7 +23,7 @@ def matcher() -> Matcher:
         ),
         ConceptClass(
             code=PART_THREAD, parent=HEX_BOLT, level=4, labels=Labels(zh_hans="六角头螺栓 部分螺纹", en="Hex bolt"),
-            definition=Labels(en="Hexagon head bolt threaded at the end only (GB/T 5782, ISO 4014, DIN 931)."),
+            definition=Labels(en=f"Hexagon head bolt threaded at the end only ({part_thread_standards})."),
         ),
     ]  # fmt: skip
     items = [
@@ -32,6 +31,11 @@ def matcher() -> Matcher:
         for n, item in enumerate(CPMS.items, start=1)
     ]
     return Matcher.from_bundles([CPMS.model_copy(update={"classes": [*CPMS.classes, *children], "items": items})])
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return _split()
 
 
 @pytest.mark.parametrize(
@@ -54,3 +58,10 @@ def test_the_generic_class_only_allows_the_standard(matcher: Matcher) -> None:
     assert (child["standard_own"], child["standard_narrower"]) == (1, 0)
     assert (parent["standard_own"], parent["standard_narrower"]) == (0, 1)
     assert candidates[PART_THREAD].features["standard_own"] == 0
+
+
+def test_a_standard_that_two_classes_own_says_neither() -> None:
+    shared = _split("GB/T 5782, GB/T 5783")
+    candidates = {c.code: c for c in shared.match("六角头螺栓 M8×30 GB/T 5783", "CPMS", limit=10).candidates}
+    assert candidates[FULL_THREAD].features["standard_own"] == candidates[PART_THREAD].features["standard_own"] == 1
+    assert candidates[HEX_BOLT].features["standard_narrower"] == 0
