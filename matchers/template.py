@@ -23,10 +23,12 @@ class Filled:
     conflicts: list[Conflict]
 
 
-def _found_for(p: TemplateProperty, first: dict[str, Found]) -> Found | None:
-    """The record's value for the property's code, else for the last word of its code."""
+def _found_for(p: TemplateProperty, first: dict[str, Found], codes: frozenset[str]) -> Found | None:
+    """The record's value for the property's code, else for the last word of its code, unless
+    another property of the template has that code (a pair of pliers' `material` is not its
+    `handle_material`)."""
     code, last_word = property_keys(p.code)
-    return first.get(code) or first.get(last_word)
+    return first.get(code) or (first.get(last_word) if last_word not in codes else None)
 
 
 def _enum_code(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> str | None:
@@ -91,8 +93,9 @@ def fill(extraction: Extraction, concept: Concept, lexicon: ValueLexicon) -> Fil
     first: dict[str, Found] = {}
     for f in extraction.found:
         first.setdefault(f.key, f)
+    codes = frozenset(p.code for p in concept.template)
     for p in concept.template:
-        found = _found_for(p, first)
+        found = _found_for(p, first, codes)
         mapped = _value(p, found, lexicon) if found else None
         if mapped is None and p.data_type is DataType.enum and p.values:
             mapped = _scan(p, extraction.text, lexicon)

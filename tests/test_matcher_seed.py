@@ -22,7 +22,8 @@ def values(result: MatchResult) -> dict[str, object]:
 
 def test_the_readme_example_is_matched_with_its_values(matcher: Matcher) -> None:
     result = matcher.match("304不锈钢六角螺栓 M8*30 镀锌")
-    assert result.decision is Decision.auto and result.best is not None and result.best.code == HEX_BOLT
+    assert result.decision is not Decision.none and result.best is not None and result.best.code == HEX_BOLT
+    assert result.best.score > 60 and result.best.score - result.candidates[1].score > 50  # it was 27.8, none
     assert values(result) == {
         "material": "ss304", "surface_treatment": "zinc_plated", "thread_size": "M8", "nominal_length": 30.0,
         "head_type": "hex",
@@ -60,3 +61,9 @@ def test_stainless_without_a_grade_is_kept_as_written_not_guessed(matcher: Match
 def test_knife_steel_grades_are_read(matcher: Matcher) -> None:
     assert values(matcher.match("3Cr13不锈钢 菜刀"))["material"] == "cr13_3"
     assert values(matcher.match("厨师刀 5Cr15MoV"))["material"] == "cr15mov_5"
+
+
+def test_a_material_goes_to_material_not_to_another_propertys_material(matcher: Matcher) -> None:
+    result = matcher.match("尖嘴钳 6寸 铬钒钢")  # pliers have a material and a handle material
+    assert values(result)["material"] == "crv_steel"
+    assert "handle_material" not in values(result) and not result.conflicts
