@@ -125,6 +125,13 @@ class MatcherService:
             self._marks = marks
 
 
+GC_THRESHOLDS = (10_000, 10, 10)
+"""Python's are (700, 10, 10): a collection of the youngest objects every 700 allocations, and of
+all every hundred of those. A request allocates a few hundred, and some of them outlive it (the
+read cache), so under load a full collection ran several times a second, each about 10 ms during
+which no request moves; with these, about once every few seconds."""
+
+
 def _settle_heap() -> None:
     """A matcher is about a million long-lived objects, and every full garbage collection walks them
     all: over a second during which no request moves. Collect once now (the replaced snapshot's
@@ -132,3 +139,4 @@ def _settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
