@@ -40,7 +40,7 @@ from matchers.classifier import ExampleClassifier
 from matchers.extract import word_spans
 from matchers.normalize import normalize
 from matchers.pinyin_query import PinyinReader
-from matchers.profile import Profile, attribute_terms, name_terms, read_example, read_text, spaced_text
+from matchers.profile import Profile, attribute_terms, read_example, read_text, spaced_text
 from matchers.snapshot import Concept, Kind, SchemeView
 from matchers.terms import is_chinese_pair, text_terms
 
@@ -182,7 +182,11 @@ class CandidateIndex:
         self._postings = {t: Postings.of(docs, self._norms) for t, docs in self._building.items()}
         del self._building
         self.classifier.freeze()
-        self.pinyin = PinyinReader.of({t: p.size for t, p in self._postings.items() if is_chinese_pair(t)})
+        value_words = (t for texts in lexicon.texts.values() for text in texts for t in text_terms(text))
+        self.pinyin = PinyinReader.of(
+            {t: p.size for t, p in self._postings.items() if is_chinese_pair(t)},
+            frozenset(t for t in (*self._postings, *value_words) if t.isascii() and t.isalpha()),
+        )
         self._built = True
 
     def _norm(self, length: int) -> float:
@@ -376,8 +380,9 @@ def classifier_terms(profile: Profile) -> frozenset[str]:
 @lru_cache(maxsize=1 << 16)
 def plain_profile(text: str) -> Profile:
     """A class text needs no attribute extraction: its attributes come from its template. Only its
-    material and finish words are set apart, as a record's are (`不锈钢合页` is `不锈钢 合页`)."""
+    material and finish words are set apart, as a record's are (`不锈钢合页` is `不锈钢 合页`); Latin
+    words are apart already."""
     normalized = normalize(text)
-    spans, terms = word_spans(normalized), frozenset(text_terms(normalized))
-    spaced, name = spaced_text(normalized, spans), name_terms(normalized, spans, terms)
-    return Profile(normalized, spaced, terms, name, NO_ATTRIBUTES, frozenset())
+    terms = frozenset(text_terms(normalized))
+    spaced = normalized if normalized.isascii() else spaced_text(normalized, word_spans(normalized))
+    return Profile(normalized, spaced, terms, terms, NO_ATTRIBUTES, frozenset())

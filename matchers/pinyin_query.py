@@ -4,7 +4,8 @@ The reading uses the index's own vocabulary: each pair of syllables (or of initi
 pair of Chinese characters with that reading that the most indexed texts contain. The rewritten
 query then goes through the same stages as a Chinese one, so its scores and explanations are in
 Chinese too. A query is matched both as typed and as read, since English words such as `long`,
-`pin` or `fan` are also pinyin.
+`pin` or `fan` are also pinyin; a Latin word of the index's texts or of its values' names (`aisi`
+of AISI 316) is read as itself.
 
 Readings are per character, under every reading of a polyphonic character (长 is zhang and
 chang), from pypinyin's dictionary; a dictionary look-up per character keeps building the reader
@@ -20,6 +21,7 @@ from functools import cache
 from pypinyin import Style, pinyin
 
 from matchers.pinyin import SYLLABLES, looks_like_pinyin
+from matchers.terms import stem
 
 _MAX_READINGS = 2
 _LONGEST_SYLLABLE = max(map(len, SYLLABLES))
@@ -56,10 +58,12 @@ def _keep_most_frequent(table: dict[str, tuple[int, str]], key: str, count: int,
 @dataclass(frozen=True, slots=True)
 class PinyinReader:
     spellings: Mapping[str, str]  # `luosi`, `ls`, `luo`, `l` -> the most frequent Chinese with that reading
+    words: frozenset[str] = frozenset()  # Latin words the index knows: `aisi` (AISI 316) is not 丝
 
     @classmethod
-    def of(cls, pair_counts: Mapping[str, int]) -> PinyinReader:
-        """From the number of indexed texts that contain each pair of Chinese characters."""
+    def of(cls, pair_counts: Mapping[str, int], words: frozenset[str] = frozenset()) -> PinyinReader:
+        """From the number of indexed texts that contain each pair of Chinese characters, and the
+        Latin words of those texts (read as themselves, not as pinyin)."""
         table: dict[str, tuple[int, str]] = {}
         for pair, count in pair_counts.items():
             for a in readings(pair[0]):
@@ -70,7 +74,10 @@ class PinyinReader:
                 for a in readings(char):
                     _keep_most_frequent(table, a, count, char)
                     _keep_most_frequent(table, a[0], count, char)
-        return cls({key: chinese for key, (_, chinese) in table.items()})
+        return cls({key: chinese for key, (_, chinese) in table.items()}, words)
+
+    def _pinyin(self, word: str) -> bool:
+        return looks_like_pinyin(word) and stem(word) not in self.words
 
     def _read(self, units: list[str]) -> str:
         """Pairs of syllables (or initials) as pairs of characters, a pair unknown as two singles."""
@@ -91,7 +98,7 @@ class PinyinReader:
         i = 0
         while i < len(words):
             run = []
-            while i < len(words) and looks_like_pinyin(words[i]) and not _VOWELS.isdisjoint(words[i]):
+            while i < len(words) and self._pinyin(words[i]) and not _VOWELS.isdisjoint(words[i]):
                 run.append(words[i])
                 i += 1
             units = syllables("".join(run)) if run else None
@@ -103,7 +110,7 @@ class PinyinReader:
                 out.append(chinese or " ".join(run))
             if i < len(words) and not run:
                 word = words[i]
-                initials = looks_like_pinyin(word) and _VOWELS.isdisjoint(word) and self._read(list(word))
+                initials = self._pinyin(word) and _VOWELS.isdisjoint(word) and self._read(list(word))
                 changed |= bool(initials)
                 out.append(initials or word)
                 i += 1

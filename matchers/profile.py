@@ -28,7 +28,7 @@ class Profile:
     text: str  # normalized
     spaced: str  # `text` with the values it states set apart (see `spaced_text`), for the fuzzy scorers
     terms: frozenset[str]
-    name_terms: frozenset[str]  # the terms outside the values it states: those of the product's name
+    name_terms: frozenset[str]  # the terms outside the values it states (the name's); all, for a class text
     attributes: Attributes
     models: frozenset[str]
     context: frozenset[str] = frozenset()  # the terms of its context, each after `CONTEXT`
@@ -82,8 +82,10 @@ def spaced_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return " ".join(" ".join(pieces).split())
 
 
-def name_terms(text: str, spans: Iterable[tuple[int, int]], terms: frozenset[str]) -> frozenset[str]:
+def name_terms(text: str, spans: tuple[tuple[int, int], ...], terms: frozenset[str]) -> frozenset[str]:
     """The `terms` of a normalized text that lie outside the values at `spans`."""
+    if not spans:
+        return terms
     blanked = list(text)
     for start, end in spans:
         blanked[start:end] = " " * (end - start)

@@ -8,6 +8,7 @@ import pytest
 from matchers import Matcher
 from matchers.attributes import ValueLexicon
 from matchers.candidates import CandidateIndex
+from matchers.pinyin_query import PinyinReader
 from matchers.profile import read_record
 from matchers.snapshot import Snapshot
 from tests.matcher_bundles import BOLT_M8X30, CPMS, HEX_BOLT, HEX_NUT, HINGE, OTHER, SOCKET_SCREW, WRENCH
@@ -64,6 +65,11 @@ def test_pinyin_is_read_as_chinese_from_the_index_vocabulary(snapshot: Snapshot)
     result = matcher.match("luosi m8", scheme="CPMS")
     assert result.read_as == "螺丝 m8"
     assert result.candidates[0].code in (HEX_BOLT, SOCKET_SCREW)
+
+
+def test_a_latin_word_the_index_knows_is_not_read_as_pinyin() -> None:
+    assert PinyinReader.of({"螺丝": 5}).read("luosi m8") == "螺丝 m8"
+    assert PinyinReader.of({"螺丝": 5, "爱丝": 1}, frozenset({"aisi"})).read("aisi 316") is None  # AISI 316
 
 
 def test_another_scheme_is_chosen_per_call(snapshot: Snapshot) -> None:
