@@ -54,7 +54,7 @@ class Values:
         return not self.texts and not self.ranges
 
     def accepts(self, other: Values) -> bool:
-        if self.any or other.any:
+        if not (self.texts or self.ranges) or not (other.texts or other.ranges):  # either is `any`
             return True
         if not self.texts.isdisjoint(other.texts):
             return True
