@@ -2,10 +2,11 @@
 default resolver reads off an object, with no arguments.
 
 The general path builds a resolve info, coerces arguments, asks whether the value is awaitable
-and completes it through several calls, about 10-15 µs a field. A match result asks for 20 or 30
-such fields, which cost as much as the match itself. A shortcut field is read and serialized in
-two calls. Anything unusual (a None, a value that does not serialize, an error, middleware) goes
-the general path, which then gives the answer or the error it always gave.
+and completes it through several calls. A match result asks for 20 or 30 such fields; executing
+one took 167 µs, and 136 µs with the shortcut (in-process, 1,000 cached results), against about
+700 µs for the match itself. A shortcut field is read and serialized in two calls. Anything
+unusual (a None, a value that does not serialize, an error, middleware) goes the general path,
+which then gives the answer or the error it always gave.
 """
 
 from __future__ import annotations
