@@ -54,7 +54,7 @@ class Values:
         return not self.texts and not self.ranges
 
     def accepts(self, other: Values) -> bool:
-        if not (self.texts or self.ranges) or not (other.texts or other.ranges):  # either is `any`
+        if self.any or other.any:
             return True
         if not self.texts.isdisjoint(other.texts):
             return True
@@ -120,6 +120,8 @@ class ValueLexicon:
             readable = keys if NAMING_KEYS.isdisjoint(keys) else (*keys, *NAMING_KEYS)
             by_text: dict[str, str] = {}
             not_read: list[tuple[str, str]] = []
+            direct: set[tuple[str, str]] = set()
+            broader_only: set[tuple[str, str]] = set()
             for value in p.values:
                 found = []
                 for text in value.texts:
@@ -134,8 +136,9 @@ class ValueLexicon:
                 for key, v in read:
                     if isinstance(v, str):
                         codes.setdefault((p.code, key, v), value.code)
-                generic.setdefault(p.code, set()).update(broader)
-            generic[p.code] = frozenset(generic.get(p.code, ())) - {(k, v) for (q, k, v) in codes if q == p.code}
+                        direct.add((key, v))
+                broader_only.update(broader)
+            generic[p.code] = frozenset(broader_only - direct)
             texts[p.code] = MappingProxyType(by_text)
             if not_read:
                 unread[p.code] = (_alternation(spelling for spelling, _ in not_read), MappingProxyType(dict(not_read)))
