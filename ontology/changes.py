@@ -30,12 +30,12 @@ def mark_changed(tx: ManagedTransaction, ontology: bool = True) -> None:
     tx.run(_MARK, ontology=ontology).consume()
 
 
-def change_token(store) -> str | None:
-    """The current change token; None before anything was written. Asked before nearly every request."""
-    rows = store.read_once("MATCH (m:ChangeMark {id: 'store'}) RETURN m.token AS token")
-    return rows[0]["token"] if rows else None
-
-
 def change_marks(store) -> Marks:
+    """The current tokens; None before anything was written."""
     rows = store.read_once("MATCH (m:ChangeMark {id: 'store'}) RETURN m.token AS change, m.ontology AS ontology")
     return Marks(rows[0]["change"], rows[0]["ontology"]) if rows else Marks(None, None)
+
+
+def change_token(store) -> str | None:
+    """The current change token. Asked before nearly every request."""
+    return change_marks(store).change
