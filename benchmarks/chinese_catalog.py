@@ -8,7 +8,9 @@ fields left out, and rows split into columns (品名/规格/材质/表面处理/
 One record in `GENERIC_NAME` that states its product standard gives the generic name of the
 item's parent class instead of its own (`六角头螺栓 GB/T 5783` for a fully threaded hex bolt,
 `垫圈 GB/T 97.1` for a plain washer): the standard says which kind it is, as catalogs often leave
-it to do; such a record still belongs to the item's class.
+it to do; such a record still belongs to the item's class. Records made from a class name every
+class, the broader ones too (`六角螺母 M8 镀锌` is a hex nut, not one of its narrower kinds): a
+record belongs to the most specific class its words support.
 """
 
 from __future__ import annotations
@@ -46,8 +48,6 @@ class CatalogGenerator:
         self.rng = random.Random(seed)
         self.classes = {c.code: c for c in bundle.classes}
         self.properties: dict[str, Property] = {p.code: p for p in bundle.properties}
-        parents = {c.parent for c in bundle.classes}
-        self.leaves = [c for c in bundle.classes if c.code not in parents]
 
     def _name(self, c: ConceptClass) -> str:
         names = [c.labels.zh_hans or "", *(s.text for s in c.synonyms if s.lang != "en")]
@@ -100,14 +100,18 @@ class CatalogGenerator:
         return Generated(record, item.class_code, item.code, stated)
 
     def from_class(self, c: ConceptClass) -> Generated:
-        """A record naming a class, with a material or finish its template allows, if any."""
+        """A record naming a class, with a material or finish its template allows, and a thread
+        size if it has one, each half the time."""
         spelled, stated = {}, {}
         template = {p.property for cls in self._lineage(c) for p in cls.properties}
         for prop in ("material", "surface_treatment"):
             if prop in template and self.properties[prop].values and self.rng.random() < 0.5:
                 code = self.rng.choice(self.properties[prop].values).code
                 spelled[prop], stated[prop] = self._spelling(prop, code), code
-        return Generated(self._assemble(self._name(c), "", spelled), c.code, None, stated)
+        size = ""
+        if "thread_size" in template and self.rng.random() < 0.5:
+            size = stated["thread_size"] = self.rng.choice(self.properties["thread_size"].values).code
+        return Generated(self._assemble(self._name(c), size, spelled), c.code, None, stated)
 
     def _lineage(self, c: ConceptClass) -> list[ConceptClass]:
         chain = [c]
@@ -119,5 +123,5 @@ class CatalogGenerator:
 def generate(bundle: SchemeBundle, seed: int, items: list[Item], per_class: int) -> list[Generated]:
     generator = CatalogGenerator(bundle, seed)
     records = [generator.from_item(i) for i in items]
-    records += [generator.from_class(c) for c in generator.leaves for _ in range(per_class)]
+    records += [generator.from_class(c) for c in generator.classes.values() for _ in range(per_class)]
     return records

@@ -65,6 +65,7 @@ class Entry:
     models: frozenset[str]  # model numbers in its first text
     attribute_terms: frozenset[str]
     terms: frozenset[str]  # of all its texts but examples
+    name_terms: frozenset[str]  # of its labels and synonyms (a definition often lists narrower kinds)
     standards: frozenset[str] = frozenset()
     narrower_standards: frozenset[str] = frozenset()
 
@@ -207,7 +208,9 @@ class CandidateIndex:
         elif concept.kind == "item" and docs:
             first = read_text(concept.texts[0])[0]
             docs[0] = ("label", concept.texts[0], first)
-        self.entries.append(self._entry(concept, first, frozenset().union(*(d[2].terms for d in docs))))
+        terms = frozenset().union(*(d[2].terms for d in docs))
+        name_terms = frozenset().union(*(d[2].terms for d in docs if d[0] != "definition"))
+        self.entries.append(self._entry(concept, first, terms, name_terms))
         self._entry_of[concept.code] = position
         self._codes[concept.code.lower()] = position
         examples = [("example", *read_example(text)) for text in concept.examples]
@@ -227,7 +230,9 @@ class CandidateIndex:
             self._templates[key] = template_attributes(concept.template, self._lexicon)
         return self._templates[key]
 
-    def _entry(self, concept: Concept, first: Profile | None, terms: frozenset[str]) -> Entry:
+    def _entry(
+        self, concept: Concept, first: Profile | None, terms: frozenset[str], name_terms: frozenset[str]
+    ) -> Entry:
         allowed = self._template(concept) if concept.template else None
         if concept.kind == "class":
             attributes = allowed or NO_ATTRIBUTES
@@ -237,7 +242,9 @@ class CandidateIndex:
         template_keys = frozenset(allowed) if allowed is not None else None
         models = first.models if first else frozenset()
         own, narrower = self._standards.get(concept.code, (frozenset(), frozenset()))
-        return Entry(concept, attributes, template_keys, models, attribute_terms(attributes), terms, own, narrower)
+        return Entry(
+            concept, attributes, template_keys, models, attribute_terms(attributes), terms, name_terms, own, narrower
+        )
 
     def _add_doc(self, entry: int, source: str, text: str, profile: Profile) -> None:
         """Post a document. During the build, norms and postings arrays are made once at the end;

@@ -6,7 +6,11 @@ Features (each about 0..1, or a small count):
   over the idf mass of all the record's terms (for classes, of the terms of its name: those outside
   the values it states, `Profile.name_terms`); `concept_coverage` the same over the matched
   text's terms; `query_coverage_all` the record's coverage by all the candidate's texts together
-  (labels in both languages, synonyms, definition); `index_relative` the index score over the
+  (labels in both languages, synonyms, definition); `beyond_broader` the same coverage by the
+  terms of a class's texts that its broader class's names (labels, synonyms) lack: what says that the record is
+  this kind rather than its parent (`concealed hinge` says 烟斗合页, `hinge` only 合页, and
+  `hierarchy` and `support` favour the narrower classes, whose texts repeat their parent's
+  words; 0 for items); `index_relative` the index score over the
   best index score of the record; `support` ln(1 + the summed relative index scores of all the
   candidate's texts among the record's best documents), a vote of its examples; `classifier` the
   probability that the example classifier (`matchers.classifier`) gives the candidate and its
@@ -64,8 +68,8 @@ from matchers.profile import Query
 from matchers.snapshot import Kind
 
 FEATURES = (
-    "query_coverage", "query_coverage_all", "concept_coverage", "index_relative", "support", "classifier",
-    "classifier_probability", "token_set", "partial",
+    "query_coverage", "query_coverage_all", "concept_coverage", "beyond_broader", "index_relative", "support",
+    "classifier", "classifier_probability", "token_set", "partial",
     "attributes_agree", "attributes_conflict", "attributes_foreign", "standard_agree", "standard_conflict",
     "standard_own", "standard_narrower", "model_agree", "model_conflict", "hierarchy", "code_named", "example",
 )  # fmt: skip
@@ -105,7 +109,7 @@ HAND_SET: dict[Kind, dict[str, float]] = {
         "code_named": 6.0,
         "attributes_conflict": -3.5,
         "standard_conflict": -2.3,
-        "standard_own": 1.8,
+        "standard_own": 3.0,
         "model_agree": 0.0,
         "model_conflict": 0.0,
     },
@@ -117,8 +121,12 @@ record that names one almost always means it; generated records only state value
 class allows, so for classes the conflict weights are taken from the item fit; model numbers
 are not compared with classes. Nor do they ever misstate a standard: fitted, `standard_own` took
 5.8, and a record naming 全螺纹六角螺栓 with DIN 931 went to the partly threaded bolt 39 times in
-40; a class's own standard counts as much as an item's stated one (the item fit's
-`standard_agree`), and a misstated one leaves the name to decide."""
+40. At 1.8 (an item's stated standard, in the item fit) the fit made up for it by ignoring how
+much of a class's own name a record gives (`concept_coverage` and `beyond_broader` near 0), so
+`hinge` or `六角螺母 M8` scored their narrower classes nearly as high as their own. At 3.0 a
+generic name with a narrower class's standard (`六角螺栓 GB/T 5783`) goes there (about 90), a
+specific name that contradicts its standard goes to review (62 to 37 for `全螺纹六角螺栓 DIN
+931`), and the fit weighs the name's coverage again."""
 
 
 Labelled = tuple[list[list[float]], int | None]
@@ -151,27 +159,28 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-5.1291,
+        bias=-4.9464,
         weights={
-            "query_coverage": -1.2269,
-            "query_coverage_all": 6.2401,
-            "concept_coverage": -0.2317,
-            "index_relative": 1.1766,
-            "support": 0.2322,
-            "classifier": 4.8232,
-            "classifier_probability": 1.1326,
-            "token_set": 3.9763,
-            "partial": -0.6027,
-            "attributes_agree": 1.2815,
-            "attributes_foreign": -0.4512,
-            "standard_agree": 0.8730,
-            "standard_narrower": -3.8925,
-            "hierarchy": 0.9244,
-            "example": -0.6540,
+            "query_coverage": -1.0022,
+            "query_coverage_all": 6.0490,
+            "concept_coverage": 0.3124,
+            "beyond_broader": 0.3168,
+            "index_relative": 0.7747,
+            "support": 0.2747,
+            "classifier": 4.5892,
+            "classifier_probability": 1.1159,
+            "token_set": 4.0037,
+            "partial": -0.5090,
+            "attributes_agree": 1.2794,
+            "attributes_foreign": -0.4533,
+            "standard_agree": 0.6673,
+            "standard_narrower": -3.8948,
+            "hierarchy": 0.1333,
+            "example": -0.7325,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
-            "standard_own": 1.8000,
+            "standard_own": 3.0000,
             "model_agree": 0.0000,
             "model_conflict": 0.0000,
         },
@@ -182,6 +191,7 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
             "query_coverage": 1.9834,
             "query_coverage_all": 1.9237,
             "concept_coverage": 1.6810,
+            "beyond_broader": 0.0000,
             "index_relative": 0.9155,
             "support": 3.2824,
             "classifier": 0.0000,
@@ -267,11 +277,17 @@ def features(
             q.attributes, entry.attributes, entry.template_keys
         )
         concept = entry.concept
+        beyond_broader = 0.0
+        if index.kind == "class":
+            broader = index.entry(concept.parent) if concept.parent else None
+            own_terms = covered & entry.terms - (broader.name_terms if broader else frozenset())
+            beyond_broader = math.fsum(map(weight.__getitem__, own_terms)) / covered_mass
         models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
         row = (
             math.fsum(map(weight.__getitem__, covered & doc.terms)) / covered_mass,  # query_coverage
             math.fsum(map(weight.__getitem__, covered & entry.terms)) / covered_mass,  # query_coverage_all
             matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
+            beyond_broader,
             hit.score / best_index,  # index_relative
             math.log1p(hit.support),  # support
             _log_probability(probability := classified.get(hit.entry.concept.code, 0.0)),  # classifier

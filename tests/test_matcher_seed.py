@@ -67,3 +67,35 @@ def test_a_material_goes_to_material_not_to_another_propertys_material(matcher: 
     result = matcher.match("尖嘴钳 6寸 铬钒钢")  # pliers have a material and a handle material
     assert values(result)["material"] == "crv_steel"
     assert "handle_material" not in values(result) and not result.conflicts
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("合页", "23010000-Y"),
+        ("六角螺母 M8", "21030100-X"),
+        ("Hex nut M8 zinc plated", "21030100-X"),
+        ("自攻螺丝", "21020300-C"),
+        ("扳手", "25010000-5"),
+    ],
+)
+def test_a_generic_name_goes_to_its_own_class_not_to_a_narrower_one(matcher: Matcher, text: str, code: str) -> None:
+    """The narrower classes' texts repeat their parent's words, so they match a generic name
+    almost as well; what the record does not say about them must count (`beyond_broader`)."""
+    best, runner_up = matcher.match(text).candidates[:2]
+    assert best.code == code, text
+    assert best.score > 2 * runner_up.score, (text, best.score, runner_up.score)
+
+
+def test_a_generic_name_with_a_narrower_class_s_standard_goes_to_that_class(matcher: Matcher) -> None:
+    result = matcher.match("六角螺母 GB/T 6170 M8")
+    assert result.decision is Decision.auto and result.best is not None and result.best.code == "21030101-V"
+
+
+def test_a_name_that_contradicts_its_standard_is_sent_to_review(matcher: Matcher) -> None:
+    """A fully threaded bolt named with the partly threaded bolt's DIN 931: the name is first,
+    the standard's class close behind, and a person decides."""
+    result = matcher.match("全螺纹六角螺栓 M8x30 DIN 931")
+    best, runner_up = result.candidates[:2]
+    assert result.decision is Decision.review
+    assert (best.code, runner_up.code) == ("21010102-J", "21010101-L")
