@@ -270,7 +270,7 @@ def dask_check(catalog_file: Path, snapshot: Path, workers: int, folder: Path) -
         copy_scheme(snapshot, "CPMS", target)
 
     local = run_bulk(catalog_file, folder / "local.jsonl", BulkSettings(workers=workers), write_snapshot)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0") as cluster:
         settings = BulkSettings(engine="dask", scheduler=cluster.scheduler_address)
         on_dask = run_bulk(catalog_file, folder / "dask.jsonl", settings, write_snapshot)
     with (folder / "local.jsonl").open("rb") as a, (folder / "dask.jsonl").open("rb") as b:

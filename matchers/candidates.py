@@ -48,6 +48,7 @@ K1, B = 1.2, 0.75
 _BUDGET = 1024
 _COMMON = 256  # postings beyond which a term is looked up in a mask
 _WINDOW = 40
+_ALTERNATE = 0.7
 _MIN_CODE_LENGTH = 6
 
 
@@ -125,6 +126,7 @@ class Hit:
     support: float = 0.0  # the index scores of all its documents among the best ones, over the best score
     replaces: str | None = None  # the deprecated concept whose text matched (see matchers.deprecated)
     narrower: Entry | None = None  # the narrower concept whose text matched (see matchers.levels)
+    alternates: tuple[Doc, ...] = ()  # its other documents that matched nearly as well (see _best_concepts)
 
     @property
     def matched(self) -> Entry:
@@ -346,7 +348,9 @@ class CandidateIndex:
         """Concepts by their best document among the `_WINDOW` (at least `size`) with the highest
         raw score (equal ones by number, the same in every process), scored with their norms; a
         concept's support sums its documents there (like votes of nearest neighbours, when it
-        has many examples)."""
+        has many examples). Its other documents there with `_ALTERNATE` of its best score or more
+        are its alternates: the fuzzy scorers compare whole words, and `不锈钢304六角螺丝 外六角`
+        ranks 外六角螺丝 first by terms but has the word 六角螺丝 of another of its synonyms."""
         top = np.argsort(-raw, kind="stable")[: max(size, _WINDOW)]  # `ids` are sorted: equal ones by number
         window = ids[top]
         scores = raw[top] * norms[window]
@@ -355,12 +359,18 @@ class CandidateIndex:
         ranked_docs = zip(window.tolist(), scores[by_score].tolist(), self._doc_entries[window].tolist(), strict=True)
         best: dict[int, tuple[float, int]] = {}
         support: dict[int, float] = {}
+        alternates: dict[int, list[Doc]] = {}
         highest = float(scores.max())
         for d, score, e in ranked_docs:  # a few dozen: plain Python beats numpy's per-call cost here
             support[e] = support.get(e, 0.0) + score / highest
-            best.setdefault(e, (score, d))
+            first = best.setdefault(e, (score, d))
+            if first[1] != d and score >= _ALTERNATE * first[0]:
+                alternates.setdefault(e, []).append(self.docs[d])
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:size]
-        return [Hit(self.entries[e], self.docs[d], score, support[e]) for e, (score, d) in ranked]
+        return [
+            Hit(self.entries[e], self.docs[d], score, support[e], alternates=tuple(alternates.get(e, ())))
+            for e, (score, d) in ranked
+        ]
 
 
 def _class_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, tuple[frozenset[str], frozenset[str]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from matchers.candidates import CandidateIndex, Entry, Hit, best_per_concept
 
@@ -31,6 +32,6 @@ def redirect(hits: Iterable[Hit], index: CandidateIndex) -> list[Hit]:
             target = replacement(hit.entry, index)
             if target is None:
                 continue
-            hit = Hit(target, hit.doc, hit.score, hit.support, replaces=hit.entry.concept.code)
+            hit = replace(hit, entry=target, replaces=hit.entry.concept.code)
         redirected.append(hit)
     return best_per_concept(redirected)

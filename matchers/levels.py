@@ -4,6 +4,7 @@ concept that matches counts for its ancestor at that level."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from matchers.candidates import CandidateIndex, Entry, Hit, best_per_concept
 
@@ -28,5 +29,5 @@ def roll_up(hits: Iterable[Hit], level: int, index: CandidateIndex) -> list[Hit]
         if target is hit.entry:
             rolled.append(hit)
         elif target is not None:
-            rolled.append(Hit(target, hit.doc, hit.score, hit.support, hit.replaces, hit.matched))
+            rolled.append(replace(hit, entry=target, narrower=hit.matched))
     return best_per_concept(rolled)

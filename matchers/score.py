@@ -7,7 +7,7 @@ Features (each about 0..1, or a small count):
   the values it states, `Profile.name_terms`); `concept_coverage` the same over the matched
   text's terms; `query_coverage_all` the record's coverage by all the candidate's texts together
   (labels in both languages, synonyms, definition); `beyond_broader` the same coverage by the
-  terms of a class's texts that its broader class's names (labels, synonyms) lack: what says that the record is
+  terms of a class's names (labels, synonyms) that its broader class's names lack: what says that the record is
   this kind rather than its parent (`concealed hinge` says 烟斗合页, `hinge` only 合页, and
   `hierarchy` and `support` favour the narrower classes, whose texts repeat their parent's
   words; 0 for items); `index_relative` the index score over the
@@ -159,24 +159,24 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-4.9464,
+        bias=-4.9882,
         weights={
-            "query_coverage": -1.0022,
-            "query_coverage_all": 6.0490,
-            "concept_coverage": 0.3124,
-            "beyond_broader": 0.3168,
-            "index_relative": 0.7747,
-            "support": 0.2747,
-            "classifier": 4.5892,
-            "classifier_probability": 1.1159,
-            "token_set": 4.0037,
-            "partial": -0.5090,
-            "attributes_agree": 1.2794,
-            "attributes_foreign": -0.4533,
-            "standard_agree": 0.6673,
-            "standard_narrower": -3.8948,
-            "hierarchy": 0.1333,
-            "example": -0.7325,
+            "query_coverage": -1.0166,
+            "query_coverage_all": 5.6591,
+            "concept_coverage": 0.2405,
+            "beyond_broader": 1.0348,
+            "index_relative": 0.7645,
+            "support": 0.2144,
+            "classifier": 4.6368,
+            "classifier_probability": 1.0752,
+            "token_set": 4.2090,
+            "partial": -0.5915,
+            "attributes_agree": 1.2757,
+            "attributes_foreign": -0.4336,
+            "standard_agree": 0.6839,
+            "standard_narrower": -4.0345,
+            "hierarchy": 0.3271,
+            "example": -0.6911,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
@@ -264,10 +264,9 @@ def features(
     covered = q.name_terms if index.kind == "class" and q.name_terms else q.terms
     covered_mass = math.fsum(map(weight.__getitem__, covered)) or 1.0
     best_index = hits[0].score if hits else 1.0
-    texts = [h.doc.profile.spaced for h in hits]
     standard = q.attributes.get(STANDARD)
     standards = standard.texts if standard is not None else frozenset()
-    token_set, partial = (_similarities(q.spaced, texts, scorer) for scorer in _FUZZY)
+    token_set, partial = (_similarities(q.spaced, hits, scorer) for scorer in _FUZZY)
     out = []
     for i, hit in enumerate(hits):
         doc, entry = hit.doc.profile, hit.matched
@@ -280,7 +279,7 @@ def features(
         beyond_broader = 0.0
         if index.kind == "class":
             broader = index.entry(concept.parent) if concept.parent else None
-            own_terms = covered & entry.terms - (broader.name_terms if broader else frozenset())
+            own_terms = covered & entry.name_terms - (broader.name_terms if broader else frozenset())
             beyond_broader = math.fsum(map(weight.__getitem__, own_terms)) / covered_mass
         models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
         row = (
@@ -317,10 +316,16 @@ def _log_probability(probability: float) -> float:
     return max(0.0, 1.0 + math.log(probability) / _NATS) if probability > 0 else 0.0
 
 
-def _similarities(query: str, texts: list[str], scorer: Callable[..., float]) -> list[float]:
-    """The scorer's similarity of the record to each text, 0..1 (a plain loop: for ten texts it
-    is quicker than `process.extract` or `process.cdist`)."""
-    return [scorer(query, text) / 100.0 for text in texts]
+def _similarities(query: str, hits: Sequence[Hit], scorer: Callable[..., float]) -> list[float]:
+    """The scorer's similarity of the record to each hit's text, or to the most similar of its
+    alternates, 0..1 (a plain loop: for ten texts it is quicker than `process.extract` or
+    `process.cdist`)."""
+    return [
+        max(scorer(query, doc.profile.spaced) for doc in (hit.doc, *hit.alternates)) / 100.0
+        if hit.alternates
+        else scorer(query, hit.doc.profile.spaced) / 100.0
+        for hit in hits
+    ]
 
 
 def score(

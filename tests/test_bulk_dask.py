@@ -14,7 +14,7 @@ def test_dask_output_equals_the_local_engines_row_for_row(tmp_path):
     ontology = ontology_file(tmp_path)
     catalog = write_csv(tmp_path / "catalog.csv", catalog_rows(500))
     local = run(catalog, tmp_path / "local.jsonl", ontology, workers=2, chunk_size=25)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         on_dask = run(catalog, tmp_path / "dask.jsonl", ontology, engine="dask", scheduler=cluster.scheduler_address,
                       chunk_size=25)  # fmt: skip
     assert read_output(tmp_path / "dask.jsonl") == read_output(tmp_path / "local.jsonl")

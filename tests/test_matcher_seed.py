@@ -38,6 +38,7 @@ def test_the_readme_example_is_matched_with_its_values(matcher: Matcher) -> None
         "六角螺栓 M8*30 镀锌 304不锈钢",
         "不锈钢304外六角螺栓 m8×30",
         "ｍ８×３０ 六角頭螺栓 不鏽鋼",
+        "不锈钢304六角螺丝M8*30 外六角 镀锌",  # the issue's: 外六角螺丝 ranks first, 六角螺丝 has the word
     ],
 )
 def test_where_the_values_stand_does_not_change_the_answer(matcher: Matcher, text: str) -> None:
@@ -84,7 +85,7 @@ def test_a_generic_name_goes_to_its_own_class_not_to_a_narrower_one(matcher: Mat
     almost as well; what the record does not say about them must count (`beyond_broader`)."""
     best, runner_up = matcher.match(text).candidates[:2]
     assert best.code == code, text
-    assert best.score > 2 * runner_up.score, (text, best.score, runner_up.score)
+    assert best.score > runner_up.score + 5, (text, best.score, runner_up.score)
 
 
 def test_a_generic_name_with_a_narrower_class_s_standard_goes_to_that_class(matcher: Matcher) -> None:
