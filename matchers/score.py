@@ -276,17 +276,12 @@ def features(
             q.attributes, entry.attributes, entry.template_keys
         )
         concept = entry.concept
-        beyond_broader = 0.0
-        if index.kind == "class":
-            broader = index.entry(concept.parent) if concept.parent else None
-            own_terms = covered & entry.name_terms - (broader.name_terms if broader else frozenset())
-            beyond_broader = math.fsum(map(weight.__getitem__, own_terms)) / covered_mass
         models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
         row = (
             math.fsum(map(weight.__getitem__, covered & doc.terms)) / covered_mass,  # query_coverage
             math.fsum(map(weight.__getitem__, covered & entry.terms)) / covered_mass,  # query_coverage_all
             matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
-            beyond_broader,
+            math.fsum(map(weight.__getitem__, covered & entry.beyond_broader)) / covered_mass,  # beyond_broader
             hit.score / best_index,  # index_relative
             math.log1p(hit.support),  # support
             _log_probability(probability := classified.get(hit.entry.concept.code, 0.0)),  # classifier
@@ -320,12 +315,13 @@ def _similarities(query: str, hits: Sequence[Hit], scorer: Callable[..., float])
     """The scorer's similarity of the record to each hit's text, or to the most similar of its
     alternates, 0..1 (a plain loop: for ten texts it is quicker than `process.extract` or
     `process.cdist`)."""
-    return [
-        max(scorer(query, doc.profile.spaced) for doc in (hit.doc, *hit.alternates)) / 100.0
-        if hit.alternates
-        else scorer(query, hit.doc.profile.spaced) / 100.0
-        for hit in hits
-    ]
+    similarities = []
+    for hit in hits:
+        similarity = scorer(query, hit.doc.profile.spaced)
+        for doc in hit.alternates if similarity < 100.0 else ():
+            similarity = max(similarity, scorer(query, doc.profile.spaced))
+        similarities.append(similarity / 100.0)
+    return similarities
 
 
 def score(
