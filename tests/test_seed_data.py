@@ -183,7 +183,7 @@ def test_cpms_codes_pass_the_check(cpms: SchemeBundle) -> None:
 
 
 def test_cpms_class_levels_follow_the_digits(cpms: SchemeBundle) -> None:
-    assert 60 <= len(cpms.classes) <= 130
+    assert 60 <= len(cpms.classes) <= 200
     for c in cpms.classes:
         digits = class_digits(c.code)
         assert c.level == len([digits[i : i + 2] for i in range(0, 8, 2) if digits[i : i + 2] != "00"])
