@@ -100,3 +100,55 @@ def test_a_name_that_contradicts_its_standard_is_sent_to_review(matcher: Matcher
     best, runner_up = result.candidates[:2]
     assert result.decision is Decision.review
     assert (best.code, runner_up.code) == ("21010102-J", "21010101-L")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("D71X-16 对夹蝶阀 DN100", "24010600-6"),  # 蝶阀
+        ("Wafer butterfly valve DN80 PN16 EPDM seat", "24010600-6"),
+        ("全铜冷热水龙头 4分", "24010700-Z"),  # 水龙头
+        ('brass kitchen faucet 1/2"', "24010700-Z"),
+        ("重型管钳 18寸", "25010700-N"),  # 管钳
+        ("铝合金水平尺 600mm 磁性", "25050200-9"),  # 水平尺
+        ("0-150mm 游标卡尺", "25050301-0"),  # 游标卡尺
+        ("数显卡尺 0-150mm 电子卡尺", "25050303-W"),  # 数显卡尺
+        ("钢板尺 1米", "25050400-U"),  # 钢直尺, not the tape measure
+        ("18mm美工刀 SK5", "25060100-M"),  # 美工刀
+        ("美工刀片 18mm SK5 10片装", "25060200-E"),  # its blades
+        ("航空剪 10寸 直头", "25060301-4"),  # 铁皮剪
+        ("钢锯条 300mm 双金属", "25060500-R"),  # 锯条, not the hacksaw
+        ("4寸万向轮 带刹车 PU", "23040201-V"),  # 万向轮
+        ("rigid castor 100mm rubber", "23040202-T"),  # 定向轮, not the rubber mallet
+        ("阻尼缓冲三节滑轨 400mm 1.2mm厚", "23040100-4"),  # 抽屉滑轨, not a soft-close hinge
+        ("化学锚栓 M12*160", "21060300-W"),  # 化学锚栓, not the expansion anchor
+        ("钢质防盗安全门 子母门 左内开", "28010000-N"),  # 防盗门
+        ("防盗门锁 天地锁", "22010203-T"),  # the lock of a security door is still a lock
+    ],
+)
+def test_products_of_the_pilot_catalogs_find_their_class(matcher: Matcher, text: str, code: str) -> None:
+    result = matcher.match(text)
+    assert result.candidates and result.candidates[0].code == code, text
+
+
+def test_a_butterfly_valve_record_fills_its_template(matcher: Matcher) -> None:
+    result = matcher.match("涡轮法兰蝶阀 DN150 球墨铸铁 PN16")
+    assert result.decision is Decision.auto and result.best is not None and result.best.code == "24010600-6"
+    assert values(result) == {
+        "pipe_size": "6in", "material": "ductile_iron", "connection_type": "flange", "pressure_rating": "PN16",
+        "valve_operator": "worm_gear",
+    }  # fmt: skip
+
+
+def test_a_chemical_anchor_reads_like_a_bolt(matcher: Matcher) -> None:
+    result = matcher.match("化学螺栓 M16×190 镀锌 8.8级")
+    assert result.decision is Decision.auto and result.best is not None and result.best.code == "21060300-W"
+    assert values(result)["thread_size"] == "M16" and values(result)["nominal_length"] == 190.0
+
+
+def test_castor_words_the_extractor_does_not_know_are_found_on_the_template(matcher: Matcher) -> None:
+    result = matcher.match("2.5寸 万向刹车轮 平板 PU")
+    assert result.best is not None and result.best.code == "23040201-V"
+    assert {k: v for k, v in values(result).items() if k in ("wheel_material", "brake", "caster_mounting")} == {
+        "wheel_material": "polyurethane", "brake": "brake", "caster_mounting": "top_plate",
+    }  # fmt: skip
