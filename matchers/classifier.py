@@ -19,6 +19,15 @@ before. On the MWPD train split the offers' descriptions take the classifier fro
 right first; added to the record's text instead they take it down (long marketing text outweighs
 the name).
 
+A record's class probabilities discount the classes' shares of the examples (`PRIOR`, a
+post-hoc logit adjustment): confirmations pile up in a few common classes (a third of the MWPD
+offers are tops), and a model learnt from them leans to those classes whenever the record's
+words are not decisive. On the MWPD train split (a fifth held out), discounting half of the
+log-share took the classifier alone from a weighted F1 of 0.834 to 0.849 (top-1 0.845 to 0.848),
+and the matcher's from 0.837 to 0.845 (0.839 to 0.846 with weights fitted on the held-out fifth);
+on the tariff's training lines top-1 stayed as it was (0.644). A whole discount (1) lost top-1
+(0.842 to 0.815), 0.75 a little (0.834).
+
 Only concepts with examples are classes, so a scheme without examples costs nothing. Examples
 confirmed later are added in place (`add`), as in the candidate index: each takes one gradient
 step. Each array is replaced by a copy with the example, classes before postings before weights,
@@ -34,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchers.softmax import NO_WEIGHTS, Example, Weights, probabilities, step, train, vector
+
+PRIOR = 0.5  # how much of the examples' class shares a ranking discounts (0: none, 1: all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,8 @@ class ExampleClassifier:
         self._examples = 0.0
         self._postings: dict[str, _Postings] = {}  # terms and context terms alike
         self._weights: dict[str, Weights] = {}
+        self._counts = np.zeros(0)  # examples of each class
+        self._log_counts = np.zeros(0)
         self._building: dict[str, tuple[set[int], int]] | None = {}
         self._built_examples: list[Example] = []
 
@@ -72,6 +85,8 @@ class ExampleClassifier:
         """Learn one example of the class `code` (its index terms, and its context terms)."""
         parts = (sorted(set(terms)), sorted(set(context)))
         position = self._position.setdefault(code, len(self.codes))
+        if self._building is None:
+            self._count(position)  # before the class: see `rank`
         if position == len(self.codes):
             self.codes.append(code)
         if self._building is not None:
@@ -95,12 +110,20 @@ class ExampleClassifier:
             return
         for term, (classes, examples) in self._building.items():
             self._postings[term] = _Postings(np.array(sorted(classes)), float(examples))
+        positions = np.array([p for p, _, _ in self._built_examples], dtype=np.int64)
+        self._counts = np.bincount(positions, minlength=len(self.codes)).astype(np.float64)
+        self._log_counts = np.log(self._counts)
         if self._built_examples:
             terms = sorted(self._postings)
             containing = np.array([self._postings[t].examples for t in terms])
             idf = dict(zip(terms, idfs(self._examples, containing).tolist(), strict=True))
             self._weights = train(self._built_examples, len(self.codes), idf)
         self._building, self._built_examples = None, []
+
+    def _count(self, position: int) -> None:
+        counts = np.append(self._counts, 0.0) if position == len(self._counts) else self._counts.copy()
+        counts[position] += 1.0
+        self._counts, self._log_counts = counts, np.log(counts)
 
     def _found(self, terms: Iterable[str]) -> list[tuple[str, _Postings]]:
         return [(t, p) for t in sorted(terms) if (p := self._postings.get(t))]
@@ -146,6 +169,7 @@ class ExampleClassifier:
         if not found and not found_context:
             return []
         scores = self._scores(found, found_context, self._examples)
+        scores -= PRIOR * self._log_counts[: len(scores)]  # never shorter: `add` sets it before a class
         chances = probabilities(scores)
         shared = np.zeros(len(scores), dtype=bool)
         if found:

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from matchers import Matcher, MatchSettings, softmax
+from matchers import classifier as classifier_module
 from matchers.classifier import ExampleClassifier
 from matchers.profile import CONTEXT, read_record
 from matchers.record import example_text, record_context, record_text, split_context
@@ -140,6 +141,25 @@ def test_the_classifier_ranks_by_its_examples_and_learns_from_a_confirmation() -
     assert classifier.rank(_terms("apple pear phone"), 2)[0][0] == "fruit"
     classifier.add("phone", _terms("apple pear phone"))
     assert classifier.rank(_terms("apple pear phone"), 2)[0][0] == "phone"
+
+
+def test_the_classes_shares_of_the_examples_are_discounted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jewellery has three examples, the peripherals one: their odds for a record move by (3 / 1)
+    to the power of `PRIOR`, against them."""
+    classifier = ExampleClassifier()
+    for text in EXAMPLES["SHOP", "10"]:
+        classifier.add("10", _terms(text))
+    classifier.add("20", _terms(EXAMPLES["SHOP", "20"][0]))
+    classifier.freeze()
+
+    def odds() -> float:
+        chances = {code: p for code, p, _ in classifier.rank(_terms("silver monitor"), 2)}
+        return chances["10"] / chances["20"]
+
+    monkeypatch.setattr(classifier_module, "PRIOR", 0.0)
+    plain = odds()
+    monkeypatch.setattr(classifier_module, "PRIOR", 0.5)
+    assert odds() == pytest.approx(plain / 3**0.5)
 
 
 SCRIPT = """
