@@ -69,7 +69,6 @@ class Entry:
     name_terms: frozenset[str]  # of its labels and synonyms (a definition often lists narrower kinds)
     standards: frozenset[str] = frozenset()
     narrower_standards: frozenset[str] = frozenset()
-    beyond_broader: frozenset[str] = frozenset()  # a class's name terms that its broader class's names lack
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +175,6 @@ class CandidateIndex:
         self._standards = _class_standards(view, lexicon) if kind == "class" else {}
         for concept in view.concepts(kind).values():
             self._add_concept(concept, definitions)
-        if kind == "class":
-            self.entries = [replace(e, beyond_broader=e.name_terms - self._broader_names(e)) for e in self.entries]
         self._owners: dict[str, list[Entry]] = {}
         for entry in self.entries:
             for standard in entry.standards:
@@ -194,10 +191,6 @@ class CandidateIndex:
             frozenset(t for t in (*self._postings, *value_words) if t.isascii() and t.isalpha()),
         )
         self._built = True
-
-    def _broader_names(self, entry: Entry) -> frozenset[str]:
-        broader = self.entry(entry.concept.parent) if entry.concept.parent else None
-        return broader.name_terms if broader else frozenset()
 
     def _norm(self, length: int) -> float:
         return (K1 + 1) / (1 + K1 * (1 - B + B * length / self._average_length))

@@ -6,11 +6,10 @@ Features (each about 0..1, or a small count):
   over the idf mass of all the record's terms (for classes, of the terms of its name: those outside
   the values it states, `Profile.name_terms`); `concept_coverage` the same over the matched
   text's terms; `query_coverage_all` the record's coverage by all the candidate's texts together
-  (labels in both languages, synonyms, definition); `beyond_broader` the same coverage by the
-  terms of a class's names (labels, synonyms) that its broader class's names lack: what says that the record is
-  this kind rather than its parent (`concealed hinge` says 烟斗合页, `hinge` only 合页, and
-  `hierarchy` and `support` favour the narrower classes, whose texts repeat their parent's
-  words; 0 for items); `index_relative` the index score over the
+  (labels in both languages, synonyms, definition); `query_coverage_names` by its names alone
+  (labels, synonyms): a definition names related things (a security door's names its lock, a
+  washer's says it may lock the joint), and `security door lock` is a lock; `index_relative`
+  the index score over the
   best index score of the record; `support` ln(1 + the summed relative index scores of all the
   candidate's texts among the record's best documents), a vote of its examples; `classifier` the
   probability that the example classifier (`matchers.classifier`) gives the candidate and its
@@ -82,7 +81,7 @@ from matchers.profile import Query
 from matchers.snapshot import Kind
 
 FEATURES = (
-    "query_coverage", "query_coverage_all", "concept_coverage", "beyond_broader", "index_relative", "support",
+    "query_coverage", "query_coverage_all", "query_coverage_names", "concept_coverage", "index_relative", "support",
     "classifier", "classifier_probability", "classifier_first", "token_set", "token_set_classified", "partial",
     "attributes_agree", "attributes_conflict", "attributes_foreign", "standard_agree", "standard_conflict",
     "standard_own", "standard_narrower", "model_agree", "model_conflict", "hierarchy", "code_named", "example",
@@ -136,11 +135,11 @@ class allows, so for classes the conflict weights are taken from the item fit; m
 are not compared with classes. Nor do they ever misstate a standard: fitted, `standard_own` took
 5.8, and a record naming 全螺纹六角螺栓 with DIN 931 went to the partly threaded bolt 39 times in
 40. At 1.8 (an item's stated standard, in the item fit) the fit made up for it by ignoring how
-much of a class's own name a record gives (`concept_coverage` and `beyond_broader` near 0), so
-`hinge` or `六角螺母 M8` scored their narrower classes nearly as high as their own. At 3.0 a
-generic name with a narrower class's standard (`六角螺栓 GB/T 5783`) goes there (about 90), a
-specific name that contradicts its standard goes to review (62 to 37 for `全螺纹六角螺栓 DIN
-931`), and the fit weighs the name's coverage again."""
+much of a class's own name a record gives (`concept_coverage` -0.23), so `六角螺母 M8` scored
+its narrower classes nearly as high as its own. At 3.0 a generic name with a narrower class's
+standard goes there (`六角螺母 GB/T 6170 M8`: 1型六角螺母, `auto` 89.7), a specific name that
+contradicts its standard goes to review (76.7 to 23.1 for `全螺纹六角螺栓 M8x30 DIN 931`), and
+the fit weighs the name's coverage again."""
 
 
 Labelled = tuple[list[list[float]], int | None]
@@ -173,26 +172,26 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-5.2194,
+        bias=-5.1280,
         weights={
-            "query_coverage": -0.5636,
-            "query_coverage_all": 4.3260,
-            "concept_coverage": 0.0505,
-            "beyond_broader": 0.6139,
-            "index_relative": 0.2230,
-            "support": 0.5332,
-            "classifier": 5.3031,
-            "classifier_probability": 0.4579,
-            "classifier_first": 0.4436,
-            "token_set": 5.5615,
-            "token_set_classified": -2.8841,
-            "partial": -0.5071,
-            "attributes_agree": 1.3373,
-            "attributes_foreign": -0.4188,
-            "standard_agree": 0.8206,
-            "standard_narrower": -4.7595,
-            "hierarchy": 0.2880,
-            "example": -0.1396,
+            "query_coverage": -0.6168,
+            "query_coverage_all": 2.5220,
+            "query_coverage_names": 3.6410,
+            "concept_coverage": -0.0557,
+            "index_relative": 0.2012,
+            "support": 0.5274,
+            "classifier": 5.2045,
+            "classifier_probability": 0.5274,
+            "classifier_first": 0.4600,
+            "token_set": 5.3663,
+            "token_set_classified": -2.6587,
+            "partial": -0.4756,
+            "attributes_agree": 1.2625,
+            "attributes_foreign": -0.3847,
+            "standard_agree": 0.7733,
+            "standard_narrower": -4.5943,
+            "hierarchy": 0.0524,
+            "example": -0.1481,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
@@ -207,7 +206,7 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
             "query_coverage": 1.9834,
             "query_coverage_all": 1.9237,
             "concept_coverage": 1.6810,
-            "beyond_broader": 0.0000,
+            "query_coverage_names": 0.0000,
             "index_relative": 0.9155,
             "support": 3.2824,
             "classifier": 0.0000,
@@ -301,8 +300,8 @@ def features(
         row = (
             math.fsum(map(weight.__getitem__, covered & doc.terms)) / covered_mass,  # query_coverage
             math.fsum(map(weight.__getitem__, covered & entry.terms)) / covered_mass,  # query_coverage_all
+            math.fsum(map(weight.__getitem__, covered & entry.name_terms)) / covered_mass,  # query_coverage_names
             matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
-            math.fsum(map(weight.__getitem__, covered & entry.beyond_broader)) / covered_mass,  # beyond_broader
             hit.score / best_index,  # index_relative
             math.log1p(hit.support),  # support
             _log_probability(probability := classified.get(hit.entry.concept.code, 0.0)),  # classifier

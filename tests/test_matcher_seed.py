@@ -82,7 +82,7 @@ def test_a_material_goes_to_material_not_to_another_propertys_material(matcher: 
 )
 def test_a_generic_name_goes_to_its_own_class_not_to_a_narrower_one(matcher: Matcher, text: str, code: str) -> None:
     """The narrower classes' texts repeat their parent's words, so they match a generic name
-    almost as well; what the record does not say about them must count (`beyond_broader`)."""
+    almost as well; what the record does not say about them must count."""
     best, runner_up = matcher.match(text).candidates[:2]
     assert best.code == code, text
     assert best.score > runner_up.score + 5, (text, best.score, runner_up.score)
@@ -152,3 +152,12 @@ def test_castor_words_the_extractor_does_not_know_are_found_on_the_template(matc
     assert {k: v for k, v in values(result).items() if k in ("wheel_material", "brake", "caster_mounting")} == {
         "wheel_material": "polyurethane", "brake": "brake", "caster_mounting": "top_plate",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "code"), [("security door lock", "22010203-T"), ("lock washer M10", "21040200-U")])
+def test_a_word_only_a_definition_gives_does_not_make_a_class(matcher: Matcher, text: str, code: str) -> None:
+    """A security door's definition names its lock, a washer's says it may lock the joint: the
+    lock and the lock washer are what these records name (`query_coverage_names`)."""
+    best, runner_up = matcher.match(text).candidates[:2]
+    assert best.code == code
+    assert best.score > 2 * runner_up.score, (text, best.score, runner_up.score)
