@@ -66,7 +66,7 @@ class Entry:
     models: frozenset[str]  # model numbers in its first text
     attribute_terms: frozenset[str]
     terms: frozenset[str]  # of all its texts but examples
-    name_terms: frozenset[str]  # of its labels and synonyms (a definition often lists narrower kinds)
+    name_terms: frozenset[str]  # of its labels and synonyms (a definition also names related things)
     standards: frozenset[str] = frozenset()
     narrower_standards: frozenset[str] = frozenset()
 
