@@ -236,27 +236,41 @@ def tally(
     """What `compare` finds, counted: (attributes agreeing, conflicting, standards agreeing,
     conflicting, foreign keys). The scorer needs only these for every candidate; the checks
     themselves are built for the few candidates a result shows."""
-    counts = [0, 0, 0, 0, 0]
+    agree = conflict = standard_agree = standard_conflict = foreign = 0
+    theirs_for = concept.get
     for key, values in record.items():
-        theirs = concept.get(key)
-        if theirs is not None:
-            counts[(2 if key == "standard" else 0) + (0 if theirs.accepts(values) else 1)] += 1
-        elif template_keys is not None and key in KIND_KEYS and key not in template_keys:
-            counts[4] += 1
-    return counts[0], counts[1], counts[2], counts[3], counts[4]
+        theirs = theirs_for(key)
+        if theirs is None:
+            if template_keys is not None and key in KIND_KEYS and key not in template_keys:
+                foreign += 1
+        elif key == STANDARD:
+            if theirs.accepts(values):
+                standard_agree += 1
+            else:
+                standard_conflict += 1
+        elif theirs.accepts(values):
+            agree += 1
+        else:
+            conflict += 1
+    return agree, conflict, standard_agree, standard_conflict, foreign
 
 
 def compare(record: Attributes, concept: Attributes, template_keys: frozenset[str] | None) -> Comparison:
     """Each record value against the concept's values for the same key. `template_keys`: keys the
     concept's class has a property for, or None if it has no template (nothing is foreign then)."""
-    checks, foreign = [], []
-    for key, values in record.items():
-        theirs = concept.get(key)
-        if theirs is not None:
-            checks.append(ValueCheck(key, values, theirs, theirs.accepts(values)))
-        elif template_keys is not None and key in KIND_KEYS and key not in template_keys:
-            foreign.append(key)
-    return Comparison(tuple(checks), tuple(foreign))
+    checks = tuple(
+        ValueCheck(key, values, theirs, theirs.accepts(values))
+        for key, values in record.items()
+        if (theirs := concept.get(key)) is not None
+    )
+    return Comparison(checks, foreign_keys(record, concept, template_keys))
+
+
+def foreign_keys(record: Attributes, concept: Attributes, template_keys: frozenset[str] | None) -> tuple[str, ...]:
+    """The record's kind keys (`KIND_KEYS`) that the concept's template has no property for."""
+    if template_keys is None:
+        return ()
+    return tuple(key for key in record if key in KIND_KEYS and key not in concept and key not in template_keys)
 
 
 STANDARD = "standard"

@@ -36,6 +36,8 @@ class Reasons(Protocol):
     def features(self) -> dict[str, float]: ...
     @property
     def comparison(self) -> Comparison: ...
+    @property
+    def foreign(self) -> tuple[str, ...]: ...
 
 
 @_output
@@ -71,7 +73,7 @@ class Candidate:
     @property
     def foreign_attributes(self) -> tuple[str, ...]:
         """Record keys the candidate's template has no property for."""
-        return self.reasons.comparison.foreign
+        return self.reasons.foreign
 
     @property
     def features(self) -> dict[str, float]:

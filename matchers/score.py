@@ -68,12 +68,13 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz
 
-from matchers.attributes import STANDARD, Attributes, Comparison, compare, tally
+from matchers.attributes import STANDARD, Attributes, Comparison, compare, foreign_keys, tally
 from matchers.candidates import CandidateIndex, Hit
 from matchers.logistic import Choice, choice_probabilities, fit_choices
 from matchers.model_numbers import models_agree
@@ -259,6 +260,12 @@ class Scored:
         matched = self.hit.matched
         return compare(self.attributes, matched.attributes, matched.template_keys)
 
+    @property
+    def foreign(self) -> tuple[str, ...]:
+        """The record's keys the candidate's template has no property for (without the checks)."""
+        matched = self.hit.matched
+        return foreign_keys(self.attributes, matched.attributes, matched.template_keys)
+
 
 Described = tuple[tuple[float, ...], frozenset[str]]
 """A hit's features (in the order of `FEATURES`), and the record's terms it matched."""
@@ -281,46 +288,52 @@ def features(
     # for classes, how much of the product's name a text covers: a class names a kind of product,
     # and the record's values (304不锈钢, M8*30, 镀锌) are weighed by the attribute features
     covered = q.name_terms if index.kind == "class" and q.name_terms else q.terms
-    covered_mass = math.fsum(map(weight.__getitem__, covered)) or 1.0
+    idf_of, fsum = weight.__getitem__, math.fsum  # bound once: the loop runs for every candidate
+    covered_mass = fsum(map(idf_of, covered)) or 1.0
     best_index = hits[0].score if hits else 1.0
     best_class = max((classified.get(h.entry.concept.code, 0.0) for h in hits), default=0.0)
     standard = q.attributes.get(STANDARD)
     standards = standard.texts if standard is not None else frozenset()
     token_set, partial = (_similarities(q.spaced, hits, scorer) for scorer in _FUZZY)
+    record_terms, record_attributes, record_models = q.terms, q.attributes, q.models
+    context_of, mass, probability_of = context.get, index.mass, classified.get
     out = []
-    for i, hit in enumerate(hits):
+    for hit, token_set_ratio, partial_ratio in zip(hits, token_set, partial, strict=True):
         doc, entry = hit.doc.profile, hit.matched
-        matched = q.terms & doc.terms
-        matched_mass = math.fsum(map(weight.__getitem__, matched))
+        doc_terms = doc.terms
+        matched = record_terms & doc_terms
         agree, conflict, standard_agree, standard_conflict, foreign = tally(
-            q.attributes, entry.attributes, entry.template_keys
+            record_attributes, entry.attributes, entry.template_keys
         )
         concept = entry.concept
-        models = models_agree(q.models, doc.models | entry.models) if concept.kind == "item" else None
+        models = models_agree(record_models, doc.models | entry.models) if concept.kind == "item" else None
+        code = hit.entry.concept.code
+        probability = probability_of(code, 0.0)
+        own = float(not standards.isdisjoint(entry.standards))
         row = (
-            math.fsum(map(weight.__getitem__, covered & doc.terms)) / covered_mass,  # query_coverage
-            math.fsum(map(weight.__getitem__, covered & entry.terms)) / covered_mass,  # query_coverage_all
-            math.fsum(map(weight.__getitem__, covered & entry.name_terms)) / covered_mass,  # query_coverage_names
-            matched_mass / (index.mass(hit.doc) or 1.0),  # concept_coverage
+            fsum(map(idf_of, covered & doc_terms)) / covered_mass,  # query_coverage
+            fsum(map(idf_of, covered & entry.terms)) / covered_mass,  # query_coverage_all
+            fsum(map(idf_of, covered & entry.name_terms)) / covered_mass,  # query_coverage_names
+            fsum(map(idf_of, matched)) / (mass(hit.doc) or 1.0),  # concept_coverage
             hit.score / best_index,  # index_relative
             math.log1p(hit.support),  # support
-            _log_probability(probability := classified.get(hit.entry.concept.code, 0.0)),  # classifier
+            _log_probability(probability),  # classifier
             probability,  # classifier_probability
             float(0.0 < probability == best_class),  # classifier_first
-            token_set[i],
-            token_set[i] if probability else 0.0,  # token_set_classified
-            partial[i],
+            token_set_ratio,
+            token_set_ratio if probability else 0.0,  # token_set_classified
+            partial_ratio,
             min(_MAX_COUNT, agree),  # attributes_agree
             min(_MAX_COUNT, conflict),  # attributes_conflict
             min(_MAX_COUNT, foreign),  # attributes_foreign
             min(1, standard_agree),  # standard_agree
             min(1, standard_conflict),  # standard_conflict
-            own := float(not standards.isdisjoint(entry.standards)),  # standard_own
+            own,  # standard_own
             float(not own and not standards.isdisjoint(entry.narrower_standards)),  # standard_narrower
             float(models is True),  # model_agree
             float(models is False),  # model_conflict
-            max((context.get(a, 0.0) for a in concept.ancestors), default=0.0),  # hierarchy
-            float(hit.entry.concept.code in named or concept.code in named),  # code_named
+            max(map(context_of, concept.ancestors, repeat(0.0)), default=0.0),  # hierarchy
+            float(code in named or concept.code in named),  # code_named
             float(hit.doc.source == "example"),  # example
         )
         out.append((row, matched))
