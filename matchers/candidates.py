@@ -49,6 +49,8 @@ _BUDGET = 1024
 _COMMON = 256  # postings beyond which a term is looked up in a mask
 _WINDOW = 40
 _ALTERNATE = 0.7
+_PARTITION = 256  # documents beyond which the best ones are partitioned out before sorting
+_DENSE = 32  # documents per posting up to which the postings are summed over all documents
 _MIN_CODE_LENGTH = 6
 
 
@@ -337,9 +339,7 @@ class CandidateIndex:
             else:  # the term that ends the budget also adds to the documents it does not bring
                 weights.append(0.0)
                 lookups.append((postings, weight))
-        ids, position = np.unique(np.concatenate(brought), return_inverse=True)
-        per_posting = np.repeat(weights, [len(b) for b in brought])
-        raw = np.bincount(position, weights=per_posting, minlength=len(ids))
+        ids, raw = _summed(np.concatenate(brought), np.repeat(weights, [len(b) for b in brought]), documents)
         for postings, weight in lookups:
             raw += weight * postings.contains(ids)
         return self._best_concepts(ids, raw, norms, size)
@@ -351,7 +351,7 @@ class CandidateIndex:
         has many examples). Its other documents there with `_ALTERNATE` of its best score or more
         are its alternates: the fuzzy scorers compare whole words, and `不锈钢304六角螺丝 外六角`
         ranks 外六角螺丝 first by terms but has the word 六角螺丝 of another of its synonyms."""
-        top = np.argsort(-raw, kind="stable")[: max(size, _WINDOW)]  # `ids` are sorted: equal ones by number
+        top = _highest(raw, max(size, _WINDOW))  # `ids` are sorted: equal ones by number
         window = ids[top]
         scores = raw[top] * norms[window]
         by_score = np.lexsort((window, -scores))  # best document first, equal ones by number
@@ -371,6 +371,30 @@ class CandidateIndex:
             Hit(self.entries[e], self.docs[d], score, support[e], alternates=tuple(alternates.get(e, ())))
             for e, (score, d) in ranked
         ]
+
+
+def _highest(values: np.ndarray, size: int) -> np.ndarray:
+    """The positions of the `size` highest values, highest first, equal ones by position (a stable
+    sort of all of them, cut; for many values, only those at least the `size`-th highest are sorted)."""
+    if len(values) <= max(_PARTITION, size):
+        return np.argsort(-values, kind="stable")[:size]
+    least = np.partition(values, len(values) - size)[len(values) - size]
+    kept = np.flatnonzero(values >= least)
+    return kept[np.argsort(-values[kept], kind="stable")][:size]
+
+
+def _summed(postings: np.ndarray, weights: np.ndarray, documents: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct documents among `postings`, by number, and the sum of the `weights` of their
+    postings (each summed in the order given, so the same floats either way). Over all documents
+    when there are few of them (a scheme's classes): `np.unique` sorts, and costs three times as much there."""
+    if documents <= _DENSE * len(postings):
+        sums = np.bincount(postings, weights=weights, minlength=documents)
+        seen = np.zeros(documents, dtype=bool)
+        seen[postings] = True
+        ids = np.flatnonzero(seen)
+        return ids, sums[ids]
+    ids, position = np.unique(postings, return_inverse=True)
+    return ids, np.bincount(position, weights=weights, minlength=len(ids))
 
 
 def _class_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
