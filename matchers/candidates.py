@@ -120,8 +120,11 @@ class Postings:
         return self.by_id[at] == ids
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
+    """A candidate from the index. Not frozen, though never changed: a frozen dataclass costs four
+    times as much to build, and every record builds a dozen or more (`dataclasses.replace` makes new ones)."""
+
     entry: Entry
     doc: Doc
     score: float  # the index score of its best document

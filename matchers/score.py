@@ -236,8 +236,10 @@ The item weights are kept from the fit before `classifier_first` and `token_set_
 items, which have no examples); fitted again they move by less than 0.03."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Scored:
+    """Not frozen, though never changed, for the reason `Hit` is not."""
+
     hit: Hit
     row: tuple[float, ...]  # the features, in the order of `FEATURES`
     matched: frozenset[str]  # the record's terms in the matched text
