@@ -77,7 +77,9 @@ class PinyinReader:
         return cls({key: chinese for key, (_, chinese) in table.items()}, words)
 
     def _pinyin(self, word: str) -> bool:
-        return looks_like_pinyin(word) and stem(word) not in self.words
+        # the first test is the one `looks_like_pinyin` starts with, without its lower() and split():
+        # most of a record's words (Chinese, sizes, designations) fail it
+        return word.isascii() and word.isalpha() and looks_like_pinyin(word) and stem(word) not in self.words
 
     def _read(self, units: list[str]) -> str:
         """Pairs of syllables (or initials) as pairs of characters, a pair unknown as two singles."""
