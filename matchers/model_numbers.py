@@ -4,6 +4,7 @@ records name the same one."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from matchers.types import TEXT, Extraction
 
@@ -16,7 +17,9 @@ def compact(token: str) -> str:
     return token.replace("-", "").replace("/", "").replace(".", "")
 
 
+@lru_cache(maxsize=1 << 16)
 def _looks_like_model(token: str) -> bool:
+    """Kept per token: catalogs repeat their sizes and designations (`m8x30`, `gb5783`) row after row."""
     code = compact(token)
     has_digit = any(c.isdigit() for c in code)
     if code.isdigit():
