@@ -9,8 +9,10 @@ finishes on the indexes it started with. `confirm` adds an example to the live i
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,13 +40,28 @@ class _Loaded:
 
 def _load(snapshot: Snapshot) -> _Loaded:
     indexes, lexicons = {}, {}
-    for view in snapshot.schemes.values():
-        lexicon = ValueLexicon.of(view.classes.values())
-        lexicons[view.code] = lexicon
-        for kind in ("class", "item"):
-            if view.concepts(kind):
-                indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
+    with _no_cycle_collection():
+        for view in snapshot.schemes.values():
+            lexicon = ValueLexicon.of(view.classes.values())
+            lexicons[view.code] = lexicon
+            for kind in ("class", "item"):
+                if view.concepts(kind):
+                    indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
     return _Loaded(snapshot, indexes, lexicons)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a build makes millions of objects that all stay,
+    and the collector went through them again and again (the whole seed: 9.5 s with it, 6.5 s
+    without). It is enabled again after, if it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Matcher:
