@@ -293,14 +293,15 @@ def features(
     idf_of, fsum = weight.__getitem__, math.fsum  # bound once: the loop runs for every candidate
     covered_mass = fsum(map(idf_of, covered)) or 1.0
     best_index = hits[0].score if hits else 1.0
-    best_class = max((classified.get(h.entry.concept.code, 0.0) for h in hits), default=0.0)
+    probabilities = [classified.get(h.entry.concept.code, 0.0) for h in hits]
+    best_class = max(probabilities, default=0.0)
     standard = q.attributes.get(STANDARD)
     standards = standard.texts if standard is not None else frozenset()
     token_set, partial = (_similarities(q.spaced, hits, scorer) for scorer in _FUZZY)
     record_terms, record_attributes, record_models = q.terms, q.attributes, q.models
-    context_of, mass, probability_of = context.get, index.mass, classified.get
+    context_of, mass = context.get, index.mass
     out = []
-    for hit, token_set_ratio, partial_ratio in zip(hits, token_set, partial, strict=True):
+    for hit, probability, token_set_ratio, partial_ratio in zip(hits, probabilities, token_set, partial, strict=True):
         doc, entry = hit.doc.profile, hit.matched
         doc_terms = doc.terms
         matched = record_terms & doc_terms
@@ -310,7 +311,6 @@ def features(
         concept = entry.concept
         models = models_agree(record_models, doc.models | entry.models) if concept.kind == "item" else None
         code = hit.entry.concept.code
-        probability = probability_of(code, 0.0)
         own = float(not standards.isdisjoint(entry.standards))
         row = (
             fsum(map(idf_of, covered & doc_terms)) / covered_mass,  # query_coverage
