@@ -201,7 +201,7 @@ def _serve(connection: Connection, port: int, workers: int) -> subprocess.Popen:
         "CPMS_PORT": str(port),
         "CPMS_WORKERS": str(workers),
     }
-    return subprocess.Popen([sys.executable, "-m", "service.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "service.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)  # fmt: skip
 
 

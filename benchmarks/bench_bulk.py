@@ -42,11 +42,11 @@ import psutil
 from opencc import OpenCC
 from rapidfuzz import process
 
-from matchers.bulk import BulkSettings, run_bulk
-from matchers.bulk.columns import map_columns, to_record
-from matchers.bulk.matching import ChunkMatcher
-from matchers.bulk.readers import open_source
-from matchers.bulk.snapshots import copy_scheme
+from bulk import BulkSettings, run_bulk
+from bulk.chunk_matcher import ChunkMatcher
+from bulk.columns import map_columns, to_record
+from bulk.readers import open_source
+from bulk.snapshots import copy_scheme
 from ontology.jsonfile import write_bundles
 from ontology.model import ConceptClass, SchemeBundle
 from seed_data.catalog import load_all
@@ -175,7 +175,7 @@ class TreeMemory:
 def run_cli(catalog_file: Path, output: Path, ontology: Path, workers: int) -> tuple[float, float, int, str]:
     """Wall seconds, CPU seconds (the command and its workers), peak memory, and its summary."""
     cpu_before = _children_cpu()
-    command = [sys.executable, "-m", "service.cli", "match", str(catalog_file), "-o", str(output),
+    command = [sys.executable, "-m", "service.cli.main", "match", str(catalog_file), "-o", str(output),
                "--ontology", str(ontology), "--workers", str(workers)]  # fmt: skip
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)

@@ -13,7 +13,7 @@ each: `profile` (normalize, extract), `candidates`, `score`, `decide`, `explain`
 """
 
 from matchers.decide import Decision, MatchSettings, Thresholds
-from matchers.engine import Matcher
+from matchers.matcher import Matcher
 from matchers.record import Record
 from matchers.result import Candidate, MatchResult
 from matchers.score import ScoreWeights

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from matchers.decide import Decision, decide
-from matchers.engine import Matcher
+from matchers.matcher import Matcher
 from matchers.pairs import Idf, Side, pair_features, read_side
 from matchers.record import Record
 from matchers.result import MatchResult

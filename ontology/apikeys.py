@@ -12,7 +12,7 @@ import secrets
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
-from ontology.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound
 
 ROLES = ("reader", "manufacturer", "integrator", "editor", "admin")
 

@@ -14,9 +14,9 @@ from typing import Any, Literal
 from neo4j import ManagedTransaction
 from pydantic import BaseModel, ValidationError
 
+from common.errors import InvalidInput, NotFound
 from ontology import curation, editing
 from ontology.browse import Page
-from ontology.errors import InvalidInput, NotFound
 from ontology.model import ConceptClass, Labels, Synonym, Value
 from ontology.rows import synonyms_from, uid
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from common.errors import InvalidInput, NotFound
 from ontology.editing import bump, check_code, lock, record, require_reason
-from ontology.errors import InvalidInput, NotFound
 from ontology.model import DataType, Item, Labels, Mapping, Property, Unit, Value
 from ontology.rows import (
     item_props,

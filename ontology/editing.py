@@ -15,8 +15,8 @@ from typing import Any
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
+from common.errors import InvalidInput, NotFound, VersionConflict
 from ontology.codes import CodeFormatError, validate_cpms_code
-from ontology.errors import InvalidInput, NotFound, VersionConflict
 from ontology.model import ConceptClass, Labels, Status, Synonym
 from ontology.rows import class_from, class_props, labels_props, search_text, synonym_props, uid
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from neo4j import ManagedTransaction
 
-from ontology.errors import NotFound
+from common.errors import NotFound
 from ontology.rows import uid
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from neo4j import ManagedTransaction
 
-from ontology.errors import NotFound
+from common.errors import NotFound
 from ontology.model import ClassProperty, Labels, Mapping, Scheme, SchemeBundle
 from ontology.rows import class_from, item_from, property_from, unit_from, value_from
 from ontology.store import Store

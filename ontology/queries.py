@@ -8,8 +8,8 @@ from typing import Any
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
+from common.errors import NotFound
 from ontology.browse import templates_tx
-from ontology.errors import NotFound
 from ontology.model import ConceptClass
 from ontology.rows import class_from, uid
 from ontology.schema import FULLTEXT_INDEX

@@ -13,7 +13,7 @@ import json
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
-from ontology.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound
 
 
 class Release(BaseModel):

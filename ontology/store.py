@@ -24,9 +24,9 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from common.errors import InvalidInput, Unavailable
 from ontology.changes import mark_changed
 from ontology.connection import Connection
-from ontology.errors import InvalidInput, Unavailable
 
 T = TypeVar("T")
 Work = Callable[..., T]

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel
 
+from common.errors import InvalidInput
 from ontology.codes import CodeFormatError, validate_cpms_code
-from ontology.errors import InvalidInput
 from ontology.model import ConceptClass, DataType, SchemeBundle
 
 

@@ -12,18 +12,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from common.errors import Unavailable
 from ontology.changes import change_token
 from ontology.connection import Connection
-from ontology.errors import Unavailable
 from ontology.store import Store
 from service.change_watch import ChangeWatch
-from service.graphql_endpoint import GraphQLEndpoint
-from service.health import health_report
-from service.jobs import Jobs, JobsConfig
-from service.jobs_http import job_routes
-from service.matcher_service import MatcherService
+from service.graphql.endpoint import GraphQLEndpoint
+from service.graphql.health import health_report
+from service.graphql.schema import schema
+from service.http.jobs import job_routes
+from service.jobs.runner import Jobs, JobsConfig
+from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
-from service.schema import schema
 from service.settings import ServiceSettings
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.errors import Forbidden, Unauthenticated
 from ontology.apikeys import ApiKey, authenticate
-from ontology.errors import Forbidden, Unauthenticated
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "anonymous": frozenset({"read", "match"}),

@@ -8,7 +8,7 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.responses import JSONResponse
 
-from ontology.errors import CpmsError
+from common.errors import CpmsError
 
 log = logging.getLogger("cpms")
 

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bulk import BulkSettings, Summary, run_bulk
+from bulk.chunk_matcher import STATUS
+from bulk.snapshots import copy_scheme
 from matchers import Matcher
-from matchers.bulk import BulkSettings, Summary, run_bulk
-from matchers.bulk.matching import STATUS
-from matchers.bulk.snapshots import copy_scheme
 from ontology.jsonfile import write_bundles
 from tests.matcher_bundles import CPMS, OTHER
 

@@ -7,13 +7,13 @@ import io
 
 import pytest
 
-from matchers.bulk import Progress
+from bulk import Progress
 from ontology.connection import Connection
 from ontology.importing import import_bundle
 from ontology.schema import apply_schema
 from ontology.store import Store
-from service.cli import main
-from service.progress_bar import ProgressBar
+from service.cli.main import main
+from service.cli.progress_bar import ProgressBar
 from tests.bulk_support import ROWS, essentials, expected, ontology_file, read_output, write_csv
 from tests.matcher_bundles import CPMS
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from matchers.bulk import BulkSettings
-from matchers.bulk.columns import map_columns, parse_overrides, to_record
-from ontology.errors import InvalidInput
+from bulk import BulkSettings
+from bulk.columns import map_columns, parse_overrides, to_record
+from common.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

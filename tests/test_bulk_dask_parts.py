@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from matchers.bulk import BulkSettings, Summary, partitions, run_bulk
-from matchers.bulk.readers import Source
-from matchers.bulk.snapshots import copy_scheme
+from bulk import BulkSettings, Summary, partitions, run_bulk
+from bulk.readers import Source
+from bulk.snapshots import copy_scheme
 from tests.bulk_support import HEADERS, catalog_rows, ontology_file, read_output, run, write_csv
 
 distributed = pytest.importorskip("distributed")

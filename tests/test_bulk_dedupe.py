@@ -3,9 +3,9 @@ what matching every row would give."""
 
 from __future__ import annotations
 
-from matchers.bulk.dedupe import Deduper
-from matchers.bulk.matching import ChunkMatcher
-from matchers.bulk.types import RowError
+from bulk.chunk_matcher import ChunkMatcher
+from bulk.dedupe import Deduper
+from bulk.types import RowError
 from tests.bulk_support import ROWS, essentials, expected, ontology_file, read_output, run, write_csv
 
 

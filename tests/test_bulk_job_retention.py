@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from service.job_store import JobState
-from service.jobs import JobsConfig
+from service.jobs.runner import JobsConfig
+from service.jobs.store import JobState
 from tests.bulk_support import ROWS, catalog_rows, ontology_file, write_csv
 from tests.test_bulk_jobs import auth, jobs_app, keys, submit, wait
 

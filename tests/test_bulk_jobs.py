@@ -19,7 +19,7 @@ from ontology.connection import Connection
 from ontology.schema import apply_schema
 from ontology.store import Store
 from service.app import create_app
-from service.jobs import JobsConfig
+from service.jobs.runner import JobsConfig
 from tests.bulk_support import ROWS, catalog_rows, essentials, expected, ontology_file, read_output, run, write_csv
 
 FINISHED = {"done", "failed", "cancelled"}

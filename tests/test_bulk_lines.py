@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from matchers.bulk import lines
-from matchers.bulk.lines import LineReader, byte_splittable, count_lines, line_start
+from bulk import lines
+from bulk.lines import LineReader, byte_splittable, count_lines, line_start
 
 TEXT = '品名,规格\r\n六角螺栓,M8\n\n螺母,"M8\r\n粗牙"\r合页,4寸\r\n\r\n扳手,8寸'
 

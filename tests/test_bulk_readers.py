@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from matchers.bulk.readers import open_source
-from matchers.bulk.types import RowError
-from ontology.errors import InvalidInput
+from bulk.readers import open_source
+from bulk.types import RowError
+from common.errors import InvalidInput
 from tests.bulk_support import HEADERS, ROWS, write_csv
 
 EXPECTED = [(line, dict(zip(HEADERS, [v or None if v == "" else v for v in row], strict=True)))

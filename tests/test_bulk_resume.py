@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from matchers.bulk import BulkSettings, run_bulk
-from matchers.bulk.journal import JOURNAL, SPOOL, run_folder
-from matchers.bulk.snapshots import copy_scheme
-from ontology.errors import InvalidInput
+from bulk import BulkSettings, run_bulk
+from bulk.journal import JOURNAL, SPOOL, run_folder
+from bulk.snapshots import copy_scheme
+from common.errors import InvalidInput
 from tests.bulk_support import catalog_rows, ontology_file, read_output, run, write_csv
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def test_resume_after_kill_9_of_cpms_match(tmp_path):
     catalog = write_csv(tmp_path / "catalog.csv", rows)
     run(catalog, tmp_path / "reference.jsonl", ontology)
     output = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "service.cli", "match", str(catalog), "-o", str(output), "--ontology",
+    command = [sys.executable, "-m", "service.cli.main", "match", str(catalog), "-o", str(output), "--ontology",
                str(ontology), "--workers", "1", "--chunk-size", "10"]  # fmt: skip
     journal = run_folder(output) / JOURNAL
 
@@ -114,7 +114,7 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def test_a_run_killed_after_its_spool_became_the_output_resumes(tmp_path, monkeypatch):
-    from matchers.bulk import run as bulk_run
+    from bulk import run as bulk_run
 
     ontology = ontology_file(tmp_path)
     catalog = write_csv(tmp_path / "catalog.csv", catalog_rows(30))

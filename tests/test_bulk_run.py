@@ -89,7 +89,7 @@ def test_matching_items_of_another_scheme(tmp_path):
 
 
 def test_a_row_the_matcher_fails_on_is_an_error_and_the_others_are_matched(tmp_path, monkeypatch):
-    from matchers.engine import Matcher
+    from matchers.matcher import Matcher
 
     match, reference = Matcher.match, expected(ROWS)
 

@@ -6,8 +6,8 @@ import argparse
 import re
 from pathlib import Path
 
-from service.cli import build_parser
-from service.schema import schema
+from service.cli.main import build_parser
+from service.graphql.schema import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,7 @@ def test_every_root_graphql_field_is_in_the_api_docs() -> None:
 def test_every_environment_setting_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     used = set()
-    for path in [*ROOT.glob("service/*.py"), *ROOT.glob("ontology/**/*.py")]:
+    for path in [*ROOT.glob("service/**/*.py"), *ROOT.glob("bulk/*.py"), *ROOT.glob("ontology/**/*.py")]:
         used |= set(re.findall(r'(?:\.get\(|env\[)"((?:CPMS|NEO4J)_[A-Z_]+)"', path.read_text(encoding="utf-8")))
     missing = sorted(v for v in used if f"`{v}`" not in readme)
     assert not missing, f"README.md does not document: {missing}"

@@ -9,7 +9,7 @@ import graphene
 import pytest
 from graphql import ExecutionContext, execute, parse
 
-from service.execution import LeanExecutionContext
+from service.graphql.execution import LeanExecutionContext
 
 
 @dataclass

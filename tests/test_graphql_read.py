@@ -12,7 +12,7 @@ from ontology.importing import import_bundle
 from ontology.maintenance import wipe
 from ontology.model import ClassProperty, ConceptClass, DataType, Labels, Property, Scheme, SchemeBundle
 from ontology.store import Store
-from service.schema import SCHEMA_FILE, printed_schema
+from service.graphql.schema import SCHEMA_FILE, printed_schema
 from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW
 from tests.graphql_support import error_codes, gql, keys_by_role, load_fixture_schemes, running_app
 
@@ -195,7 +195,7 @@ def test_a_page_of_classes_costs_a_bounded_number_of_round_trips(api: TestClient
 
 def test_schema_file_is_up_to_date() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == printed_schema(), (
-        "the GraphQL schema changed: review it, then run `python -m service.schema` to update schema.graphql"
+        "the GraphQL schema changed: review it, then run `python -m service.graphql.schema` to update schema.graphql"
     )
 
 
@@ -215,7 +215,7 @@ def test_anonymous_access_can_be_switched_off(connection: Connection, loaded: St
 # that their resolvers' coroutines were never awaited
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_request_over_the_time_limit_is_stopped(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("service.graphql_endpoint.TIMEOUT_SECONDS", 0.0)
+    monkeypatch.setattr("service.graphql.endpoint.TIMEOUT_SECONDS", 0.0)
     slow = gql(api, CLASS_QUERY, code=HEX_BOLT)  # waits for the store
     assert error_codes(slow) == ["LIMIT_EXCEEDED"] and "was stopped" in slow["errors"][0]["message"]
     assert gql(api, "{ __typename }")["data"] == {"__typename": "Query"}  # nothing to wait for

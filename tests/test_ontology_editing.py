@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from common.errors import InvalidInput, NotFound, VersionConflict
 from ontology.editing import ClassChanges, create_class, deprecate_class, history, move_class, update_class
-from ontology.errors import InvalidInput, NotFound, VersionConflict
 from ontology.importing import import_bundle
 from ontology.model import ConceptClass, Status, Synonym
 from ontology.queries import get_class, search

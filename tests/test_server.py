@@ -10,8 +10,8 @@ import pytest
 from neo4j import GraphDatabase
 from starlette.testclient import TestClient
 
+from common.errors import ServerSetupError
 from ontology.connection import Connection
-from ontology.errors import ServerSetupError
 from ontology.server import process
 from ontology.server.assemble import assemble
 from ontology.server.settings import ServerSettings, resolve_password

@@ -64,7 +64,7 @@ def _wait_for(url: str, deadline: float) -> httpx.Response:
 def _run_up(env: dict[str, str], port: int, *options: str) -> tuple[httpx.Response, httpx.Response, str]:
     """Run `cpms up` until it serves, query it over HTTP, then SIGTERM it and check it exits 0."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "up", *options],
+        [sys.executable, "-m", "service.cli.main", "up", *options],
         env={**env, "CPMS_PORT": str(port)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

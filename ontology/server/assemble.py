@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ontology.errors import ServerSetupError
+from common.errors import ServerSetupError
 
 POM = Path(__file__).with_name("pom.xml")
 ENTRY_JAR_PREFIX = "neo4j-"

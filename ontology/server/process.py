@@ -17,7 +17,7 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from ontology.errors import ServerSetupError
+from common.errors import ServerSetupError
 from ontology.server.assemble import assemble
 from ontology.server.config import jvm_flags, write_config
 from ontology.server.settings import ServerSettings, resolve_password

@@ -1,0 +1,16 @@
+"""Bulk matching of whole catalogs: read a file, match every row, write a file.
+
+    from bulk import BulkSettings, run_bulk
+    summary = run_bulk(Path("catalog.xlsx"), Path("matched.csv"), BulkSettings(scheme="CPMS"), write_snapshot)
+
+Stages, one module each: `readers` (format and encoding), `columns` (headers to fields),
+`matching` (a chunk of rows to output rows: the only work an engine runs), `engines` (a local
+process pool, or Dask), `journal` (durable progress, for `resume`), `writers` (CSV, XLSX, JSONL,
+Parquet) and `run` (the pipeline). Pure Python: nothing here talks to Neo4j.
+"""
+
+from bulk.run import Progress, Summary, run_bulk
+from bulk.settings import BulkSettings
+from bulk.types import Status
+
+__all__ = ["BulkSettings", "Progress", "Status", "Summary", "run_bulk"]

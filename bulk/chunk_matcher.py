@@ -1,0 +1,109 @@
+"""The one piece of work every engine runs: records in, their outcomes out (status and the encoded
+output row without its number, `spool`), in order. Which records reach it is `dedupe`'s choice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bulk.settings import BulkSettings
+from bulk.spool import Outcome, encode
+from bulk.types import RowError, SpoolFormat, Status
+from common.errors import InvalidInput
+from matchers.decide import Decision
+from matchers.matcher import Matcher
+from matchers.record import Record, record_text
+from matchers.result import MatchResult, PropertyValue
+from matchers.units import format_number
+
+Item = Record | RowError
+"""A row to match: its record, or the reason it cannot be matched."""
+
+STATUS = {Decision.auto: Status.matched, Decision.review: Status.review, Decision.none: Status.no_match}
+
+
+class ChunkMatcher:
+    def __init__(self, matcher: Matcher, settings: BulkSettings, spool: SpoolFormat) -> None:
+        view = matcher.snapshot.schemes.get(settings.scheme)
+        if view is None:
+            have = ", ".join(matcher.snapshot.schemes) or "none"
+            raise InvalidInput(f"the ontology has no scheme {settings.scheme!r} (have: {have})")
+        kind = settings.kind or view.default_kind
+        if not view.concepts(kind):
+            raise InvalidInput(f"scheme {settings.scheme} has no {kind}es to match")
+        self.matcher, self.settings, self.spool = matcher, settings, spool
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Path, settings: BulkSettings, spool: SpoolFormat) -> ChunkMatcher:
+        """Built once per worker, from the run's snapshot file."""
+        return cls(Matcher.from_file(snapshot, settings.match), settings, spool)
+
+    def match_items(self, items: list[Item]) -> list[Outcome]:
+        records = [item for item in items if _matchable(item)]
+        matched = iter(self._match_all(records))
+        return [encode(self.spool, next(matched) if _matchable(item) else _unmatchable(item)) for item in items]
+
+    def _match_all(self, records: list[Record]) -> list[dict[str, Any]]:
+        """In one batch (`match_many`); if that fails, one by one, so that only the failing rows
+        are errors (their rows say what went wrong) and the catalog goes on."""
+        settings = self.settings
+        try:
+            results = list(self.matcher.match_many(records, settings.scheme, settings.kind))
+        except Exception:
+            return [self._match(record) for record in records]
+        return [match_outcome(result, record_text(record)) for record, result in zip(records, results, strict=True)]
+
+    def _match(self, record: Record) -> dict[str, Any]:
+        try:
+            result = self.matcher.match(record, self.settings.scheme, self.settings.kind)
+        except Exception as exc:
+            return error_outcome(f"matching failed: {type(exc).__name__}: {exc}", record_text(record))
+        return match_outcome(result, record_text(record))
+
+
+def _matchable(item: Item) -> bool:
+    return not isinstance(item, RowError) and bool(record_text(item))
+
+
+def _unmatchable(item: Item) -> dict[str, Any]:
+    if isinstance(item, RowError):
+        return error_outcome(item.reason)
+    return error_outcome("nothing to match: the name and the other text columns are empty")
+
+
+def error_outcome(reason: str, input: str = "") -> dict[str, Any]:
+    return {"status": Status.error.value, "reason": reason, "code": "", "label": "", "score": None,
+            "candidates": [], "values": {}, "input": input, "text": ""}  # fmt: skip
+
+
+def match_outcome(result: MatchResult, input: str) -> dict[str, Any]:
+    best = result.best
+    return {
+        "status": STATUS[result.decision].value,
+        "reason": "",
+        "code": best.code if best else "",
+        "label": best.label if best else "",
+        "score": best.score if best else None,
+        "candidates": [{"code": c.code, "label": c.label, "score": c.score} for c in result.candidates],
+        "values": _values(result.values),
+        "input": input,
+        "text": result.text,
+    }
+
+
+def _values(values: list[PropertyValue]) -> dict[str, str]:
+    """Property -> its normalized value: the value's code, or the number in the property's unit."""
+    out: dict[str, str] = {}
+    for v in values:
+        text = _value_text(v)
+        out[v.property] = f"{out[v.property]}; {text}" if v.property in out else text
+    return out
+
+
+def _value_text(v: PropertyValue) -> str:
+    if v.value is not None:
+        return v.value
+    if v.number is not None:
+        return f"{format_number(v.number)} {v.unit}" if v.unit else format_number(v.number)
+    return v.text

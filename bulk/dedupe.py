@@ -1,0 +1,69 @@
+"""Each distinct record matched once: a catalog repeats its products across colours, packs and SKUs.
+
+A chunk is split into the items still to match (each distinct record once, whatever the number of
+rows holding it) and a plan that puts their outcomes back on every row; outcomes are remembered for
+later chunks, up to `size` records (the oldest forgotten first). Records are the same when the
+matcher is given the same thing: the same fields with the same text. Matching is deterministic, so
+this changes nothing in the output.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from bulk.chunk_matcher import Item
+from bulk.spool import Outcome
+from bulk.types import RowError
+
+Rows = list[tuple[int, Item]]
+"""(row number, item) in input order."""
+
+REMEMBERED = 100_000  # records whose outcome is kept for later chunks (about 1 KB each)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    numbers: list[int]  # the rows, in order
+    sources: list[Outcome | int]  # each row's outcome, known already, or its index in `items`
+    items: list[Item]  # to match
+    keys: list[Hashable]  # of `items`
+
+
+class Deduper:
+    def __init__(self, size: int = REMEMBERED) -> None:
+        self._size = size
+        self._known: OrderedDict[Hashable, Outcome] = OrderedDict()
+
+    def split(self, rows: Rows) -> Plan:
+        numbers: list[int] = []
+        sources: list[Outcome | int] = []
+        fresh: dict[Hashable, int] = {}
+        items: list[Item] = []
+        for number, item in rows:
+            key = _key(item)
+            numbers.append(number)
+            known = self._known.get(key)
+            if known is None and (known := fresh.get(key)) is None:
+                known = fresh[key] = len(items)
+                items.append(item)
+            sources.append(known)
+        return Plan(numbers, sources, items, list(fresh))
+
+    def join(self, plan: Plan, outcomes: list[Outcome]) -> list[tuple[int, Outcome]]:
+        """Every row of the plan with its outcome; the new outcomes remembered."""
+        for key, outcome in zip(plan.keys, outcomes, strict=True):
+            self._known[key] = outcome
+        while len(self._known) > self._size:
+            self._known.popitem(last=False)
+        return [
+            (number, outcomes[source] if isinstance(source, int) else source)
+            for number, source in zip(plan.numbers, plan.sources, strict=True)
+        ]
+
+
+def _key(item: Item) -> Hashable:
+    if isinstance(item, str | RowError):
+        return item
+    return tuple(item.items())

@@ -1,0 +1,64 @@
+"""What every resolver can reach: the store, the matcher, the caller, and this request's loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ontology.store import Store
+from service.auth import Principal
+from service.graphql.loaders import Loaders, RequestToken
+from service.read_cache import MISSING, ReadCache
+
+T = TypeVar("T")
+
+
+@dataclass
+class RequestContext:
+    store: Store
+    principal: Principal
+    app: Any  # the starlette app: its state holds the matcher and the read cache
+    loaders: Loaders = field(init=False)
+    user_errors: list[dict[str, Any]] = field(default_factory=list)
+    _token: RequestToken = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._fresh_reads()
+
+    def _fresh_reads(self) -> None:
+        """The store's change token is read at the request's first read (and again after a write
+        of its own): the request sees the store as it was then, whatever comes from the cache."""
+        self._token = RequestToken(self.cache)
+        self.loaders = Loaders(self.store, self.cache, self._token)
+
+    @property
+    def cache(self) -> ReadCache:
+        return self.app.state.read_cache
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking store call in a worker thread, keeping the event loop free."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def read(self, fn: Callable[..., T], *args: Hashable) -> T:
+        """`fn(store, *args)`, a read of the store, answered from the read cache when it can be."""
+        token = await self._token.get()
+        key = (fn, args)
+        value = self.cache.get(token, key)
+        if value is MISSING:
+            value = await asyncio.to_thread(fn, self.store, *args)
+            self.cache.put(token, key, value)
+        return value
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(store, *args)`, a change to the store. What this request reads after it is read
+        afresh: under the new change token, through new loaders."""
+        try:
+            return await asyncio.to_thread(fn, self.store, *args)
+        finally:
+            self._fresh_reads()
+
+
+def ctx(info) -> RequestContext:
+    return info.context

@@ -1,0 +1,348 @@
+"""GraphQL mutations for standards editors: classes, templates, values, units, mappings, items,
+releases. Each takes the version the editor saw and a reason; each success refreshes the matcher."""
+
+from __future__ import annotations
+
+import graphene
+
+from ontology import curation, editing, releases
+from ontology.model import (
+    ConceptClass,
+    DataType,
+    Item,
+    ItemValue,
+    Labels,
+    Mapping,
+    Property,
+    SkosRelation,
+    Status,
+    Unit,
+    Value,
+)
+from ontology.rows import uid
+from service.graphql.context import ctx
+from service.graphql.ontology_types import ClassType, ItemType, PropertyType, synonyms_input
+from service.graphql.payloads import MutationPayload, mutation
+
+
+class LabelsInput(graphene.InputObjectType):
+    zh_hans = graphene.String()
+    zh_hant = graphene.String()
+    en = graphene.String()
+
+
+class SynonymInput(graphene.InputObjectType):
+    text = graphene.String(required=True)
+    lang = graphene.String(description="zh-Hans (default), zh-Hant or en")
+    source = graphene.String()
+
+
+class ValueInput(graphene.InputObjectType):
+    code = graphene.String(required=True)
+    labels = graphene.Field(LabelsInput, required=True)
+    synonyms = graphene.List(graphene.NonNull(SynonymInput))
+
+
+class ItemValueInput(graphene.InputObjectType):
+    property = graphene.String(required=True)
+    value = graphene.String()
+    number = graphene.Float()
+    max = graphene.Float()
+    flag = graphene.Boolean()
+
+
+def labels_of(value) -> Labels | None:
+    if value is None:
+        return None
+    return Labels(**{"zh-Hans": value.get("zh_hans"), "zh-Hant": value.get("zh_hant"), "en": value.get("en")})
+
+
+def value_of(v) -> Value:
+    return Value(code=v["code"], labels=labels_of(v["labels"]), synonyms=synonyms_input(v.get("synonyms")) or [])
+
+
+class ClassPayload(MutationPayload):
+    changed = graphene.Field(ClassType, name="class")
+
+
+class PropertyPayload(MutationPayload):
+    property = graphene.Field(PropertyType)
+
+
+class ItemPayload(MutationPayload):
+    item = graphene.Field(ItemType)
+
+
+class UnitPayload(MutationPayload):
+    code = graphene.String()
+
+
+class ReleasePayload(MutationPayload):
+    number = graphene.Int()
+    concepts = graphene.Int()
+
+
+async def _edited(info, fn, *args):
+    """Run an editing function as the caller (who must be an editor), then refresh the matcher."""
+    context = ctx(info)
+    context.principal.require("curate")
+    result = await context.write(fn, *args)
+    context.app.state.matcher.refresh()
+    return result
+
+
+async def _class_payload(info, scheme: str, code: str) -> ClassPayload:
+    record = await ctx(info).loaders.classes.load(uid(scheme, code))
+    return ClassPayload(ok=True, user_errors=[], changed=record)
+
+
+def _actor(info) -> str:
+    return ctx(info).principal.name
+
+
+REASON = graphene.String(required=True, description="why: kept in the change history")
+
+
+class CurationMutation(graphene.ObjectType):
+    create_class = graphene.Field(
+        ClassPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True, description="CPMS codes carry a check character: NNNNNNNN-C"),
+        parent=graphene.String(),
+        labels=graphene.Argument(LabelsInput, required=True),
+        definition=graphene.Argument(LabelsInput),
+        synonyms=graphene.List(graphene.NonNull(SynonymInput)),
+        status=graphene.String(description="draft (default) or active"),
+        reason=REASON,
+    )
+    update_class = graphene.Field(
+        ClassPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        expected_version=graphene.Int(required=True),
+        labels=graphene.Argument(LabelsInput),
+        definition=graphene.Argument(LabelsInput),
+        synonyms=graphene.List(graphene.NonNull(SynonymInput), description="replaces the synonym list"),
+        reason=REASON,
+    )
+    move_class = graphene.Field(
+        ClassPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        expected_version=graphene.Int(required=True),
+        new_parent=graphene.String(description="null makes it a top-level class"),
+        reason=REASON,
+    )
+    deprecate_class = graphene.Field(
+        ClassPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        expected_version=graphene.Int(required=True),
+        replaced_by=graphene.String(),
+        reason=REASON,
+    )
+    attach_property = graphene.Field(
+        ClassPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        class_code=graphene.String(required=True),
+        expected_version=graphene.Int(required=True, description="the class's version"),
+        property=graphene.String(required=True),
+        required_property=graphene.Boolean(name="required", default_value=False),
+        reason=REASON,
+    )
+    set_mapping = graphene.Field(
+        ClassPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        from_code=graphene.String(required=True),
+        expected_version=graphene.Int(required=True, description="the class's version"),
+        to_scheme=graphene.String(required=True),
+        to_code=graphene.String(required=True),
+        relation=graphene.String(required=True, description="exactMatch, closeMatch, broadMatch, narrowMatch ..."),
+        remove=graphene.Boolean(default_value=False),
+        reason=REASON,
+    )
+    define_unit = graphene.Field(
+        UnitPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        symbol=graphene.String(required=True),
+        labels=graphene.Argument(LabelsInput, required=True),
+        quantity=graphene.String(required=True),
+        base=graphene.String(required=True),
+        factor=graphene.Float(required=True),
+        offset=graphene.Float(default_value=0.0),
+        reason=REASON,
+    )
+    define_property = graphene.Field(
+        PropertyPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        labels=graphene.Argument(LabelsInput, required=True),
+        definition=graphene.Argument(LabelsInput),
+        data_type=graphene.String(required=True, description="enum, number, range, boolean or text"),
+        unit=graphene.String(),
+        values=graphene.List(graphene.NonNull(ValueInput)),
+        reason=REASON,
+    )
+    add_values = graphene.Field(
+        PropertyPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        property=graphene.String(required=True),
+        expected_version=graphene.Int(required=True, description="the property's version"),
+        values=graphene.List(graphene.NonNull(ValueInput), required=True),
+        reason=REASON,
+    )
+    create_item = graphene.Field(
+        ItemPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        class_code=graphene.String(required=True),
+        labels=graphene.Argument(LabelsInput, required=True),
+        values=graphene.List(graphene.NonNull(ItemValueInput)),
+        reason=REASON,
+    )
+    update_item = graphene.Field(
+        ItemPayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        code=graphene.String(required=True),
+        expected_version=graphene.Int(required=True),
+        labels=graphene.Argument(LabelsInput, required=True),
+        reason=REASON,
+    )
+    publish_release = graphene.Field(
+        ReleasePayload, required=True, scheme=graphene.String(required=True), note=graphene.String(required=True)
+    )
+
+    @staticmethod
+    @mutation(ClassPayload)
+    async def resolve_create_class(
+        root, info, scheme, code, labels, reason, parent=None, definition=None, synonyms=None, status=None
+    ):
+        parent_level = 0
+        if parent:
+            parent_record = await ctx(info).loaders.classes.load(uid(scheme, parent))
+            parent_level = parent_record.concept.level if parent_record else 0
+        cls = ConceptClass(
+            code=code,
+            parent=parent,
+            level=parent_level + 1,
+            labels=labels_of(labels),
+            definition=labels_of(definition),
+            synonyms=synonyms_input(synonyms) or [],
+            status=Status(status or "draft"),
+        )
+        created = await _edited(info, editing.create_class, scheme, cls, _actor(info), reason)
+        return await _class_payload(info, scheme, created.code)
+
+    @staticmethod
+    @mutation(ClassPayload)
+    async def resolve_update_class(
+        root, info, scheme, code, expected_version, reason, labels=None, definition=None, synonyms=None
+    ):
+        changes = editing.ClassChanges(
+            labels=labels_of(labels), definition=labels_of(definition), synonyms=synonyms_input(synonyms)
+        )
+        await _edited(info, editing.update_class, scheme, code, expected_version, changes, _actor(info), reason)
+        return await _class_payload(info, scheme, code)
+
+    @staticmethod
+    @mutation(ClassPayload)
+    async def resolve_move_class(root, info, scheme, code, expected_version, reason, new_parent=None):
+        await _edited(info, editing.move_class, scheme, code, expected_version, new_parent, _actor(info), reason)
+        return await _class_payload(info, scheme, code)
+
+    @staticmethod
+    @mutation(ClassPayload)
+    async def resolve_deprecate_class(root, info, scheme, code, expected_version, reason, replaced_by=None):
+        await _edited(info, editing.deprecate_class, scheme, code, expected_version, replaced_by, _actor(info), reason)
+        return await _class_payload(info, scheme, code)
+
+    @staticmethod
+    @mutation(ClassPayload)
+    async def resolve_attach_property(
+        root, info, scheme, class_code, expected_version, property, reason, required_property=False
+    ):
+        await _edited(
+            info, curation.attach_property, scheme, class_code, expected_version, property, required_property,
+            _actor(info), reason,
+        )  # fmt: skip
+        return await _class_payload(info, scheme, class_code)
+
+    @staticmethod
+    @mutation(ClassPayload)
+    async def resolve_set_mapping(
+        root, info, scheme, from_code, expected_version, to_scheme, to_code, relation, reason, remove=False
+    ):
+        mapping = Mapping(from_code=from_code, to_scheme=to_scheme, to_code=to_code, relation=SkosRelation(relation),
+                          source=_actor(info))  # fmt: skip
+        await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _actor(info), reason, remove)
+        return await _class_payload(info, scheme, from_code)
+
+    @staticmethod
+    @mutation(UnitPayload)
+    async def resolve_define_unit(root, info, scheme, code, symbol, labels, quantity, base, factor, reason, offset=0.0):
+        unit = Unit(code=code, symbol=symbol, labels=labels_of(labels), quantity=quantity, base=base, factor=factor,
+                    offset=offset)  # fmt: skip
+        await _edited(info, curation.define_unit, scheme, unit, _actor(info), reason)
+        return UnitPayload(ok=True, user_errors=[], code=code)
+
+    @staticmethod
+    @mutation(PropertyPayload)
+    async def resolve_define_property(
+        root, info, scheme, code, labels, data_type, reason, definition=None, unit=None, values=None
+    ):
+        prop = Property(
+            code=code,
+            labels=labels_of(labels),
+            definition=labels_of(definition),
+            data_type=DataType(data_type),
+            unit=unit,
+            values=[value_of(v) for v in values or []],
+        )
+        await _edited(info, curation.define_property, scheme, prop, _actor(info), reason)
+        return PropertyPayload(
+            ok=True, user_errors=[], property=await ctx(info).loaders.properties.load(uid(scheme, code))
+        )
+
+    @staticmethod
+    @mutation(PropertyPayload)
+    async def resolve_add_values(root, info, scheme, property, expected_version, values, reason):
+        await _edited(info, curation.add_values, scheme, property, expected_version, [value_of(v) for v in values],
+                      _actor(info), reason)  # fmt: skip
+        record = await ctx(info).loaders.properties.load(uid(scheme, property))
+        return PropertyPayload(ok=True, user_errors=[], property=record)
+
+    @staticmethod
+    @mutation(ItemPayload)
+    async def resolve_create_item(root, info, scheme, code, class_code, labels, reason, values=None):
+        item = Item(code=code, class_code=class_code, labels=labels_of(labels),
+                    values=[ItemValue(**v) for v in values or []])  # fmt: skip
+        created = await _edited(info, curation.create_item, scheme, item, _actor(info), reason)
+        return ItemPayload(ok=True, user_errors=[], item=(scheme, created))
+
+    @staticmethod
+    @mutation(ItemPayload)
+    async def resolve_update_item(root, info, scheme, code, expected_version, labels, reason):
+        await _edited(
+            info, curation.update_item_labels, scheme, code, expected_version, labels_of(labels), _actor(info), reason
+        )
+        return ItemPayload(
+            ok=True, user_errors=[], item=(scheme, await ctx(info).loaders.items.load(uid(scheme, code)))
+        )
+
+    @staticmethod
+    @mutation(ReleasePayload)
+    async def resolve_publish_release(root, info, scheme, note):
+        release = await _edited(info, releases.publish_release, scheme, _actor(info), note)
+        return ReleasePayload(ok=True, user_errors=[], number=release.number, concepts=release.concepts)

@@ -1,0 +1,75 @@
+"""Limits on what one GraphQL request may ask: depth, estimated cost, time.
+
+The cost estimate multiplies each field by the page sizes (`first`, default 20) and batch sizes
+(`records`) of the lists above it, so `classes(first: 100) { children(first: 100) { ... } }`
+counts 100 x 100 nodes, which is what the server would have to fetch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    value_from_ast_untyped,
+)
+
+from service.graphql.connections import DEFAULT_PAGE
+
+MAX_DEPTH = 12
+MAX_COST = 50_000
+TIMEOUT_SECONDS = 30.0
+
+
+def _multiplier(field: FieldNode, variables: dict[str, Any]) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value in ("first", "records"):
+            if isinstance(argument.value, VariableNode):
+                value = variables.get(argument.value.name.value)
+            else:
+                value = value_from_ast_untyped(argument.value, variables)
+            if isinstance(value, list):
+                return max(1, len(value))
+            if isinstance(value, int):
+                return max(1, value)
+    return DEFAULT_PAGE if any(s.name.value in ("edges", "nodes") for s in _fields(field)) else 1
+
+
+def _fields(field: FieldNode) -> list[FieldNode]:
+    selection_set = field.selection_set
+    return [s for s in (selection_set.selections if selection_set else ()) if isinstance(s, FieldNode)]
+
+
+def _cost(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+    seen: frozenset[str],
+) -> int:
+    if selection_set is None:
+        return 0
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += 1 + _multiplier(selection, variables) * _cost(selection.selection_set, fragments, variables, seen)
+        elif isinstance(selection, InlineFragmentNode):
+            total += _cost(selection.selection_set, fragments, variables, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                total += _cost(fragment.selection_set, fragments, variables, seen | {selection.name.value})
+    return total
+
+
+def query_cost(document: DocumentNode, operation_name: str | None, variables: dict[str, Any]) -> int:
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
+    return max((_cost(o.selection_set, fragments, variables, frozenset()) for o in chosen), default=0)
