@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
@@ -39,12 +40,13 @@ class _Loaded:
 
 
 def _load(snapshot: Snapshot) -> _Loaded:
-    indexes, lexicons = {}, {}
+    indexes: dict[tuple[str, Kind], CandidateIndex] = {}
+    lexicons: dict[str, ValueLexicon] = {}
     with _no_cycle_collection():
         for view in snapshot.schemes.values():
             lexicon = ValueLexicon.of(view.classes.values())
             lexicons[view.code] = lexicon
-            for kind in ("class", "item"):
+            for kind in get_args(Kind):
                 if view.concepts(kind):
                     indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
     return _Loaded(snapshot, indexes, lexicons)
