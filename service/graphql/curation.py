@@ -3,6 +3,8 @@ releases. Each takes the version the editor saw and a reason; each success refre
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
 
 from ontology import curation, editing, releases
@@ -51,13 +53,15 @@ class ItemValueInput(graphene.InputObjectType):
     flag = graphene.Boolean()
 
 
-def labels_of(value) -> Labels | None:
-    if value is None:
-        return None
+def labels_of(value: dict[str, str | None]) -> Labels:
     return Labels(**{"zh-Hans": value.get("zh_hans"), "zh-Hant": value.get("zh_hant"), "en": value.get("en")})
 
 
-def value_of(v) -> Value:
+def optional_labels_of(value: dict[str, str | None] | None) -> Labels | None:
+    return None if value is None else labels_of(value)
+
+
+def value_of(v: dict[str, Any]) -> Value:
     return Value(code=v["code"], labels=labels_of(v["labels"]), synonyms=synonyms_input(v.get("synonyms")) or [])
 
 
@@ -238,7 +242,7 @@ class CurationMutation(graphene.ObjectType):
             parent=parent,
             level=parent_level + 1,
             labels=labels_of(labels),
-            definition=labels_of(definition),
+            definition=optional_labels_of(definition),
             synonyms=synonyms_input(synonyms) or [],
             status=Status(status or "draft"),
         )
@@ -251,7 +255,9 @@ class CurationMutation(graphene.ObjectType):
         root, info, scheme, code, expected_version, reason, labels=None, definition=None, synonyms=None
     ):
         changes = editing.ClassChanges(
-            labels=labels_of(labels), definition=labels_of(definition), synonyms=synonyms_input(synonyms)
+            labels=optional_labels_of(labels),
+            definition=optional_labels_of(definition),
+            synonyms=synonyms_input(synonyms),
         )
         await _edited(info, editing.update_class, scheme, code, expected_version, changes, _actor(info), reason)
         return await _class_payload(info, scheme, code)
@@ -305,7 +311,7 @@ class CurationMutation(graphene.ObjectType):
         prop = Property(
             code=code,
             labels=labels_of(labels),
-            definition=labels_of(definition),
+            definition=optional_labels_of(definition),
             data_type=DataType(data_type),
             unit=unit,
             values=[value_of(v) for v in values or []],

@@ -13,7 +13,15 @@ from typing import Any
 
 import graphene
 from graphene.validation import depth_limit_validator
-from graphql import DocumentNode, GraphQLError, execute, parse, specified_rules, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -92,10 +100,10 @@ class GraphQLEndpoint:
                     return await self._run(request, params)
             except CpmsError as exc:
                 return error_response(exc)
-        params = await self._params(request)
-        if isinstance(params, JSONResponse):
-            return params
-        return await self._run(request, params)
+        given = await self._params(request)
+        if isinstance(given, JSONResponse):
+            return given
+        return await self._run(request, given)
 
     async def _run(self, request: Request, params: dict[str, Any]) -> Response:
         query = params.get("query")
@@ -116,7 +124,7 @@ class GraphQLEndpoint:
         except CpmsError as exc:
             return error_response(exc)
         document, errors = self._prepare(query)
-        if errors:
+        if document is None or errors:
             return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
         cost = query_cost(document, operation, variables)
         if cost > MAX_COST:
@@ -124,7 +132,7 @@ class GraphQLEndpoint:
                 LimitExceeded(f"query cost {cost} is over the limit of {MAX_COST}; ask for smaller pages")
             )
         if request.method == "GET" and any(
-            getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
+            isinstance(d, OperationDefinitionNode) and d.operation.value != "query" for d in document.definitions
         ):
             return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
         context = RequestContext(store=store, principal=principal, app=request.app)
@@ -170,4 +178,4 @@ def _is_awaitable(value: Any) -> bool:
 
 
 def _has_data(data: dict[str, Any] | None) -> bool:
-    return bool(data) and any(value is not None for value in data.values())
+    return data is not None and any(value is not None for value in data.values())
