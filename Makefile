@@ -20,8 +20,12 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+LINTED := service ontology matchers bulk common seed_data tests benchmarks
+
 lint: setup
-	$(BIN)/ruff check service ontology matchers seed_data tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy $(LINTED)
 
 clean:
-	rm -rf $(VENV) .cpms .pytest_cache
+	rm -rf $(VENV) .cpms .pytest_cache .mypy_cache

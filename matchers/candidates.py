@@ -398,8 +398,8 @@ def _summed(postings: np.ndarray, weights: np.ndarray, documents: int) -> tuple[
         seen[postings] = True
         ids = np.flatnonzero(seen)
         return ids, sums[ids]
-    ids, position = np.unique(postings, return_inverse=True)
-    return ids, np.bincount(position, weights=weights, minlength=len(ids))
+    distinct, position = np.unique(postings, return_inverse=True)
+    return distinct, np.bincount(position, weights=weights, minlength=len(distinct))
 
 
 def _class_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, tuple[frozenset[str], frozenset[str]]]:

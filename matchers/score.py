@@ -70,6 +70,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz
@@ -81,12 +82,37 @@ from matchers.model_numbers import models_agree
 from matchers.profile import Query
 from matchers.snapshot import Kind
 
-FEATURES = (
-    "query_coverage", "query_coverage_all", "query_coverage_names", "concept_coverage", "index_relative", "support",
-    "classifier", "classifier_probability", "classifier_first", "token_set", "token_set_classified", "partial",
-    "attributes_agree", "attributes_conflict", "attributes_foreign", "standard_agree", "standard_conflict",
-    "standard_own", "standard_narrower", "model_agree", "model_conflict", "hierarchy", "code_named", "example",
-)  # fmt: skip
+
+class Features(NamedTuple):
+    """A candidate's features (see the module docstring): a name for every position of a row."""
+
+    query_coverage: float
+    query_coverage_all: float
+    query_coverage_names: float
+    concept_coverage: float
+    index_relative: float
+    support: float
+    classifier: float
+    classifier_probability: float
+    classifier_first: float
+    token_set: float
+    token_set_classified: float
+    partial: float
+    attributes_agree: float
+    attributes_conflict: float
+    attributes_foreign: float
+    standard_agree: float
+    standard_conflict: float
+    standard_own: float
+    standard_narrower: float
+    model_agree: float
+    model_conflict: float
+    hierarchy: float
+    code_named: float
+    example: float
+
+
+FEATURES: tuple[str, ...] = Features._fields
 _MAX_COUNT = 3
 _NATS = 10.0  # the range of the classifier's log-probability that counts
 _FUZZY = (fuzz.token_set_ratio, fuzz.partial_ratio)  # the features token_set and partial
@@ -241,7 +267,7 @@ class Scored:
     """Not frozen, though never changed, for the reason `Hit` is not."""
 
     hit: Hit
-    row: tuple[float, ...]  # the features, in the order of `FEATURES`
+    row: Features
     matched: frozenset[str]  # the record's terms in the matched text
     idfs: Mapping[str, float]  # of the record's terms
     attributes: Attributes  # the record's
@@ -249,7 +275,7 @@ class Scored:
 
     @property
     def features(self) -> dict[str, float]:
-        return dict(zip(FEATURES, self.row, strict=True))
+        return self.row._asdict()
 
     @property
     def matched_terms(self) -> tuple[str, ...]:
@@ -269,8 +295,8 @@ class Scored:
         return foreign_keys(self.attributes, matched.attributes, matched.template_keys)
 
 
-Described = tuple[tuple[float, ...], frozenset[str]]
-"""A hit's features (in the order of `FEATURES`), and the record's terms it matched."""
+Described = tuple[Features, frozenset[str]]
+"""A hit's features, and the record's terms it matched."""
 
 
 def features(
@@ -312,31 +338,31 @@ def features(
         models = models_agree(record_models, doc.models | entry.models) if concept.kind == "item" else None
         code = hit.entry.concept.code
         own = float(not standards.isdisjoint(entry.standards))
-        row = (
-            fsum(map(idf_of, covered & doc_terms)) / covered_mass,  # query_coverage
-            fsum(map(idf_of, covered & entry.terms)) / covered_mass,  # query_coverage_all
-            fsum(map(idf_of, covered & entry.name_terms)) / covered_mass,  # query_coverage_names
-            fsum(map(idf_of, matched)) / (mass(hit.doc) or 1.0),  # concept_coverage
-            hit.score / best_index,  # index_relative
-            math.log1p(hit.support),  # support
-            _log_probability(probability),  # classifier
-            probability,  # classifier_probability
-            float(0.0 < probability == best_class),  # classifier_first
-            token_set_ratio,
-            token_set_ratio if probability else 0.0,  # token_set_classified
-            partial_ratio,
-            min(_MAX_COUNT, agree),  # attributes_agree
-            min(_MAX_COUNT, conflict),  # attributes_conflict
-            min(_MAX_COUNT, foreign),  # attributes_foreign
-            min(1, standard_agree),  # standard_agree
-            min(1, standard_conflict),  # standard_conflict
-            own,  # standard_own
-            float(not own and not standards.isdisjoint(entry.narrower_standards)),  # standard_narrower
-            float(models is True),  # model_agree
-            float(models is False),  # model_conflict
-            max(map(context_of, concept.ancestors, repeat(0.0)), default=0.0),  # hierarchy
-            float(code in named or concept.code in named),  # code_named
-            float(hit.doc.source == "example"),  # example
+        row = Features(
+            query_coverage=fsum(map(idf_of, covered & doc_terms)) / covered_mass,
+            query_coverage_all=fsum(map(idf_of, covered & entry.terms)) / covered_mass,
+            query_coverage_names=fsum(map(idf_of, covered & entry.name_terms)) / covered_mass,
+            concept_coverage=fsum(map(idf_of, matched)) / (mass(hit.doc) or 1.0),
+            index_relative=hit.score / best_index,
+            support=math.log1p(hit.support),
+            classifier=_log_probability(probability),
+            classifier_probability=probability,
+            classifier_first=float(0.0 < probability == best_class),
+            token_set=token_set_ratio,
+            token_set_classified=token_set_ratio if probability else 0.0,
+            partial=partial_ratio,
+            attributes_agree=min(_MAX_COUNT, agree),
+            attributes_conflict=min(_MAX_COUNT, conflict),
+            attributes_foreign=min(_MAX_COUNT, foreign),
+            standard_agree=min(1, standard_agree),
+            standard_conflict=min(1, standard_conflict),
+            standard_own=own,
+            standard_narrower=float(not own and not standards.isdisjoint(entry.narrower_standards)),
+            model_agree=float(models is True),
+            model_conflict=float(models is False),
+            hierarchy=max(map(context_of, concept.ancestors, repeat(0.0)), default=0.0),
+            code_named=float(code in named or concept.code in named),
+            example=float(hit.doc.source == "example"),
         )
         out.append((row, matched))
     return out
