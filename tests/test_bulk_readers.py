@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ EXPECTED = [(line, dict(zip(HEADERS, [v or None if v == "" else v for v in row],
             for line, row in enumerate(ROWS, start=2)]  # fmt: skip
 
 
-def read(path: Path, **options) -> tuple[list[tuple[int, object]], dict[str, object]]:
+def read(path: Path, **options) -> tuple[list[tuple[int, Any]], dict[str, object]]:
     with open_source(path, **options) as source:
         rows = list(source.rows)
         return rows, {"format": source.format, "encoding": source.encoding, "headers": source.headers,
@@ -65,7 +66,7 @@ def test_xlsx_jsonl_and_parquet_read_the_same(tmp_path):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append(HEADERS)
     for row in ROWS:
         sheet.append([v or None for v in row])
@@ -88,7 +89,7 @@ def test_xlsx_numbers_read_as_people_write_them_and_sheets_by_name(tmp_path):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.active.append(["ignored"])
+    workbook.worksheets[0].append(["ignored"])
     sheet = workbook.create_sheet("目录")
     sheet.append(["品名", "长度", "数量"])
     sheet.append(["螺栓", 30.0, 1.5])

@@ -111,5 +111,5 @@ def test_external_uri_is_used_as_given(connection: Connection) -> None:
     env = {"NEO4J_URI": connection.uri, "NEO4J_USER": connection.user, "NEO4J_PASSWORD": connection.password or ""}
     external = Connection.from_env(env)
     assert external.external and external.uri == connection.uri
-    with GraphDatabase.driver(external.uri, auth=(external.user, external.password)) as driver:
+    with GraphDatabase.driver(external.uri, auth=(external.user, external.password or "")) as driver:
         driver.verify_connectivity()
