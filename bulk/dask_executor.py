@@ -28,6 +28,7 @@ from bulk.readers import Layout, Source
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome
 from bulk.types import Piece, SpoolFormat
+from common.heap import long_lived_build
 
 
 class DaskExecutor(Executor):
@@ -113,7 +114,8 @@ class MatcherPlugin(WorkerPlugin):
         path = Path(worker.local_directory) / f"{self.name}.json"
         path.write_text(self.snapshot_text, encoding="utf-8")
         settings = BulkSettings.model_validate_json(self.settings_json)
-        self.matcher = ChunkMatcher.from_snapshot(path, settings, self.spool)
+        with long_lived_build():  # the matcher lives as long as the worker
+            self.matcher = ChunkMatcher.from_snapshot(path, settings, self.spool)
         self._threads = threading.local()
 
     def match_part(self, layout: Layout, columns: ColumnMap, part: Part) -> PartResult:

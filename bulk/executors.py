@@ -25,6 +25,7 @@ from bulk.readers import Source
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome, lines
 from bulk.types import Piece, RowError, SpoolFormat
+from common.heap import long_lived_build
 
 
 class Executor(ABC):
@@ -116,7 +117,10 @@ def _match_in_worker(snapshot: str, settings: str, spool: SpoolFormat, parent: i
     global _worker_matcher
     if _worker_matcher is None:
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-        _worker_matcher = ChunkMatcher.from_snapshot(Path(snapshot), BulkSettings.model_validate_json(settings), spool)
+        with long_lived_build():  # the worker process is ours, and the matcher lives as long as it
+            _worker_matcher = ChunkMatcher.from_snapshot(
+                Path(snapshot), BulkSettings.model_validate_json(settings), spool
+            )
     return _worker_matcher.match_items(items)
 
 

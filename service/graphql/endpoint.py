@@ -15,6 +15,7 @@ import graphene
 from graphene.validation import depth_limit_validator
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     GraphQLError,
     OperationDefinitionNode,
     execute,
@@ -151,7 +152,9 @@ class GraphQLEndpoint:
             payload["errors"] = errors_out
         return JSONResponse(payload, status_code=http_status_for(errors_out, has_data=_has_data(result.data)))
 
-    async def _execute(self, document, variables, operation, context):
+    async def _execute(
+        self, document: DocumentNode, variables: dict[str, Any], operation: str | None, context: RequestContext
+    ) -> ExecutionResult:
         result = execute(
             self.schema.graphql_schema,
             document,
@@ -161,9 +164,7 @@ class GraphQLEndpoint:
             is_awaitable=_is_awaitable,
             execution_context_class=LeanExecutionContext,
         )
-        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-            result = await result
-        return result
+        return result if isinstance(result, ExecutionResult) else await result
 
 
 _PLAIN = frozenset((str, int, float, bool, type(None), dict, list, tuple))
