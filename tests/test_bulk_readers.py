@@ -64,7 +64,7 @@ def test_a_taiwan_suppliers_big5_file_reads_as_big5(tmp_path):
     assert path.read_bytes().decode("gb18030") != path.read_text(encoding="big5")  # it decodes, wrongly
     found, info = read(path)
     assert info["encoding"] == "big5"
-    assert [cells["品名"] for _, cells in found] == ["六角螺栓", "內六角螺絲", "活動扳手"]  # type: ignore[index]
+    assert [cells["品名"] for _, cells in found] == ["六角螺栓", "內六角螺絲", "活動扳手"]
 
 
 def test_gb18030_characters_outside_gbk(tmp_path):
