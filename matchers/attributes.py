@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+from common.units import read_unit, to_base
 from matchers.extract import extract
 from matchers.notations import BROADER, STANDARD_BODIES
 from matchers.snapshot import Concept, SchemeView, StatedValue, TemplateProperty
 from matchers.types import NAMING_KEYS, Extraction, Found
-from matchers.units import UNITS, format_number, to_base
+from matchers.units import format_number
 
 _TOLERANCE = 0.01  # relative, for numbers
 UNCOMPARED_KEYS = frozenset(("model", "thread_pitch", "dn", "size_inch"))
@@ -172,12 +173,14 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str]:
 
 
 def extractor_unit(p: TemplateProperty) -> str | None:
-    """The extractor's code for the property's unit (`mm`, `inch`, `v` ...), if it reads that unit."""
+    """The code of the property's unit (`MMT`, `INH`, `VLT` ...) if the extractor reads that unit;
+    a scheme's own unit codes are read by their symbol and synonyms (`mm`, `inch`)."""
     if p.unit is None:
         return None
     for spelling in (p.unit.code, p.unit.symbol, *(s.text for s in p.unit.synonyms)):
-        if spelling.lower() in UNITS:
-            return spelling.lower()
+        known = read_unit(spelling)
+        if known is not None and known.text is not None:
+            return known.code
     return None
 
 

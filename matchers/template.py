@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from common.units import UnitError, convert
 from matchers.attributes import ValueLexicon, extractor_unit, property_keys
 from matchers.result import Conflict, PropertyValue
 from matchers.snapshot import Concept, TemplateProperty
 from matchers.types import TEXT, Extraction, Found
-from matchers.units import UnitError, convert, format_number
+from matchers.units import format_number
 from ontology.model import DataType
 
 _TOLERANCE = 0.01

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from service.jobs.runner import JobsConfig
 from service.jobs.store import JobState
 from tests.bulk_support import ROWS, catalog_rows, ontology_file, write_csv
@@ -88,6 +90,8 @@ def test_retention_zero_keeps_jobs(tmp_path, connection, keys):
         assert (tmp_path / "jobs" / done["id"] / "result.csv").is_file()
 
 
-def test_retention_from_the_environment():
-    assert JobsConfig.from_env({"CPMS_JOB_RETENTION_DAYS": "0.5"}).retention_days == 0.5
-    assert JobsConfig.from_env({}).retention_days == 7
+def test_retention_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CPMS_JOB_RETENTION_DAYS", raising=False)
+    assert JobsConfig.from_settings().retention_days == 7
+    monkeypatch.setenv("CPMS_JOB_RETENTION_DAYS", "0.5")
+    assert JobsConfig.from_settings().retention_days == 0.5

@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ def keys(store: Store) -> dict[str, str]:
 
 @contextmanager
 def jobs_app(connection: Connection, root: Path, ontology: Path, **config: Any) -> Iterator[TestClient]:
-    app = create_app(connection, jobs=JobsConfig(root=root, workers=0, snapshot=ontology, **config))
+    app = create_app(
+        connection, jobs=replace(JobsConfig.from_settings(), root=root, workers=0, snapshot=ontology, **config)
+    )
     with TestClient(app) as client:
         yield client
 

@@ -51,6 +51,22 @@ def test_text_files_in_every_encoding_read_the_same(tmp_path, name, encoding, de
     assert info["fraction"] == 1.0
 
 
+def test_a_taiwan_suppliers_big5_file_reads_as_big5(tmp_path):
+    rows = [
+        ["T001", "六角螺栓", "M8*30", "碳鋼", "", "千支"],
+        ["T002", "內六角螺絲", "M10x40", "不鏽鋼304", "", "個"],
+        ["T003", "活動扳手", "8吋", "", "", "把"],
+    ]
+    headers = ["貨號", "品名", "規格", "材質", "品牌", "單位"]
+    path = write_csv(tmp_path / "big5.csv", rows, headers, encoding="big5")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    assert path.read_bytes().decode("gb18030") != path.read_text(encoding="big5")  # it decodes, wrongly
+    found, info = read(path)
+    assert info["encoding"] == "big5"
+    assert [cells["品名"] for _, cells in found] == ["六角螺栓", "內六角螺絲", "活動扳手"]
+
+
 def test_gb18030_characters_outside_gbk(tmp_path):
     rows = [["B001", "䶮牌门锁 €", "", "", "", "把"]]  # 䶮 and € are four-byte GB18030 sequences
     path = write_csv(tmp_path / "gb18030.csv", rows, encoding="gb18030")

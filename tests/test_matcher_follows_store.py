@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from common.settings import ServiceSettings, Settings
 from matchers import Matcher, Snapshot
 from ontology.apikeys import create_key
 from ontology.changes import change_marks
@@ -19,7 +20,6 @@ from ontology.exporting import export_bundle, list_schemes
 from ontology.model import Synonym
 from ontology.store import Store
 from service.app import create_app
-from service.settings import ServiceSettings
 from tests.bundles import HEX_BOLT, SOCKET_SCREW
 from tests.graphql_support import app_state, gql, keys_by_role, load_fixture_schemes
 
@@ -33,7 +33,7 @@ def worker(connection: Connection, store: Store) -> Iterator[tuple[TestClient, d
     """One server process of several: the others write to the store directly, as they would."""
     load_fixture_schemes(store)
     keys = keys_by_role(store)
-    app = create_app(connection, ServiceSettings(matcher_poll_seconds=POLL))
+    app = create_app(connection, Settings(service=ServiceSettings(matcher_poll_seconds=POLL)))
     with TestClient(app) as client:
         assert app.state.matcher.wait_ready(120)
         yield client, keys

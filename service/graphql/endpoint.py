@@ -27,14 +27,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from common.errors import CpmsError, LimitExceeded
+from common.settings import GraphQLLimits
 from service.auth import principal_for
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.execution import LeanExecutionContext
-from service.graphql.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
+from service.graphql.limits import query_cost
 from service.http.uploads import graphql_multipart, is_multipart
-
-MAX_BODY_BYTES = 2_000_000
 
 GRAPHIQL_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CPMS GraphQL</title>
@@ -55,8 +54,9 @@ def _error(message: str, code: str, status: int) -> JSONResponse:
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema: graphene.Schema, anonymous_read: bool = True) -> None:
+    def __init__(self, schema: graphene.Schema, limits: GraphQLLimits, anonymous_read: bool = True) -> None:
         self.schema = schema
+        self.limits = limits
         self.anonymous_read = anonymous_read
         # Clients send the same few documents over and over: parse and validate each once.
         self._prepare = functools.lru_cache(maxsize=1024)(self._parse_and_validate)
@@ -66,7 +66,7 @@ class GraphQLEndpoint:
             document = parse(query)
         except GraphQLError as exc:
             return None, [exc]
-        rules = (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH))
+        rules = (*specified_rules, depth_limit_validator(max_depth=self.limits.max_depth))
         return document, validate(self.schema.graphql_schema, document, rules)
 
     async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
@@ -81,8 +81,8 @@ class GraphQLEndpoint:
         body = b""
         async for chunk in request.stream():
             body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                return _error(f"request body over {MAX_BODY_BYTES} bytes", "LIMIT_EXCEEDED", 413)
+            if len(body) > self.limits.max_body_bytes:
+                return _error(f"request body over {self.limits.max_body_bytes} bytes", "LIMIT_EXCEEDED", 413)
         try:
             params = json.loads(body)
         except ValueError:
@@ -128,9 +128,9 @@ class GraphQLEndpoint:
         if document is None or errors:
             return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
         cost = query_cost(document, operation, variables)
-        if cost > MAX_COST:
+        if cost > self.limits.max_cost:
             return error_response(
-                LimitExceeded(f"query cost {cost} is over the limit of {MAX_COST}; ask for smaller pages")
+                LimitExceeded(f"query cost {cost} is over the limit of {self.limits.max_cost}; ask for smaller pages")
             )
         if request.method == "GET" and any(
             isinstance(d, OperationDefinitionNode) and d.operation.value != "query" for d in document.definitions
@@ -138,10 +138,11 @@ class GraphQLEndpoint:
             return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
         context = RequestContext(store=store, principal=principal, app=request.app)
         try:
-            async with asyncio.timeout(TIMEOUT_SECONDS):  # unlike wait_for, no task of its own
+            async with asyncio.timeout(self.limits.timeout_seconds):  # unlike wait_for, no task of its own
                 result = await self._execute(document, variables, operation, context)
         except TimeoutError:
-            return error_response(LimitExceeded(f"the request took over {TIMEOUT_SECONDS:.0f} s and was stopped"))
+            seconds = self.limits.timeout_seconds
+            return error_response(LimitExceeded(f"the request took over {seconds:.0f} s and was stopped"))
         payload: dict[str, Any] = {"data": result.data}
         errors_out = [format_graphql_error(e) for e in result.errors or ()]
         errors_out += [
