@@ -1,7 +1,7 @@
 """Load on the GraphQL API over loopback: many concurrent clients for a fixed time per query kind.
 
     python -m benchmarks.bench_api_load [--clients 32] [--seconds 15] [--warmup 3] [--workers 1]
-                                        [--client raw|httpx]
+                                        [--client raw|httpx] [--compare-execution ROUNDS]
 
 Starts a private Neo4j (or uses NEO4J_URI), loads the seed, serves the API with uvicorn in a
 separate process, waits until the matcher is built, then runs each scenario in turn: requests per
@@ -20,6 +20,10 @@ headers and a body of exactly Content-Length bytes (or chunked). It counts as an
 but 200, a body that is not JSON or has "errors", a broken connection (it then reconnects) and a
 30 s timeout. `--client httpx` runs the former httpx client for comparison; the `client CPU µs/req`
 column shows what each costs.
+
+`--compare-execution ROUNDS` serves the API twice at once, with the endpoint's lean execution
+context and with graphql-core's own, and runs each scenario on the two in turn, ROUNDS times each
+(one server process each): what the lean context is worth at the API level, measured back to back.
 """
 
 from __future__ import annotations
@@ -50,6 +54,16 @@ CLASS_QUERY = """query($code: String!) { class(scheme: "CPMS", code: $code) { co
 SEARCH_QUERY = """query($text: String!) { search(text: $text, first: 10) { nodes { kind scheme code label score } } }"""
 MATCH_QUERY = """query($text: String!) { match(record: {text: $text}) { decision
   best { code score } values { property value number } } }"""
+FULL_MATCH_QUERY = """query($text: String!) { match(record: {text: $text}, limit: 5) { text readAs scheme kind
+  decision best { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
+  candidates { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
+  values { property value number unit } missingRequired warnings } }"""
+# graphql-core's executor in place of the lean one, for --compare-execution
+PLAIN_EXECUTION = (
+    "import sys, graphql, service.graphql.endpoint as endpoint; "
+    "endpoint.LeanExecutionContext = graphql.ExecutionContext; "
+    "from service.cli.main import main; sys.exit(main(['serve']))"
+)
 SEARCH_WORDS = [
     "螺栓",
     "六角螺母",
@@ -192,7 +206,7 @@ async def _httpx_scenario(url: str, clients: int, seconds: float, body: Callable
 SCENARIO = {"raw": _raw_scenario, "httpx": _httpx_scenario}
 
 
-def _serve(connection: Connection, port: int, workers: int) -> subprocess.Popen:
+def _serve(connection: Connection, port: int, workers: int, plain_execution: bool = False) -> subprocess.Popen:
     env = {
         **os.environ,
         "NEO4J_URI": connection.uri,
@@ -201,7 +215,8 @@ def _serve(connection: Connection, port: int, workers: int) -> subprocess.Popen:
         "CPMS_PORT": str(port),
         "CPMS_WORKERS": str(workers),
     }
-    return subprocess.Popen([sys.executable, "-m", "service.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL,
+    command = ["-c", PLAIN_EXECUTION] if plain_execution else ["-m", "service.cli.main", "serve"]
+    return subprocess.Popen([sys.executable, *command], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)  # fmt: skip
 
 
@@ -220,6 +235,26 @@ def _wait_ready(url: str, timeout: float = 300) -> None:
         raise SystemExit("the service did not get ready")
 
 
+def _scenarios(codes: list[str], records: list[str]) -> dict[str, Callable[[random.Random], dict]]:
+    return {
+        "baseline { __typename }": lambda rng: {"query": "{ __typename }"},
+        "class lookup": lambda rng: {"query": CLASS_QUERY, "variables": {"code": rng.choice(codes)}},
+        "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},
+        "match": lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(records)}},
+        "match, every field": lambda rng: {"query": FULL_MATCH_QUERY, "variables": {"text": rng.choice(records)}},
+    }
+
+
+COLUMNS = f"{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'client CPU µs/req':>19}"
+
+
+def _row(name: str, r: dict) -> str:
+    return (
+        f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}"
+        f"{r['cpu_us']:>19.0f}"
+    )
+
+
 def run(connection: Connection, clients: int, seconds: float, workers: int, warmup: float, client: str = "raw") -> None:
     with Store(connection) as store:
         seed(store, log=lambda _: None)
@@ -229,30 +264,65 @@ def run(connection: Connection, clients: int, seconds: float, workers: int, warm
     url = f"http://127.0.0.1:{port}/graphql"
     try:
         _wait_ready(url)
-        scenarios = {
-            "baseline { __typename }": lambda rng: {"query": "{ __typename }"},
-            "class lookup": lambda rng: {"query": CLASS_QUERY, "variables": {"code": rng.choice(codes)}},
-            "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},
-            "match": lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(records)}},
-        }
         print(
             f"{clients} concurrent clients, {seconds:.0f} s per scenario after {warmup:.0f} s of warm-up, "
             f"{workers} server process(es), loopback, {client} client"
         )
-        columns = f"{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'client CPU µs/req':>19}"
-        print(f"{'scenario':<26}{columns}")
+        print(f"{'scenario':<26}{COLUMNS}")
         scenario = SCENARIO[client]
-        for name, body in scenarios.items():
+        for name, body in _scenarios(codes, records).items():
             if warmup:
                 asyncio.run(scenario(url, clients, warmup, body))
-            r = asyncio.run(scenario(url, clients, seconds, body))
-            print(
-                f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}"
-                f"{r['cpu_us']:>19.0f}"
-            )
+            print(_row(name, asyncio.run(scenario(url, clients, seconds, body))))
     finally:
         server.terminate()
         server.wait(30)
+
+
+def compare_execution(connection: Connection, clients: int, seconds: float, warmup: float, rounds: int) -> None:
+    """Each scenario on the lean and the plain executor in turn, `rounds` times each; the mean of
+    each, and how much faster the lean one was."""
+    with Store(connection) as store:
+        seed(store, log=lambda _: None)
+        codes, records = _records(store)
+    ports = {"lean": free_port(), "plain": free_port()}
+    urls = {kind: f"http://127.0.0.1:{port}/graphql" for kind, port in ports.items()}
+    servers: dict[str, subprocess.Popen] = {}
+    try:
+        for kind, port in ports.items():  # one after the other: two matcher builds at once starve each other
+            servers[kind] = _serve(connection, port, 1, plain_execution=kind == "plain")
+            _wait_ready(urls[kind], timeout=900)
+        print(
+            f"{clients} concurrent clients, lean vs graphql-core executor, {rounds} x {seconds:.0f} s each in turn "
+            f"after {warmup:.0f} s of warm-up, one server process each, loopback, raw client"
+        )
+        print(f"{'scenario':<26}{'executor':>9}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        for name, body in _scenarios(codes, records).items():
+            results: dict[str, list[dict]] = {"lean": [], "plain": []}
+            for url in urls.values():
+                if warmup:
+                    asyncio.run(_raw_scenario(url, clients, warmup, body))
+            for _ in range(rounds):
+                for kind, url in urls.items():
+                    results[kind].append(asyncio.run(_raw_scenario(url, clients, seconds, body)))
+            means = {
+                kind: {k: statistics.mean(r[k] for r in rs) for k in ("rps", "p50", "p99")}
+                for kind, rs in results.items()
+            }
+            for kind, m in means.items():
+                errors = sum(r["errors"] for r in results[kind])
+                print(f"{name:<26}{kind:>9}{m['rps']:>10.1f}{m['p50']:>10.1f}{m['p99']:>10.1f}{errors:>8}")
+            gain = means["lean"]["rps"] / means["plain"]["rps"] - 1
+            spread = "; ".join(f"{kind} " + ", ".join(f"{r['rps']:.0f}" for r in rs) for kind, rs in results.items())
+            print(f"{'':<26}lean {gain:+.1%} req/s (rounds: {spread})")
+    finally:
+        for server in servers.values():
+            server.terminate()
+        for server in servers.values():
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def main() -> None:
@@ -262,9 +332,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each scenario")
     parser.add_argument("--client", choices=sorted(SCENARIO), default="raw", help="load generator (httpx to compare)")
+    parser.add_argument(
+        "--compare-execution", type=int, metavar="ROUNDS", help="lean vs graphql-core executor, in turn, ROUNDS each"
+    )
     args = parser.parse_args()
     with bench_connection() as connection:
-        run(connection, args.clients, args.seconds, args.workers, args.warmup, args.client)
+        if args.compare_execution:
+            compare_execution(connection, args.clients, args.seconds, args.warmup, args.compare_execution)
+        else:
+            run(connection, args.clients, args.seconds, args.workers, args.warmup, args.client)
 
 
 if __name__ == "__main__":
