@@ -41,6 +41,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
+import psutil
 
 from benchmarks.neo4j_server import bench_connection
 from ontology.connection import Connection
@@ -279,6 +280,12 @@ def run(connection: Connection, clients: int, seconds: float, workers: int, warm
         server.wait(30)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used: steadier than requests per second on a shared machine."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 def compare_execution(connection: Connection, clients: int, seconds: float, warmup: float, rounds: int) -> None:
     """Each scenario on the lean and the plain executor in turn, `rounds` times each; the mean of
     each, and how much faster the lean one was."""
@@ -296,7 +303,8 @@ def compare_execution(connection: Connection, clients: int, seconds: float, warm
             f"{clients} concurrent clients, lean vs graphql-core executor, {rounds} x {seconds:.0f} s each in turn "
             f"after {warmup:.0f} s of warm-up, one server process each, loopback, raw client"
         )
-        print(f"{'scenario':<26}{'executor':>9}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        header = f"{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'server CPU µs/req':>19}"
+        print(f"{'scenario':<26}{'executor':>9}{header}")
         for name, body in _scenarios(codes, records).items():
             results: dict[str, list[dict]] = {"lean": [], "plain": []}
             for url in urls.values():
@@ -304,17 +312,27 @@ def compare_execution(connection: Connection, clients: int, seconds: float, warm
                     asyncio.run(_raw_scenario(url, clients, warmup, body))
             for _ in range(rounds):
                 for kind, url in urls.items():
-                    results[kind].append(asyncio.run(_raw_scenario(url, clients, seconds, body)))
+                    cpu = _cpu_seconds(servers[kind].pid)
+                    r = asyncio.run(_raw_scenario(url, clients, seconds, body))
+                    r["server_us"] = (_cpu_seconds(servers[kind].pid) - cpu) / max(r["requests"], 1) * 1e6
+                    results[kind].append(r)
             means = {
-                kind: {k: statistics.mean(r[k] for r in rs) for k in ("rps", "p50", "p99")}
+                kind: {k: statistics.mean(r[k] for r in rs) for k in ("rps", "p50", "p99", "server_us")}
                 for kind, rs in results.items()
             }
             for kind, m in means.items():
                 errors = sum(r["errors"] for r in results[kind])
-                print(f"{name:<26}{kind:>9}{m['rps']:>10.1f}{m['p50']:>10.1f}{m['p99']:>10.1f}{errors:>8}")
-            gain = means["lean"]["rps"] / means["plain"]["rps"] - 1
-            spread = "; ".join(f"{kind} " + ", ".join(f"{r['rps']:.0f}" for r in rs) for kind, rs in results.items())
-            print(f"{'':<26}lean {gain:+.1%} req/s (rounds: {spread})")
+                print(
+                    f"{name:<26}{kind:>9}{m['rps']:>10.1f}{m['p50']:>10.1f}{m['p99']:>10.1f}{errors:>8}"
+                    f"{m['server_us']:>19.0f}"
+                )
+            rate = means["lean"]["rps"] / means["plain"]["rps"] - 1
+            cpu = means["lean"]["server_us"] / means["plain"]["server_us"] - 1
+            spread = "; ".join(
+                f"{kind} " + ", ".join(f"{r['rps']:.0f}/{r['server_us']:.0f}" for r in rs)
+                for kind, rs in results.items()
+            )
+            print(f"{'':<26}lean: {rate:+.1%} req/s, {cpu:+.1%} server CPU per request (rounds req/s/µs: {spread})")
     finally:
         for server in servers.values():
             server.terminate()
