@@ -21,6 +21,7 @@ from ontology.model import ConceptClass, Labels, Synonym, Value
 from ontology.rows import synonyms_from, uid
 
 Kind = Literal["new_class", "add_synonym", "add_value", "correction"]
+RequestStatus = Literal["open", "approved", "rejected"]
 
 
 class Correction(BaseModel):
@@ -44,7 +45,7 @@ class ChangeRequest(BaseModel):
     payload: dict[str, Any]
     reason: str
     proposer: str
-    status: str  # open, approved, rejected
+    status: RequestStatus
     created_at: str
     decided_by: str | None = None
     decision_reason: str | None = None

@@ -40,7 +40,7 @@ def format_graphql_error(error: GraphQLError) -> dict[str, Any]:
     if isinstance(original, CpmsError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code, **original.details}
-    elif original is not None:
+    elif original is not None and not isinstance(original, GraphQLError):  # a variable's bad value is one
         log.exception("unexpected error in a resolver", exc_info=original)
         formatted["message"] = "internal error"
         formatted["extensions"] = {"code": "INTERNAL"}

@@ -135,13 +135,13 @@ def _check(payload: str) -> str:
 def test_change_request_is_proposed_then_approved_or_rejected(setup) -> None:
     client, keys = setup
     propose = (
-        """mutation($payload: JSONString!) { proposeChange(kind: "add_synonym", scheme: "CPMS", target: "%s",
+        """mutation($payload: JSONString!) { proposeChange(kind: add_synonym, scheme: "CPMS", target: "%s",
         payload: $payload, reason: "our customers say 外六角") { ok request { id status } } }"""
         % HEX_BOLT
     )
     request = gql(client, propose, keys["manufacturer"], payload='{"text": "外六角"}')["data"]["proposeChange"]
     assert request["ok"] and request["request"]["status"] == "open"
-    queue = gql(client, '{ changeRequests(status: "open") { totalCount nodes { id proposer } } }', keys["editor"])
+    queue = gql(client, '{ changeRequests(status: open) { totalCount nodes { id proposer } } }', keys["editor"])
     assert queue["data"]["changeRequests"]["nodes"] == [
         {"id": request["request"]["id"], "proposer": "test manufacturer"}
     ]
