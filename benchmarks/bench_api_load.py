@@ -1,7 +1,7 @@
 """Load on the GraphQL API over loopback: many concurrent clients for a fixed time per query kind.
 
     python -m benchmarks.bench_api_load [--clients 32] [--seconds 15] [--warmup 3] [--workers 1]
-                                        [--client raw|httpx] [--compare-execution ROUNDS]
+                                        [--client raw|httpx]
 
 Starts a private Neo4j (or uses NEO4J_URI), loads the seed, serves the API with uvicorn in a
 separate process, waits until the matcher is built, then runs each scenario in turn: requests per
@@ -20,10 +20,6 @@ headers and a body of exactly Content-Length bytes (or chunked). It counts as an
 but 200, a body that is not JSON or has "errors", a broken connection (it then reconnects) and a
 30 s timeout. `--client httpx` runs the former httpx client for comparison; the `client CPU µs/req`
 column shows what each costs.
-
-`--compare-execution ROUNDS` serves the API twice at once, with the endpoint's lean execution
-context and with graphql-core's own, and runs each scenario on the two in turn, ROUNDS times each
-(one server process each): what the lean context is worth at the API level, measured back to back.
 """
 
 from __future__ import annotations
@@ -41,7 +37,6 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
-import psutil
 
 from benchmarks.neo4j_server import bench_connection
 from ontology.connection import Connection
@@ -59,12 +54,6 @@ FULL_MATCH_QUERY = """query($text: String!) { match(record: {text: $text}, limit
   decision best { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
   candidates { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
   values { property value number unit } missingRequired warnings } }"""
-# graphql-core's executor in place of the lean one, for --compare-execution
-PLAIN_EXECUTION = (
-    "import sys, graphql, service.graphql.endpoint as endpoint; "
-    "endpoint.LeanExecutionContext = graphql.ExecutionContext; "
-    "from service.cli.main import main; sys.exit(main(['serve']))"
-)
 SEARCH_WORDS = [
     "螺栓",
     "六角螺母",
@@ -207,7 +196,7 @@ async def _httpx_scenario(url: str, clients: int, seconds: float, body: Callable
 SCENARIO = {"raw": _raw_scenario, "httpx": _httpx_scenario}
 
 
-def _serve(connection: Connection, port: int, workers: int, plain_execution: bool = False) -> subprocess.Popen:
+def _serve(connection: Connection, port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "NEO4J_URI": connection.uri,
@@ -216,8 +205,7 @@ def _serve(connection: Connection, port: int, workers: int, plain_execution: boo
         "CPMS_PORT": str(port),
         "CPMS_WORKERS": str(workers),
     }
-    command = ["-c", PLAIN_EXECUTION] if plain_execution else ["-m", "service.cli.main", "serve"]
-    return subprocess.Popen([sys.executable, *command], env=env, stdout=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "service.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)  # fmt: skip
 
 
@@ -280,69 +268,6 @@ def run(connection: Connection, clients: int, seconds: float, workers: int, warm
         server.wait(30)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time a process has used: steadier than requests per second on a shared machine."""
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system
-
-
-def compare_execution(connection: Connection, clients: int, seconds: float, warmup: float, rounds: int) -> None:
-    """Each scenario on the lean and the plain executor in turn, `rounds` times each; the mean of
-    each, and how much faster the lean one was."""
-    with Store(connection) as store:
-        seed(store, log=lambda _: None)
-        codes, records = _records(store)
-    ports = {"lean": free_port(), "plain": free_port()}
-    urls = {kind: f"http://127.0.0.1:{port}/graphql" for kind, port in ports.items()}
-    servers: dict[str, subprocess.Popen] = {}
-    try:
-        for kind, port in ports.items():  # one after the other: two matcher builds at once starve each other
-            servers[kind] = _serve(connection, port, 1, plain_execution=kind == "plain")
-            _wait_ready(urls[kind], timeout=900)
-        print(
-            f"{clients} concurrent clients, lean vs graphql-core executor, {rounds} x {seconds:.0f} s each in turn "
-            f"after {warmup:.0f} s of warm-up, one server process each, loopback, raw client"
-        )
-        header = f"{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'server CPU µs/req':>19}"
-        print(f"{'scenario':<26}{'executor':>9}{header}")
-        for name, body in _scenarios(codes, records).items():
-            results: dict[str, list[dict]] = {"lean": [], "plain": []}
-            for url in urls.values():
-                if warmup:
-                    asyncio.run(_raw_scenario(url, clients, warmup, body))
-            for _ in range(rounds):
-                for kind, url in urls.items():
-                    cpu = _cpu_seconds(servers[kind].pid)
-                    r = asyncio.run(_raw_scenario(url, clients, seconds, body))
-                    r["server_us"] = (_cpu_seconds(servers[kind].pid) - cpu) / max(r["requests"], 1) * 1e6
-                    results[kind].append(r)
-            means = {
-                kind: {k: statistics.mean(r[k] for r in rs) for k in ("rps", "p50", "p99", "server_us")}
-                for kind, rs in results.items()
-            }
-            for kind, m in means.items():
-                errors = sum(r["errors"] for r in results[kind])
-                print(
-                    f"{name:<26}{kind:>9}{m['rps']:>10.1f}{m['p50']:>10.1f}{m['p99']:>10.1f}{errors:>8}"
-                    f"{m['server_us']:>19.0f}"
-                )
-            rate = means["lean"]["rps"] / means["plain"]["rps"] - 1
-            cpu = means["lean"]["server_us"] / means["plain"]["server_us"] - 1
-            spread = "; ".join(
-                f"{kind} " + ", ".join(f"{r['rps']:.0f}/{r['server_us']:.0f}" for r in rs)
-                for kind, rs in results.items()
-            )
-            print(f"{'':<26}lean: {rate:+.1%} req/s, {cpu:+.1%} server CPU per request (rounds req/s/µs: {spread})")
-    finally:
-        for server in servers.values():
-            server.terminate()
-        for server in servers.values():
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=32)
@@ -350,15 +275,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each scenario")
     parser.add_argument("--client", choices=sorted(SCENARIO), default="raw", help="load generator (httpx to compare)")
-    parser.add_argument(
-        "--compare-execution", type=int, metavar="ROUNDS", help="lean vs graphql-core executor, in turn, ROUNDS each"
-    )
     args = parser.parse_args()
     with bench_connection() as connection:
-        if args.compare_execution:
-            compare_execution(connection, args.clients, args.seconds, args.warmup, args.compare_execution)
-        else:
-            run(connection, args.clients, args.seconds, args.workers, args.warmup, args.client)
+        run(connection, args.clients, args.seconds, args.workers, args.warmup, args.client)
 
 
 if __name__ == "__main__":

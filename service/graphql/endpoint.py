@@ -22,7 +22,6 @@ from common.settings import GraphQLLimits
 from service.auth import principal_for
 from service.errors import BadRequest, TooLarge, WrongMethod, error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
-from service.graphql.execution import LeanExecutionContext
 from service.graphql.limits import query_cost
 from service.http.uploads import graphql_multipart, is_multipart
 
@@ -140,7 +139,6 @@ class GraphQLEndpoint:
             operation_name=operation,
             context_value=context,
             is_awaitable=_is_awaitable,
-            execution_context_class=LeanExecutionContext,
         )
         if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
             result = await result
