@@ -21,8 +21,12 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+LINTED := service ontology matchers bulk common seed_data tests benchmarks
+
 lint: setup
-	$(BIN)/ruff check service ontology matchers seed_data tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy $(LINTED)
 
 # After `make test` passes with newer packages (`.venv/bin/pip install -U -e ".[test]"`), pin them.
 lock:
@@ -30,4 +34,4 @@ lock:
 	  $(BIN)/pip freeze --exclude-editable; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) .cpms .pytest_cache
+	rm -rf $(VENV) .cpms .pytest_cache .mypy_cache

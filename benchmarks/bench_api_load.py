@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
@@ -145,7 +146,7 @@ async def _raw_scenario(url: str, clients: int, seconds: float, body: Callable[[
             ok = False
             try:
                 async with asyncio.timeout(TIMEOUT):
-                    if writer is None:
+                    if reader is None or writer is None:
                         reader, writer = await asyncio.open_connection(host, port)
                     writer.write(request)
                     status, answer, keep_alive = await _read_response(reader)
@@ -224,7 +225,7 @@ def _wait_ready(url: str, timeout: float = 300) -> None:
         raise SystemExit("the service did not get ready")
 
 
-def _scenarios(codes: list[str], records: list[str]) -> dict[str, Callable[[random.Random], dict]]:
+def _scenarios(codes: list[str], records: list[str]) -> dict[str, Callable[[random.Random], dict[str, Any]]]:
     return {
         "baseline { __typename }": lambda rng: {"query": "{ __typename }"},
         "class lookup": lambda rng: {"query": CLASS_QUERY, "variables": {"code": rng.choice(codes)}},

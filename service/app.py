@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
@@ -47,7 +48,7 @@ def create_app(
     service = settings.service
 
     @asynccontextmanager
-    async def lifespan(app: Starlette):
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Resolvers wait on Neo4j in threads; the default pool (cores + 4) would queue them.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(service.threads, "cpms-io"))
         app.state.store = store = Store(connection or Connection.from_settings(settings))

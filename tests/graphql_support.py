@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
+from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.testclient import TestClient
 
 from common.settings import ServiceSettings, Settings
@@ -16,6 +18,11 @@ from ontology.schema import apply_schema
 from ontology.store import Store
 from service.app import create_app
 from tests.bundles import cpms_bundle, unspsc_bundle
+
+
+def app_state(client: TestClient) -> State:
+    """The state of the app under test (`TestClient.app` is typed as any ASGI app)."""
+    return cast(Starlette, client.app).state
 
 
 def load_fixture_schemes(store: Store) -> None:

@@ -10,6 +10,7 @@ import pytest
 from service.jobs.runner import JobsConfig
 from service.jobs.store import JobState
 from tests.bulk_support import ROWS, catalog_rows, ontology_file, write_csv
+from tests.graphql_support import app_state
 from tests.test_bulk_jobs import auth, jobs_app, keys, submit, wait
 
 __all__ = ["keys"]  # the fixture, for pytest
@@ -63,7 +64,7 @@ def test_finished_jobs_are_deleted_when_their_retention_ends(tmp_path, connectio
     catalog = write_csv(tmp_path / "catalog.csv", ROWS)
     key = keys["integrator"]
     with jobs_app(connection, tmp_path / "jobs", ontology, retention_days=2) as client:
-        jobs = client.app.state.jobs
+        jobs = app_state(client).jobs
         done = wait(client, key, submit(client, key, catalog).json()["id"])
         finished = datetime.fromisoformat(done["finished_at"])
         assert datetime.fromisoformat(done["expires_at"]) == finished + timedelta(days=2)
@@ -85,7 +86,7 @@ def test_retention_zero_keeps_jobs(tmp_path, connection, keys):
     with jobs_app(connection, tmp_path / "jobs", ontology, retention_days=0) as client:
         done = wait(client, key, submit(client, key, catalog).json()["id"])
         assert done["expires_at"] is None
-        assert client.app.state.jobs.sweep(datetime.fromisoformat(done["finished_at"]) + timedelta(days=10_000)) == []
+        assert app_state(client).jobs.sweep(datetime.fromisoformat(done["finished_at"]) + timedelta(days=10_000)) == []
         assert (tmp_path / "jobs" / done["id"] / "result.csv").is_file()
 
 

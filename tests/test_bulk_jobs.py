@@ -22,6 +22,7 @@ from ontology.store import Store
 from service.app import create_app
 from service.jobs.runner import JobsConfig
 from tests.bulk_support import ROWS, catalog_rows, essentials, expected, ontology_file, read_output, run, write_csv
+from tests.graphql_support import app_state
 
 FINISHED = {"done", "failed", "cancelled"}
 
@@ -218,8 +219,8 @@ def test_with_several_server_processes_one_runs_the_jobs(tmp_path, connection, k
         jobs_app(connection, tmp_path / "jobs", ontology) as runner,
         jobs_app(connection, tmp_path / "jobs", ontology) as other,
     ):
-        assert runner.app.state.jobs._runner_lock is not None
-        assert other.app.state.jobs._runner_lock is None
+        assert app_state(runner).jobs._runner_lock is not None
+        assert app_state(other).jobs._runner_lock is None
         job = submit(other, key, catalog).json()
         assert wait(other, key, job["id"])["state"] == "done"
         assert wait(runner, key, job["id"])["rows"] == len(ROWS)

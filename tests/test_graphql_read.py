@@ -14,7 +14,7 @@ from ontology.model import ClassProperty, ConceptClass, DataType, Labels, Proper
 from ontology.store import Store
 from service.graphql.schema import SCHEMA_FILE, printed_schema
 from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW
-from tests.graphql_support import error_codes, gql, keys_by_role, load_fixture_schemes, running_app
+from tests.graphql_support import app_state, error_codes, gql, keys_by_role, load_fixture_schemes, running_app
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_a_page_of_classes_costs_a_bounded_number_of_round_trips(api: TestClient
         children(first: 3) { nodes { code label ancestors { code }
                                      template { required property { code valueCount } } } }
         template { property { code } } mappings { target { code } } } } }"""
-    app_store = api.app.state.store
+    app_store = app_state(api).store
     before = app_store.round_trips
     nodes = gql(api, query, page=page)["data"]["classes"]["nodes"]
     assert len(nodes) == page and all(len(n["children"]["nodes"]) == 3 for n in nodes)

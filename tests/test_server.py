@@ -114,5 +114,5 @@ def test_external_uri_is_used_as_given(connection: Connection, monkeypatch: pyte
         monkeypatch.setenv(name, value)
     external = Connection.from_settings()
     assert external.external and external.uri == connection.uri
-    with GraphDatabase.driver(external.uri, auth=(external.user, external.password)) as driver:
+    with GraphDatabase.driver(external.uri, auth=(external.user, external.password or "")) as driver:
         driver.verify_connectivity()

@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from common.errors import CpmsError
 from common.settings import load_settings
@@ -34,11 +35,12 @@ def _db(args: argparse.Namespace) -> int:
         lib = assemble(settings.cache_dir, settings.version)
         print(f"Neo4j {settings.version} jars are in {lib}")
         return 0
-    action: Callable[[ServerSettings], process.ServerStatus] = {
+    actions: dict[str, Callable[[ServerSettings], process.ServerStatus]] = {
         "start": process.start,
         "stop": process.stop,
         "status": process.status,
-    }[args.action]
+    }
+    action = actions[args.action]
     result = action(settings)
     print(result.message)
     return 0 if args.action != "status" or result.running else 3
@@ -54,7 +56,7 @@ def _serve(args: argparse.Namespace) -> int:
     # callers (`cpms up`) run their cleanup, such as stopping the Neo4j they started.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     host, port, workers = args.host or service.host, args.port or service.port, args.workers or service.workers
-    options = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
     if workers > 1:  # each worker process builds its own app (and matcher) from the environment
         uvicorn.run("service.app:create_app", factory=True, workers=workers, **options)
     else:

@@ -13,7 +13,16 @@ from typing import Any
 
 import graphene
 from graphene.validation import depth_limit_validator
-from graphql import DocumentNode, GraphQLError, execute, parse, specified_rules, validate
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -105,13 +114,13 @@ class GraphQLEndpoint:
             else principal_for(None, store, self.anonymous_read)
         )
         document, errors = self._prepare(query)
-        if errors:
+        if document is None or errors:
             return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
         cost = query_cost(document, operation, variables)
         if cost > self.limits.max_cost:
             raise LimitExceeded(f"query cost {cost} is over the limit of {self.limits.max_cost}; ask for smaller pages")
         if request.method == "GET" and any(
-            getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
+            isinstance(d, OperationDefinitionNode) and d.operation.value != "query" for d in document.definitions
         ):
             raise WrongMethod("mutations must be sent with POST")
         context = RequestContext(store=store, principal=principal, app=request.app)
@@ -131,7 +140,9 @@ class GraphQLEndpoint:
             payload["errors"] = errors_out
         return JSONResponse(payload, status_code=http_status_for(errors_out, has_data=_has_data(result.data)))
 
-    async def _execute(self, document, variables, operation, context):
+    async def _execute(
+        self, document: DocumentNode, variables: dict[str, Any], operation: str | None, context: RequestContext
+    ) -> ExecutionResult:
         result = execute(
             self.schema.graphql_schema,
             document,
@@ -140,9 +151,7 @@ class GraphQLEndpoint:
             context_value=context,
             is_awaitable=_is_awaitable,
         )
-        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-            result = await result
-        return result
+        return result if isinstance(result, ExecutionResult) else await result
 
 
 _PLAIN = frozenset((str, int, float, bool, type(None), dict, list, tuple))
@@ -157,4 +166,4 @@ def _is_awaitable(value: Any) -> bool:
 
 
 def _has_data(data: dict[str, Any] | None) -> bool:
-    return bool(data) and any(value is not None for value in data.values())
+    return data is not None and any(value is not None for value in data.values())
