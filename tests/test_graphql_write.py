@@ -141,7 +141,7 @@ def test_change_request_is_proposed_then_approved_or_rejected(setup) -> None:
     )
     request = gql(client, propose, keys["manufacturer"], payload='{"text": "外六角"}')["data"]["proposeChange"]
     assert request["ok"] and request["request"]["status"] == "open"
-    queue = gql(client, '{ changeRequests(status: open) { totalCount nodes { id proposer } } }', keys["editor"])
+    queue = gql(client, "{ changeRequests(status: open) { totalCount nodes { id proposer } } }", keys["editor"])
     assert queue["data"]["changeRequests"]["nodes"] == [
         {"id": request["request"]["id"], "proposer": "test manufacturer"}
     ]

@@ -240,7 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as exc:
-        args.usage.error(str(exc))  # the command's usage, exit 2
+        usage: argparse.ArgumentParser = args.usage
+        usage.error(str(exc))  # the command's usage, exit 2
     except CpmsError as exc:
         print(f"cpms: error: [{exc.code}] {exc.message}", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ are spelled as clients have always sent and seen them (lower case, `exactMatch`)
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import graphene
 
@@ -24,7 +24,7 @@ from service.jobs.store import JobState as PyJobState
 def _literal(name: str, *literals: Any) -> type[StrEnum]:
     """A Python enum with the values of `literals` (Literal types or strings), each its own name."""
     values = [v for literal in literals for v in (get_args(literal) or (literal,))]
-    return StrEnum(name, [(v, v) for v in values])
+    return cast("type[StrEnum]", StrEnum(name, [(v, v) for v in values]))
 
 
 Kind = graphene.Enum.from_enum(_literal("Kind", PyKind), description="what is matched or searched: classes or items")
