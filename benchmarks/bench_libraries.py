@@ -18,7 +18,6 @@ import argparse
 import csv
 import io
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -72,6 +71,7 @@ Probabilities = Callable[[object, list[list[float]]], list[float]]
 def bench_trees(quick: bool) -> None:
     print("\n== trees: the pair model on the DeepMatcher splits (fitted on train, threshold on valid)")
     try:
+        import sklearn.ensemble  # noqa: F401  (loaded before the thread limit, which binds loaded libraries)
         from threadpoolctl import threadpool_limits
     except ImportError:
         print("  scikit-learn is not installed (pip install scikit-learn): skipped")
@@ -178,17 +178,20 @@ def bench_sheets(quick: bool) -> None:
         _write_xls(xls, min(count, 65535))
         for path, readers in ((xlsx, ("openpyxl", "calamine")), (xls, ("calamine",))):
             for reader in readers:
-                out = subprocess.run(
-                    [sys.executable, "-m", "benchmarks.bench_libraries", "--read", reader, str(path)],
-                    capture_output=True,
-                    text=True,
-                ).stdout.split()
-                rows, seconds, megabytes = int(out[0]), float(out[1]), float(out[2])
+                rows, seconds, megabytes = _read_sheet(reader, path)
                 print(
                     f"  {path.suffix} {rows:,} rows by {reader:9s}{seconds:8.2f} s{rows / seconds:10,.0f} rows/s"
                     f"   peak RSS {megabytes:.0f} MB"
                 )
-    print("  (the peak RSS of a process that only imports both readers is about 40 MB)")
+        _, _, megabytes = _read_sheet("none", xlsx)
+    print(f"  a process that only imports both readers: peak RSS {megabytes:.0f} MB")
+
+
+def _read_sheet(reader: str, path: Path) -> tuple[int, float, float]:
+    """Rows, seconds and peak RSS (MB) of reading `path` with `reader` in a process of its own."""
+    command = [sys.executable, "-m", "benchmarks.read_sheet", reader, str(path)]
+    rows, seconds, megabytes = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    return int(rows), float(seconds), float(megabytes)
 
 
 def _write_xlsx(path: Path, count: int) -> None:
@@ -215,22 +218,6 @@ def _write_xls(path: Path, count: int) -> None:
     workbook.save(str(path))
 
 
-def read_sheet(reader: str, path: Path) -> None:
-    """Print rows, seconds and the process's peak RSS in MB after reading every row."""
-    start = time.perf_counter()
-    if reader == "openpyxl":
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        rows = sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True))
-    else:
-        from python_calamine import CalamineWorkbook
-
-        rows = sum(1 for _ in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(rows, time.perf_counter() - start, peak)
-
-
 SECTIONS = {"logistic": bench_logistic, "trees": bench_trees, "encodings": bench_encodings, "sheets": bench_sheets}
 
 
@@ -238,11 +225,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller samples, for a quick look")
     parser.add_argument("--only", nargs="*", choices=list(SECTIONS), default=list(SECTIONS))
-    parser.add_argument("--read", nargs=2, metavar=("READER", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.read:
-        read_sheet(args.read[0], Path(args.read[1]))
-        return
     if args.quick:
         print("QUICK RUN: smaller samples; figures are rough")
     for name in args.only:
