@@ -10,18 +10,9 @@ from starlette.testclient import TestClient
 
 from ontology.apikeys import create_key
 from ontology.connection import Connection
-from ontology.importing import import_bundle
-from ontology.schema import apply_schema
 from ontology.store import Store
 from service.app import create_app
 from service.settings import ServiceSettings
-from tests.bundles import cpms_bundle, unspsc_bundle
-
-
-def load_fixture_schemes(store: Store) -> None:
-    apply_schema(store)
-    import_bundle(store, unspsc_bundle(), actor="test", reason="fixture")
-    import_bundle(store, cpms_bundle(), actor="test", reason="fixture")
 
 
 def keys_by_role(store: Store) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import graphene
 
 from ontology import curation, editing, releases
+from ontology.editing import Edit
 from ontology.model import (
     ConceptClass,
     DataType,
@@ -98,6 +99,10 @@ async def _class_payload(info, scheme: str, code: str) -> ClassPayload:
 
 def _actor(info) -> str:
     return ctx(info).principal.name
+
+
+def _edit(info, reason: str) -> Edit:
+    return Edit(_actor(info), reason)
 
 
 REASON = graphene.String(required=True, description="why: kept in the change history")
@@ -242,7 +247,7 @@ class CurationMutation(graphene.ObjectType):
             synonyms=synonyms_input(synonyms) or [],
             status=Status(status or "draft"),
         )
-        created = await _edited(info, editing.create_class, scheme, cls, _actor(info), reason)
+        created = await _edited(info, editing.create_class, scheme, cls, _edit(info, reason))
         return await _class_payload(info, scheme, created.code)
 
     @staticmethod
@@ -253,19 +258,19 @@ class CurationMutation(graphene.ObjectType):
         changes = editing.ClassChanges(
             labels=labels_of(labels), definition=labels_of(definition), synonyms=synonyms_input(synonyms)
         )
-        await _edited(info, editing.update_class, scheme, code, expected_version, changes, _actor(info), reason)
+        await _edited(info, editing.update_class, scheme, code, expected_version, changes, _edit(info, reason))
         return await _class_payload(info, scheme, code)
 
     @staticmethod
     @mutation(ClassPayload)
     async def resolve_move_class(root, info, scheme, code, expected_version, reason, new_parent=None):
-        await _edited(info, editing.move_class, scheme, code, expected_version, new_parent, _actor(info), reason)
+        await _edited(info, editing.move_class, scheme, code, expected_version, new_parent, _edit(info, reason))
         return await _class_payload(info, scheme, code)
 
     @staticmethod
     @mutation(ClassPayload)
     async def resolve_deprecate_class(root, info, scheme, code, expected_version, reason, replaced_by=None):
-        await _edited(info, editing.deprecate_class, scheme, code, expected_version, replaced_by, _actor(info), reason)
+        await _edited(info, editing.deprecate_class, scheme, code, expected_version, replaced_by, _edit(info, reason))
         return await _class_payload(info, scheme, code)
 
     @staticmethod
@@ -275,7 +280,7 @@ class CurationMutation(graphene.ObjectType):
     ):
         await _edited(
             info, curation.attach_property, scheme, class_code, expected_version, property, required_property,
-            _actor(info), reason,
+            _edit(info, reason),
         )  # fmt: skip
         return await _class_payload(info, scheme, class_code)
 
@@ -286,7 +291,7 @@ class CurationMutation(graphene.ObjectType):
     ):
         mapping = Mapping(from_code=from_code, to_scheme=to_scheme, to_code=to_code, relation=SkosRelation(relation),
                           source=_actor(info))  # fmt: skip
-        await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _actor(info), reason, remove)
+        await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _edit(info, reason), remove)
         return await _class_payload(info, scheme, from_code)
 
     @staticmethod
@@ -294,7 +299,7 @@ class CurationMutation(graphene.ObjectType):
     async def resolve_define_unit(root, info, scheme, code, symbol, labels, quantity, base, factor, reason, offset=0.0):
         unit = Unit(code=code, symbol=symbol, labels=labels_of(labels), quantity=quantity, base=base, factor=factor,
                     offset=offset)  # fmt: skip
-        await _edited(info, curation.define_unit, scheme, unit, _actor(info), reason)
+        await _edited(info, curation.define_unit, scheme, unit, _edit(info, reason))
         return UnitPayload(ok=True, user_errors=[], code=code)
 
     @staticmethod
@@ -310,7 +315,7 @@ class CurationMutation(graphene.ObjectType):
             unit=unit,
             values=[value_of(v) for v in values or []],
         )
-        await _edited(info, curation.define_property, scheme, prop, _actor(info), reason)
+        await _edited(info, curation.define_property, scheme, prop, _edit(info, reason))
         return PropertyPayload(
             ok=True, user_errors=[], property=await ctx(info).loaders.properties.load(uid(scheme, code))
         )
@@ -319,7 +324,7 @@ class CurationMutation(graphene.ObjectType):
     @mutation(PropertyPayload)
     async def resolve_add_values(root, info, scheme, property, expected_version, values, reason):
         await _edited(info, curation.add_values, scheme, property, expected_version, [value_of(v) for v in values],
-                      _actor(info), reason)  # fmt: skip
+                      _edit(info, reason))  # fmt: skip
         record = await ctx(info).loaders.properties.load(uid(scheme, property))
         return PropertyPayload(ok=True, user_errors=[], property=record)
 
@@ -328,14 +333,14 @@ class CurationMutation(graphene.ObjectType):
     async def resolve_create_item(root, info, scheme, code, class_code, labels, reason, values=None):
         item = Item(code=code, class_code=class_code, labels=labels_of(labels),
                     values=[ItemValue(**v) for v in values or []])  # fmt: skip
-        created = await _edited(info, curation.create_item, scheme, item, _actor(info), reason)
+        created = await _edited(info, curation.create_item, scheme, item, _edit(info, reason))
         return ItemPayload(ok=True, user_errors=[], item=(scheme, created))
 
     @staticmethod
     @mutation(ItemPayload)
     async def resolve_update_item(root, info, scheme, code, expected_version, labels, reason):
         await _edited(
-            info, curation.update_item_labels, scheme, code, expected_version, labels_of(labels), _actor(info), reason
+            info, curation.update_item_labels, scheme, code, expected_version, labels_of(labels), _edit(info, reason)
         )
         return ItemPayload(
             ok=True, user_errors=[], item=(scheme, await ctx(info).loaders.items.load(uid(scheme, code)))
