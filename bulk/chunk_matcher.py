@@ -5,7 +5,7 @@ output row without its number, `spool`), in order. Which records reach it is `de
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome, encode
@@ -63,7 +63,7 @@ class ChunkMatcher:
         return match_outcome(result, record_text(record))
 
 
-def _matchable(item: Item) -> bool:
+def _matchable(item: Item) -> TypeGuard[Record]:
     return not isinstance(item, RowError) and bool(record_text(item))
 
 

@@ -113,7 +113,11 @@ class ValueLexicon:
     @classmethod
     def of(cls, concepts: Iterable[Concept]) -> ValueLexicon:
         properties = {p.code: p for c in concepts for p in c.template}
-        forms, codes, generic, texts, unread = {}, {}, {}, {}, {}
+        forms: dict[tuple[str, str], Attributes] = {}
+        codes: dict[tuple[str, str, str], str] = {}
+        generic: dict[str, frozenset[tuple[str, str]]] = {}
+        texts: dict[str, Mapping[str, str]] = {}
+        unread: dict[str, tuple[re.Pattern[str], Mapping[str, str]]] = {}
         for p in properties.values():
             keys = property_keys(p.code)
             # head and drive words overlap (六角 is a hex head, and the extractor reads it as a drive):
@@ -124,7 +128,7 @@ class ValueLexicon:
             direct: set[tuple[str, str]] = set()
             broader_only: set[tuple[str, str]] = set()
             for value in p.values:
-                found = []
+                found: list[Found] = []
                 for text in value.texts:
                     extraction = extract(text)
                     by_text.setdefault(extraction.text, value.code)
@@ -133,7 +137,7 @@ class ValueLexicon:
                         not_read.append((extraction.text, value.code))
                 read = list(_pairs(found))
                 broader = [(key, BROADER[v]) for key, v in read if isinstance(v, str) and v in BROADER]
-                forms[p.code, value.code] = MappingProxyType(_collect(read + broader))
+                forms[p.code, value.code] = MappingProxyType(_collect([*read, *broader]))
                 for key, v in read:
                     if isinstance(v, str):
                         codes.setdefault((p.code, key, v), value.code)
@@ -146,7 +150,13 @@ class ValueLexicon:
                     re.compile(word_alternation(dict.fromkeys(spelling for spelling, _ in not_read))),
                     MappingProxyType(dict(not_read)),
                 )
-        return cls(*map(MappingProxyType, (forms, codes, generic, texts, unread)))
+        return cls(
+            MappingProxyType(forms),
+            MappingProxyType(codes),
+            MappingProxyType(generic),
+            MappingProxyType(texts),
+            MappingProxyType(unread),
+        )
 
     def of_value(self, property: str, value: str) -> Attributes:
         return self.forms.get((property, value), NO_ATTRIBUTES)

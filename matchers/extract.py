@@ -17,6 +17,7 @@ later, looser extractor cannot reuse it: the 2016 of `gb/t5783-2016` is not a ma
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
@@ -94,21 +95,24 @@ _PIPE_CONTEXT = re.compile(word_alternation(n.PIPE_CONTEXT_WORDS))
 class _Scan:
     """One pass over one normalized text: the values found so far and the spans they claimed."""
 
-    __slots__ = ("text", "source", "inch_reading", "found", "_claimed")
+    __slots__ = ("text", "source", "inch_reading", "found", "_starts", "_ends")
 
     def __init__(self, text: str, source: str, inch_reading: str) -> None:
         self.text = text
         self.source = source
         self.inch_reading = inch_reading
         self.found: list[Found] = []
-        self._claimed: list[tuple[int, int]] = []
+        # the claimed spans, which never overlap, in order: a claim looks at its one neighbour
+        self._starts: list[int] = []
+        self._ends: list[int] = []
 
     def claim(self, m: re.Match[str]) -> bool:
         start, end = m.span()
-        for s, e in self._claimed:
-            if start < e and s < end:
-                return False
-        self._claimed.append((start, end))
+        before = bisect_left(self._starts, end)  # the spans that start before this one ends
+        if before and self._ends[before - 1] > start:
+            return False
+        self._starts.insert(before, start)
+        self._ends.insert(before, end)
         return True
 
     def add(

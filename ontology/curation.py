@@ -24,9 +24,10 @@ from ontology.rows import (
     unit_props,
     value_props,
 )
+from ontology.store import Store
 
 
-def define_unit(store, scheme: str, unit: Unit, edit: Edit) -> Unit:
+def define_unit(store: Store, scheme: str, unit: Unit, edit: Edit) -> Unit:
     edit.require()
     return store.write(_define_unit, scheme, unit, edit)
 
@@ -46,7 +47,7 @@ def _define_unit(tx: ManagedTransaction, scheme: str, unit: Unit, edit: Edit) ->
     return unit
 
 
-def define_property(store, scheme: str, prop: Property, edit: Edit) -> Property:
+def define_property(store: Store, scheme: str, prop: Property, edit: Edit) -> Property:
     edit.require()
     if prop.data_type in (DataType.number, DataType.range) and not prop.unit:
         raise InvalidInput(f"a {prop.data_type.value} property needs a unit", field="unit")
@@ -81,7 +82,7 @@ def _add_values(tx: ManagedTransaction, scheme: str, property_code: str, values:
 
 
 def add_values(
-    store, scheme: str, property_code: str, expected_version: int, values: list[Value], edit: Edit
+    store: Store, scheme: str, property_code: str, expected_version: int, values: list[Value], edit: Edit
 ) -> dict[str, Any]:
     """Extend an enum property's value list (value codes are never reused)."""
     edit.require()
@@ -111,7 +112,7 @@ def add_values_tx(
 
 
 def attach_property(
-    store,
+    store: Store,
     scheme: str,
     class_code: str,
     expected_version: int,
@@ -151,7 +152,7 @@ def _attach(
 
 
 def set_mapping(
-    store, scheme: str, expected_version: int, mapping: Mapping, edit: Edit, remove: bool = False
+    store: Store, scheme: str, expected_version: int, mapping: Mapping, edit: Edit, remove: bool = False
 ) -> dict[str, Any]:
     """Add (or with `remove`, delete) a SKOS mapping from a class to another scheme's class."""
     edit.require()
@@ -175,7 +176,7 @@ def _set_mapping(
             a=key,
             b=target,
             relation=mapping.relation.value,
-        ).single()["n"]
+        ).single(strict=True)["n"]
         if not gone:
             raise NotFound(f"no {mapping.relation.value} mapping from {key} to {target}", field="toCode")
     else:
@@ -194,7 +195,7 @@ def _set_mapping(
     return after
 
 
-def create_item(store, scheme: str, item: Item, edit: Edit) -> Item:
+def create_item(store: Store, scheme: str, item: Item, edit: Edit) -> Item:
     edit.require()
     item = item.model_copy(update={"code": check_code(scheme, item.code), "version": 1})
     return store.write(_create_item, scheme, item, edit)
@@ -226,7 +227,7 @@ def _create_item(tx: ManagedTransaction, scheme: str, item: Item, edit: Edit) ->
         "OPTIONAL MATCH (i:Item {uid: $uid}) OPTIONAL MATCH (p:PublishedCode {uid: $uid}) "
         "RETURN i IS NOT NULL OR p IS NOT NULL AS taken",
         uid=key,
-    ).single()["taken"]
+    ).single(strict=True)["taken"]
     if taken:
         raise InvalidInput(f"code {item.code} is already used in {scheme}; codes are never reused", field="code")
     _check_item_values(tx, scheme, item)
@@ -248,7 +249,7 @@ def _create_item(tx: ManagedTransaction, scheme: str, item: Item, edit: Edit) ->
 
 
 def update_item_labels(
-    store, scheme: str, code: str, expected_version: int, labels: Labels, edit: Edit
+    store: Store, scheme: str, code: str, expected_version: int, labels: Labels, edit: Edit
 ) -> dict[str, Any]:
     edit.require()
     return store.write(_update_item_labels, uid(scheme, code), expected_version, labels, edit)

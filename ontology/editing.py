@@ -20,6 +20,7 @@ from common.errors import InvalidInput, NotFound, VersionConflict
 from ontology.codes import CodeFormatError, validate_cpms_code
 from ontology.model import ConceptClass, Labels, Status, Synonym
 from ontology.rows import class_from, class_props, labels_props, search_text, synonym_props, uid
+from ontology.store import Store
 
 _HISTORY_HIDDEN = {"search_text", "ord"}
 
@@ -149,7 +150,7 @@ def check_code(scheme: str, code: str) -> str:
         raise InvalidInput(str(exc), field="code") from exc
 
 
-def create_class(store, scheme: str, cls: ConceptClass, edit: Edit) -> ConceptClass:
+def create_class(store: Store, scheme: str, cls: ConceptClass, edit: Edit) -> ConceptClass:
     edit.require()
     code = check_code(scheme, cls.code)
     cls = cls.model_copy(update={"code": code, "version": 1, "status": cls.status or Status.draft})
@@ -183,7 +184,7 @@ def create_class_tx(tx: ManagedTransaction, scheme: str, cls: ConceptClass, edit
 
 
 def update_class(
-    store, scheme: str, code: str, expected_version: int, changes: ClassChanges, edit: Edit
+    store: Store, scheme: str, code: str, expected_version: int, changes: ClassChanges, edit: Edit
 ) -> dict[str, Any]:
     edit.require()
     return store.write(update_class_tx, uid(scheme, code), expected_version, changes, edit)
@@ -208,7 +209,7 @@ def update_class_tx(
 
 
 def move_class(
-    store, scheme: str, code: str, expected_version: int, new_parent: str | None, edit: Edit
+    store: Store, scheme: str, code: str, expected_version: int, new_parent: str | None, edit: Edit
 ) -> dict[str, Any]:
     edit.require()
     return store.write(_move_class, scheme, code, expected_version, new_parent, edit)
@@ -258,7 +259,7 @@ def _move_class(
 
 
 def deprecate_class(
-    store, scheme: str, code: str, expected_version: int, replaced_by: str | None, edit: Edit
+    store: Store, scheme: str, code: str, expected_version: int, replaced_by: str | None, edit: Edit
 ) -> dict[str, Any]:
     """Deprecate a class, optionally pointing to its successor. It stays resolvable by its code."""
     edit.require()
@@ -290,7 +291,7 @@ def _deprecate_class(
     return after
 
 
-def history(store, scheme: str, code: str) -> list[Change]:
+def history(store: Store, scheme: str, code: str) -> list[Change]:
     return store.read(_history, uid(scheme, code))
 
 

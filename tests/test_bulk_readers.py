@@ -4,7 +4,9 @@ cells and broken files as clear per-row or per-file errors."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ EXPECTED = [(line, dict(zip(HEADERS, [v or None if v == "" else v for v in row],
             for line, row in enumerate(ROWS, start=2)]  # fmt: skip
 
 
-def read(path: Path, **options) -> tuple[list[tuple[int, object]], dict[str, object]]:
+def read(path: Path, **options) -> tuple[list[tuple[int, Any]], dict[str, object]]:
     with open_source(path, **options) as source:
         rows = list(source.rows)
         return rows, {"format": source.format, "encoding": source.encoding, "headers": source.headers,
@@ -63,7 +65,7 @@ def test_a_taiwan_suppliers_big5_file_reads_as_big5(tmp_path):
     assert path.read_bytes().decode("gb18030") != path.read_text(encoding="big5")  # it decodes, wrongly
     found, info = read(path)
     assert info["encoding"] == "big5"
-    assert [cells["品名"] for _, cells in found] == ["六角螺栓", "內六角螺絲", "活動扳手"]  # type: ignore[index]
+    assert [cells["品名"] for _, cells in found] == ["六角螺栓", "內六角螺絲", "活動扳手"]
 
 
 def test_gb18030_characters_outside_gbk(tmp_path):
@@ -81,7 +83,7 @@ def test_xlsx_jsonl_and_parquet_read_the_same(tmp_path):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append(HEADERS)
     for row in ROWS:
         sheet.append([v or None for v in row])
@@ -104,7 +106,7 @@ def test_xlsx_numbers_read_as_people_write_them_and_sheets_by_name(tmp_path):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.active.append(["ignored"])
+    workbook.worksheets[0].append(["ignored"])
     sheet = workbook.create_sheet("目录")
     sheet.append(["品名", "长度", "数量"])
     sheet.append(["螺栓", 30.0, 1.5])
@@ -127,7 +129,8 @@ def test_an_old_excel_xls_workbook_reads_like_the_xlsx(tmp_path):
     workbook = xlwt.Workbook(encoding="utf-8")
     workbook.add_sheet("ignored").write(0, 0, "ignored")
     sheet = workbook.add_sheet("目录")
-    for r, row in enumerate([HEADERS, *ROWS, [], ["A008", "螺母", 30.0, 1.5, "", ""]]):
+    table: list[Sequence[object]] = [HEADERS, *ROWS, [], ["A008", "螺母", 30.0, 1.5, "", ""]]
+    for r, row in enumerate(table):
         for c, value in enumerate(row):
             if value != "":
                 sheet.write(r, c, value)

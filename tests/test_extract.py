@@ -156,7 +156,7 @@ def test_quantities_carry_numbers_in_base_units() -> None:
     assert (found["capacity"].number, found["capacity"].unit) == (1500.0, "MLT")
     assert (found["power"].number, found["power"].unit) == (1200.0, "WTT")
     assert (found["size_inch"].number, found["size_inch"].unit) == (8.0, "INH")
-    lengths = sorted(f.number for f in extract("M10*1.25*50 Φ1cm 1.5L 1.2kw 8寸扳手").found if f.key == "length")
+    lengths = sorted(f.number or 0.0 for f in extract("M10*1.25*50 Φ1cm 1.5L 1.2kw 8寸扳手").found if f.key == "length")
     assert lengths == [50.0, 200.0]
 
 
@@ -177,7 +177,8 @@ def test_spans_point_into_the_normalized_text() -> None:
         start, end = f.span
         assert extraction.text[start:end] == f.text
         assert f.source == "text"
-    assert extraction.get("standard").text == "gb/t5783-2016"  # the year stays in the source text
+    standard = extraction.get("standard")
+    assert standard is not None and standard.text == "gb/t5783-2016"  # the year stays in the source text
 
 
 def test_inch_without_context_is_ambiguous() -> None:
@@ -214,7 +215,8 @@ def test_columns_take_precedence_and_record_their_source() -> None:
 
 @pytest.mark.parametrize("name", ["material", "Material", "材质", "材料"])
 def test_material_column_names(name: str) -> None:
-    assert extract("", {name: "黄铜"}).get("material").source == f"column:{name}"
+    material = extract("", {name: "黄铜"}).get("material")
+    assert material is not None and material.source == f"column:{name}"
 
 
 def test_context_for_inch_comes_from_text_and_columns() -> None:

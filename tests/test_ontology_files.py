@@ -9,6 +9,7 @@ import pytest
 
 from ontology.csvfiles import read_csv_folder, write_csv_folder
 from ontology.jsonfile import read_bundles, write_bundles
+from ontology.model import Status
 from ontology.skos import to_turtle
 from ontology.validate import ImportRejected
 from tests.bundles import HEX_BOLT, SOCKET_SCREW, cpms_bundle
@@ -103,7 +104,7 @@ def test_csv_import_names_every_bad_row(tmp_path: Path) -> None:
 
 def test_skos_turtle(tmp_path: Path) -> None:
     bundle = cpms_bundle()
-    bundle.classes[3].status = "deprecated"
+    bundle.classes[3].status = Status.deprecated
     bundle.classes[3].replaced_by = HEX_BOLT
     turtle = to_turtle(bundle)
     assert "a skos:ConceptScheme" in turtle
