@@ -139,8 +139,8 @@ def _hand_probabilities(model: object, rows: list[list[float]]) -> list[float]:
 
 def _import_cost(module: str) -> tuple[float, float]:
     code = (
-        "import resource, time; t = time.perf_counter(); import " + module + "; "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "import time; t = time.perf_counter(); import " + module + "; "
+        "from benchmarks.read_sheet import peak_megabytes; print(time.perf_counter() - t, peak_megabytes())"
     )
     seconds, megabytes = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()
     return float(seconds), float(megabytes)
