@@ -10,6 +10,7 @@ import pytest
 
 from bulk import Progress
 from ontology.connection import Connection
+from ontology.editing import Edit
 from ontology.importing import import_bundle
 from ontology.schema import apply_schema
 from ontology.store import Store
@@ -82,7 +83,7 @@ def test_the_progress_bar_shows_rows_per_second_and_time_left():
 
 def test_match_against_the_live_store(tmp_path, monkeypatch, connection: Connection, store: Store, capsys):
     apply_schema(store)
-    import_bundle(store, CPMS, actor="test", reason="bulk matching fixture")
+    import_bundle(store, CPMS, Edit("test", "bulk matching fixture"))
     for name, value in (("NEO4J_URI", connection.uri), ("NEO4J_USER", connection.user),
                         ("NEO4J_PASSWORD", connection.password or "")):  # fmt: skip
         monkeypatch.setenv(name, value)

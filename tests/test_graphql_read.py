@@ -8,13 +8,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from ontology.connection import Connection
+from ontology.editing import Edit
 from ontology.importing import import_bundle
 from ontology.maintenance import wipe
 from ontology.model import ClassProperty, ConceptClass, DataType, Labels, Property, Scheme, SchemeBundle
 from ontology.store import Store
 from service.graphql.schema import SCHEMA_FILE, printed_schema
-from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW
-from tests.graphql_support import app_state, error_codes, gql, keys_by_role, load_fixture_schemes, running_app
+from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW, load_fixture_schemes
+from tests.graphql_support import app_state, error_codes, gql, keys_by_role, running_app
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +187,7 @@ def wide_bundle() -> SchemeBundle:
 
 @pytest.mark.parametrize("page", [10, 100])
 def test_a_page_of_classes_costs_a_bounded_number_of_round_trips(api: TestClient, loaded: Store, page: int) -> None:
-    import_bundle(loaded, wide_bundle(), actor="test", reason="round trips")
+    import_bundle(loaded, wide_bundle(), Edit("test", "round trips"))
     query = """query($page: Int) { classes(scheme: "WIDE", parent: "R", first: $page) { nodes { code parent { code }
         children(first: 3) { nodes { code label ancestors { code }
                                      template { required property { code valueCount } } } }

@@ -97,6 +97,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from ontology.csvfiles import read_csv_folder
+    from ontology.editing import Edit
     from ontology.importing import import_bundle
     from ontology.jsonfile import read_bundles
     from ontology.schema import apply_schema
@@ -106,7 +107,7 @@ def _import(args: argparse.Namespace) -> int:
     with _store() as store:
         apply_schema(store)
         for bundle in bundles:
-            counts = import_bundle(store, bundle, actor=args.actor, reason=args.reason)
+            counts = import_bundle(store, bundle, Edit(args.actor, args.reason))
             print(f"{bundle.scheme.code} {bundle.scheme.version}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 

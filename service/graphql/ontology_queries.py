@@ -10,6 +10,7 @@ from graphql import GraphQLResolveInfo
 from common.errors import NotFound
 from matchers.pinyin import looks_like_pinyin
 from ontology import browse, change_requests, releases
+from ontology.editing import Edit
 from ontology.queries import SearchHit, search
 from ontology.rows import uid
 from service.graphql.connections import ConnectionData, connection_field, page_window
@@ -270,7 +271,7 @@ class ChangeRequestMutation(graphene.ObjectType):
         context = ctx(info)
         context.principal.require("propose")
         request = await context.write(
-            change_requests.propose, kind, scheme, target, payload, reason, context.principal.name
+            change_requests.propose, kind, scheme, target, payload, Edit(context.principal.name, reason)
         )
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)
 
@@ -281,7 +282,7 @@ class ChangeRequestMutation(graphene.ObjectType):
     ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("curate")
-        request = await context.write(change_requests.approve, id, context.principal.name, reason)
+        request = await context.write(change_requests.approve, id, Edit(context.principal.name, reason))
         context.app.state.matcher.refresh()
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)
 
@@ -292,5 +293,5 @@ class ChangeRequestMutation(graphene.ObjectType):
     ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("curate")
-        request = await context.write(change_requests.reject, id, context.principal.name, reason)
+        request = await context.write(change_requests.reject, id, Edit(context.principal.name, reason))
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)
