@@ -23,6 +23,7 @@ from service.graphql.schema import schema
 from service.http.jobs import job_routes
 from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
+from service.reconcile.routes import reconcile_routes
 from service.read_cache import ReadCache
 from service.settings import ServiceSettings
 
@@ -71,5 +72,6 @@ def create_app(
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         *job_routes(),
+        *reconcile_routes(settings.anonymous_read),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
