@@ -65,5 +65,7 @@ def _candidate(entities: Entities, candidate: Candidate, lang: str, match: bool)
         "type": entities.types_of(concept, lang),
         "score": round(candidate.score, 2),
         "match": match,
-        "features": [{"id": k, "value": round(v, 6)} for k, v in candidate.features.items()],
+        "features": [
+            {"id": k, "name": k.replace("_", " "), "value": round(v, 6)} for k, v in candidate.features.items()
+        ],
     }
