@@ -3,6 +3,7 @@ prefix, by Chinese or English words (the full-text index), or by pinyin (read by
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from matchers import Matcher
@@ -39,19 +40,11 @@ def entities(
     return [_entity(view, code, lang) for code in codes if view.view.find(code) is not None]
 
 
-def _by_code(view: Entities, prefix: str, kind: str | None):
+def _by_code(view: Entities, prefix: str, kind: str | None) -> Iterator[str]:
     upper = prefix.upper()
-    pools = (
-        [view.view.classes]
-        if kind == "class"
-        else [view.view.items]
-        if kind == "item"
-        else [view.view.classes, view.view.items]
-    )
+    pools = {"class": [view.view.classes], "item": [view.view.items]}.get(kind or "", [view.view.classes, view.view.items])
     for pool in pools:
-        for code, concept in pool.items():
-            if code.upper().startswith(upper):
-                yield code, concept
+        yield from (code for code in pool if code.upper().startswith(upper))
 
 
 def _entity(view: Entities, code: str, lang: str) -> dict[str, Any]:

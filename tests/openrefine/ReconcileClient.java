@@ -41,7 +41,7 @@ public class ReconcileClient {
         ObjectMapper mapper = new ObjectMapper();
 
         // what OpenRefine's "Add standard service" does first: read the manifest
-        HttpResponse<String> got = HttpClient.newHttpClient().send(
+        HttpResponse<String> got = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create(service)).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode manifest = mapper.readTree(got.body());
         int batchSize = manifest.path("batchSize").asInt(10);
