@@ -14,27 +14,15 @@ Features (each about 0..1, or a small count):
   candidate's texts among the record's best documents), a vote of its examples; `classifier` the
   probability that the example classifier (`matchers.classifier`) gives the candidate and its
   narrower concepts, as its log (see `_log_probability`), 0 without examples, and
-  `classifier_probability` the probability itself (with weights fitted on one half of the MWPD
-  train split's queries, it took the other half's weighted F1 from 0.834 to 0.838; its ratio to
-  the best candidate's as a third feature added 0.002 to 0.004 there but lost the tariff 3 lines
-  in 5,811, and was dropped); `classifier_first` whether no other candidate has a higher
-  probability (and it has some): the GS1 labels' words (`query_coverage_all`, `token_set`) can
-  outweigh the classifier's first class, which alone was right more often than the matcher on
-  the MWPD train split (a fifth held out: weighted F1 0.849 against 0.846 with weights fitted on
-  half of that fifth; with the feature 0.850; the ratio to the best candidate's added 0.002, the
-  classifier's rank 0.003);
+  `classifier_probability` the probability itself; `classifier_first` whether no other candidate
+  has a higher probability (and it has some): the labels' words (`query_coverage_all`,
+  `token_set`) can outweigh the classifier's first class, which alone is often right;
 - `token_set`, `partial`: rapidfuzz's token_set_ratio and partial_ratio of the normalized texts,
-  / 100 (WRatio was dropped: its fitted weight was about 0 for classes and items alike, and it
-  is the slowest of the three); `token_set_classified` the same as `token_set` for a
-  candidate that the classifier gives a probability, else 0. The default weights are fitted on
-  tasks with examples (MWPD, the tariff) and without (CPMS), where the wording is all there is to
-  go by; with this feature the wording counts less where the classifier has a say. On the train
-  splits (weights refitted, default weights): MWPD weighted F1 0.844 to 0.847, tariff top-1 0.647
-  to 0.651, CPMS classes 0.999 to 1.000, MWPD with only 3 examples a class top-1 0.380 to 0.381.
-  Counted for every candidate once the classifier gives any of them a probability, it took MWPD
-  to 0.849, but a class without examples that the record names outright then lost to the one
-  class with a few (a one-class classifier is sure of its class for any shared term); the same
-  for `query_coverage_all`, or gated by the classifier's best probability, added at most 0.001;
+  / 100; `token_set_classified` the same as `token_set` for a candidate that the classifier gives
+  a probability, else 0: the default weights are fitted on tasks with examples (MWPD, the tariff)
+  and without (CPMS), where the wording is all there is to go by, and with this feature the
+  wording counts less where the classifier has a say (only for such candidates: a class without
+  examples that the record names outright must not lose to one with a few);
 - `attributes_agree`, `attributes_conflict`: record values that the candidate states (an item, a
   record) or allows (a class's template), or contradicts, up to 3 each; `attributes_foreign`:
   record values for which the candidate's template has no property (M8 for a hinge);
@@ -58,7 +46,8 @@ Features (each about 0..1, or a small count):
 that is, the probability in percent that the candidate is the right concept, rather than another
 candidate or none of them (a conditional logit, `matchers.logistic`; with a single candidate it
 is 100 * sigmoid(z)). The weights are fitted on labelled matches (`Matcher.calibrate`; the
-defaults on training data, see `DEFAULT_WEIGHTS`).
+defaults on training data, see `DEFAULT_WEIGHTS`). Why each feature is there, and those that
+were tried and dropped, with their figures: docs/matching.md, "Design history".
 """
 
 from __future__ import annotations
@@ -156,17 +145,11 @@ HAND_SET: dict[Kind, dict[str, float]] = {
     "item": {"code_named": 6.0},
 }
 """Weights set by hand, not fitted, where the training data cannot show them: no training record
-names a code (the few that seem to are product numbers that happen to equal a GPC code), yet a
-record that names one almost always means it; generated records only state values that their
-class allows, so for classes the conflict weights are taken from the item fit; model numbers
-are not compared with classes. Nor do they ever misstate a standard: fitted, `standard_own` took
-5.8, and a record naming 全螺纹六角螺栓 with DIN 931 went to the partly threaded bolt 39 times in
-40. At 1.8 (an item's stated standard, in the item fit) the fit made up for it by ignoring how
-much of a class's own name a record gives (`concept_coverage` -0.23), so `六角螺母 M8` scored
-its narrower classes nearly as high as its own. At 3.0 a generic name with a narrower class's
-standard goes there (`六角螺母 GB/T 6170 M8`: 1型六角螺母, `auto` 89.7), a specific name that
-contradicts its standard goes to review (76.7 to 23.1 for `全螺纹六角螺栓 M8x30 DIN 931`), and
-the fit weighs the name's coverage again."""
+names a code, yet a record that names one almost always means it; generated records only state
+values that their class allows, so for classes the conflict weights are taken from the item fit;
+model numbers are not compared with classes; and generated records never misstate a standard, so
+a fitted `standard_own` is sure enough to override a record's own name (how 3.0 was chosen:
+docs/matching.md, "Design history")."""
 
 
 Labelled = tuple[list[list[float]], int | None]
@@ -257,9 +240,8 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
         },
     ),
 }
-"""Fitted by `python -m benchmarks.fit_score_weights --per-task 1500` on training data only (see there).
-The item weights are kept from the fit before `classifier_first` and `token_set_classified` (0 for
-items, which have no examples); fitted again they move by less than 0.03."""
+"""Fitted by `python -m benchmarks.fit_score_weights --per-task 1500` on training data only (see
+there; which fit each comes from: docs/matching.md, "Design history")."""
 
 
 @dataclass(slots=True)

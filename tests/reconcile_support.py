@@ -16,9 +16,9 @@ from jsonschema import Draft7Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT7 as _DRAFT7
 
+from common.settings import ServiceSettings, Settings
 from ontology.connection import Connection
 from service.app import create_app
-from service.settings import ServiceSettings
 
 SPECS = Path(__file__).resolve().parent / "specs" / "reconciliation"
 ERROR_SCHEMA = {
@@ -65,7 +65,7 @@ def validate_error(instance: Any) -> None:
 @contextmanager
 def served(connection: Connection, port: int, anonymous_read: bool = True) -> Iterator[str]:
     """The app on 127.0.0.1:`port` until the block ends; yields its base URL once the matcher is built."""
-    app = create_app(connection, ServiceSettings(anonymous_read=anonymous_read))
+    app = create_app(connection, Settings(service=ServiceSettings(anonymous_read=anonymous_read)))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -4,6 +4,7 @@ settings, and matching against the live store."""
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -55,8 +56,20 @@ def test_file_and_setting_errors_are_clear(tmp_path, capsys, content, options, m
     ontology = ontology_file(tmp_path)
     catalog = tmp_path / "catalog.csv"
     catalog.write_text(content, encoding="utf-8")
-    assert main(["match", str(catalog), "--ontology", str(ontology), "--workers", "0", *options]) == 2
+    assert main(["match", str(catalog), "--ontology", str(ontology), "--workers", "0", *options]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_the_dask_engine_without_dask_installed_says_how_to_install_it(tmp_path, capsys, monkeypatch):
+    ontology = ontology_file(tmp_path)
+    catalog = write_csv(tmp_path / "catalog.csv", ROWS)
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` meets when it is not installed
+    monkeypatch.delitem(sys.modules, "bulk.dask_executor", raising=False)
+    output = tmp_path / "out.csv"
+    options = ["--engine", "dask", "--scheduler", "tcp://127.0.0.1:1", "--ontology", str(ontology)]
+    assert main(["match", str(catalog), "-o", str(output), *options]) == 2
+    assert 'pip install "cpms[dask]"' in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.csv", ontology.name]  # nothing written
 
 
 def test_the_progress_bar_shows_rows_per_second_and_time_left():
@@ -77,5 +90,5 @@ def test_match_against_the_live_store(tmp_path, monkeypatch, connection: Connect
     output = tmp_path / "out.jsonl"
     assert main(["match", str(catalog), "-o", str(output), "--workers", "0", "--quiet"]) == 0
     assert [r["row"] for r in read_output(output)] == list(range(2, len(ROWS) + 2))
-    assert main(["match", str(catalog), "--scheme", "HS", "--workers", "0"]) == 2
+    assert main(["match", str(catalog), "--scheme", "HS", "--workers", "0"]) == 1
     assert "the store has no scheme 'HS' (have: CPMS)" in capsys.readouterr().err

@@ -1,4 +1,9 @@
-"""The `cpms` command: one entry point for the database, the service and (later) matching."""
+"""The `cpms` command: one entry point for the database, the service and matching.
+
+It ends with exit code 2 and the command's usage for a command line it cannot run, and with 1
+and the error's code and message for a command that failed (a `CpmsError`); never a traceback
+for either.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +13,34 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from common.errors import CpmsError
+from common.settings import load_settings
 from ontology.connection import Connection
 from ontology.server import process
 from ontology.server.assemble import assemble
 from ontology.server.settings import ServerSettings
 from ontology.store import Store
 from service.cli.match import add_match_command
-from service.settings import ServiceSettings
+
+
+class UsageError(Exception):
+    """The command line lacks what argparse cannot check by itself (the two numbers of a diff)."""
 
 
 def _db(args: argparse.Namespace) -> int:
-    settings = ServerSettings.from_env()
+    settings = ServerSettings.from_settings()
     if args.action == "install":
         lib = assemble(settings.cache_dir, settings.version)
         print(f"Neo4j {settings.version} jars are in {lib}")
         return 0
-    action: Callable[[ServerSettings], process.ServerStatus] = {
+    actions: dict[str, Callable[[ServerSettings], process.ServerStatus]] = {
         "start": process.start,
         "stop": process.stop,
         "status": process.status,
-    }[args.action]
+    }
+    action = actions[args.action]
     result = action(settings)
     print(result.message)
     return 0 if args.action != "status" or result.running else 3
@@ -40,12 +51,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     from service.app import create_app
 
-    service = ServiceSettings.from_env()
+    service = load_settings().service
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
     # callers (`cpms up`) run their cleanup, such as stopping the Neo4j they started.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     host, port, workers = args.host or service.host, args.port or service.port, args.workers or service.workers
-    options = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
     if workers > 1:  # each worker process builds its own app (and matcher) from the environment
         uvicorn.run("service.app:create_app", factory=True, workers=workers, **options)
     else:
@@ -54,7 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _store() -> Store:
-    return Store(Connection.from_env())
+    return Store(Connection.from_settings())
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -103,6 +114,8 @@ def _import(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     from ontology.releases import diff_releases, list_releases, publish_release
 
+    if args.action == "diff" and len(args.numbers) != 2:
+        raise UsageError("release diff needs two release numbers: cpms release diff SCHEME FROM TO")
     with _store() as store:
         if args.action == "publish":
             release = publish_release(store, args.scheme, actor=args.actor, note=args.note)
@@ -111,7 +124,7 @@ def _release(args: argparse.Namespace) -> int:
             for r in list_releases(store, args.scheme):
                 print(f"{r.number}\t{r.published_at}\t{r.actor}\t{r.concepts}\t{r.note}")
         else:
-            diff = diff_releases(store, args.scheme, args.numbers[0], args.numbers[1])
+            diff = diff_releases(store, args.scheme, *args.numbers)
             print(json.dumps(diff.model_dump(), ensure_ascii=False, indent=1))
     return 0
 
@@ -120,17 +133,21 @@ def _keys(args: argparse.Namespace) -> int:
     from ontology.apikeys import create_key, list_keys, revoke_key
     from ontology.schema import apply_schema
 
+    if args.action == "create" and not (args.name and args.role):
+        raise UsageError("keys create needs --name (whose key it is) and --role")
+    if args.action == "revoke" and not args.id:
+        raise UsageError("keys revoke needs the key's id (see cpms keys list)")
     with _store() as store:
         if args.action == "create":
             apply_schema(store)
-            record, key = create_key(store, args.name or "", args.role or "")
+            record, key = create_key(store, args.name, args.role)
             print(f"created key {record.id} ({record.role}) for {record.name}; it is shown only once:")
             print(key)
         elif args.action == "list":
             for k in list_keys(store):
                 print(f"{k.id}\t{k.role}\t{'revoked' if k.revoked else 'active'}\t{k.created_at}\t{k.name}")
         else:
-            revoke_key(store, args.id or "")
+            revoke_key(store, args.id)
             print(f"revoked key {args.id}")
     return 0
 
@@ -142,19 +159,20 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def _up(args: argparse.Namespace) -> int:
     """Start the local Neo4j (unless NEO4J_URI points elsewhere), then serve; stop Neo4j on exit
     if this command started it."""
-    connection = Connection.from_env()
+    settings = load_settings()
+    connection = Connection.from_settings(settings)
     started_here = False
-    settings = ServerSettings.from_env()
+    server = ServerSettings.from_settings(settings)
     if not connection.external:
-        started_here = not process.status(settings).running
-        print(process.start(settings).message, flush=True)
+        started_here = not process.status(server).running
+        print(process.start(server).message, flush=True)
     try:
         if not args.no_seed:
             _seed(argparse.Namespace(force=False))
         return _serve(args)
     finally:
         if started_here:
-            print(process.stop(settings).message, flush=True)
+            print(process.stop(server).message, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -212,16 +230,21 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--role", choices=["reader", "manufacturer", "integrator", "editor", "admin"])
     keys.set_defaults(func=_keys)
     add_match_command(commands)
+    for command in commands.choices.values():
+        command.set_defaults(usage=command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # a command line it cannot parse: usage, exit 2
     try:
         return args.func(args)
+    except UsageError as exc:
+        usage: argparse.ArgumentParser = args.usage
+        usage.error(str(exc))  # the command's usage, exit 2
     except CpmsError as exc:
-        print(f"cpms: error: {exc.message}", file=sys.stderr)
-        return 2
+        print(f"cpms: error: [{exc.code}] {exc.message}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -5,12 +5,15 @@ permission."""
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 import graphene
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfo, ValueNode
 from starlette.datastructures import UploadFile
 
 from common.errors import InvalidInput
 from service.graphql.context import ctx
+from service.graphql.enums import JobState, Kind, MatchStatus
 from service.graphql.payloads import MutationPayload, mutation
 from service.jobs.runner import Jobs
 from service.jobs.store import Job
@@ -20,20 +23,20 @@ class Upload(graphene.Scalar):
     """A file sent in a GraphQL multipart request; give it as a variable."""
 
     @staticmethod
-    def serialize(value):
+    def serialize(value: object) -> NoReturn:
         raise GraphQLError("an Upload is an input only")
 
     @staticmethod
-    def parse_literal(node, _variables=None):
+    def parse_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> NoReturn:
         raise GraphQLError("give an Upload as a variable of a multipart request")
 
     @staticmethod
-    def parse_value(value):
+    def parse_value(value: object) -> object:
         return value
 
 
 class StatusCount(graphene.ObjectType):
-    status = graphene.String(required=True, description="matched, review, no_match or error")
+    status = graphene.Field(MatchStatus, required=True)
     count = graphene.Int(required=True)
 
 
@@ -41,7 +44,7 @@ class MatchJob(graphene.ObjectType):
     id = graphene.ID(required=True)
     filename = graphene.String(required=True, description="the uploaded file's name")
     owner = graphene.String(description="who submitted it")
-    state = graphene.String(required=True, description="queued, running, done, failed or cancelled")
+    state = graphene.Field(JobState, required=True)
     progress = graphene.Float(required=True, description="share of the input read, 0 to 1")
     rows = graphene.Int(required=True, description="rows matched so far")
     rows_per_second = graphene.Float(required=True)
@@ -63,7 +66,7 @@ class MatchJob(graphene.ObjectType):
         return MatchJob(**view)
 
 
-def _jobs(info) -> Jobs:
+def _jobs(info: GraphQLResolveInfo) -> Jobs:
     ctx(info).principal.require("jobs")
     return ctx(info).app.state.jobs
 
@@ -77,12 +80,12 @@ class JobsQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_job(root, info, id):
+    async def resolve_job(root: object, info: GraphQLResolveInfo, id: str) -> Any:
         jobs = _jobs(info)
         return MatchJob.from_job(jobs, await ctx(info).call(jobs.get, id, ctx(info).principal))
 
     @staticmethod
-    async def resolve_jobs(root, info):
+    async def resolve_jobs(root: object, info: GraphQLResolveInfo) -> Any:
         jobs = _jobs(info)
         return [MatchJob.from_job(jobs, j) for j in await ctx(info).call(jobs.all, ctx(info).principal)]
 
@@ -101,7 +104,7 @@ class JobsMutation(graphene.ObjectType):
         required=True,
         file=graphene.Argument(Upload, required=True, description="the catalog: CSV, TSV, XLSX, JSONL or Parquet"),
         scheme=graphene.String(description="CPMS (default), UNSPSC, GPC or HS"),
-        kind=graphene.String(description="class (default) or item"),
+        kind=graphene.Argument(Kind, description="class (default) or item"),
         limit=graphene.Int(description="candidates per row (default 5)"),
         columns=graphene.List(graphene.NonNull(graphene.String), description="FIELD=HEADER, such as name=品名"),
         encoding=graphene.String(description="of a CSV or TSV file (default: detected)"),
@@ -119,7 +122,9 @@ class JobsMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(MatchJobPayload)
-    async def resolve_submit_match_job(root, info, file, **options):
+    async def resolve_submit_match_job(
+        root: object, info: GraphQLResolveInfo, file: object, **options: Any
+    ) -> MatchJobPayload:
         if not isinstance(file, UploadFile):
             raise InvalidInput("send the file as a GraphQL multipart request", field="file")
         jobs, owner = _jobs(info), ctx(info).principal
@@ -128,13 +133,13 @@ class JobsMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(MatchJobPayload)
-    async def resolve_cancel_job(root, info, id):
+    async def resolve_cancel_job(root: object, info: GraphQLResolveInfo, id: str) -> MatchJobPayload:
         jobs = _jobs(info)
         job = await ctx(info).call(jobs.cancel, id, ctx(info).principal)
         return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(jobs, job))
 
     @staticmethod
     @mutation(DeleteJobPayload)
-    async def resolve_delete_job(root, info, id):
+    async def resolve_delete_job(root: object, info: GraphQLResolveInfo, id: str) -> DeleteJobPayload:
         job = await ctx(info).call(_jobs(info).delete, id, ctx(info).principal)
         return DeleteJobPayload(ok=True, user_errors=[], id=job.id)

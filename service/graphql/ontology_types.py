@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
+from graphql import GraphQLResolveInfo
 
 from ontology import browse
 from ontology.editing import history
@@ -10,6 +13,7 @@ from ontology.model import ConceptClass, Item, Labels, Synonym
 from ontology.rows import uid
 from service.graphql.connections import ConnectionData, connection_field, page_window
 from service.graphql.context import ctx
+from service.graphql.enums import ConceptStatus, DataType, SkosRelation
 
 
 class LabelsType(graphene.ObjectType):
@@ -52,11 +56,11 @@ class Scheme(graphene.ObjectType):
     item_count = graphene.Int(required=True)
 
     @staticmethod
-    def resolve_name(info: browse.SchemeInfo, _, lang=None):
+    def resolve_name(info: browse.SchemeInfo, _: GraphQLResolveInfo, lang: str | None = None) -> Any:
         return _label(Labels(**{"zh-Hans": info.name_zh, "zh-Hant": info.name_zh_hant, "en": info.name_en}), lang)
 
     @staticmethod
-    def resolve_names(info: browse.SchemeInfo, _):
+    def resolve_names(info: browse.SchemeInfo, _: GraphQLResolveInfo) -> Any:
         return Labels(**{"zh-Hans": info.name_zh, "zh-Hant": info.name_zh_hant, "en": info.name_en})
 
     resolve_class_count = staticmethod(lambda info, _: info.classes)
@@ -83,7 +87,7 @@ class ValueType(graphene.ObjectType):
     label = graphene.String(lang=LANG_ARG)
     labels = graphene.Field(LabelsType, required=True)
     synonyms = graphene.List(graphene.NonNull(SynonymType), required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(ConceptStatus, required=True)
 
     resolve_label = staticmethod(lambda value, _, lang=None: _label(value.labels, lang))
 
@@ -97,7 +101,7 @@ class PropertyType(graphene.ObjectType):
     label = graphene.String(lang=LANG_ARG)
     labels = graphene.Field(LabelsType, required=True)
     definition = graphene.Field(LabelsType)
-    data_type = graphene.String(required=True, description="enum, number, range, boolean or text")
+    data_type = graphene.Field(DataType, required=True)
     unit = graphene.Field(Unit)
     version = graphene.Int(required=True)
     value_count = graphene.Int(required=True)
@@ -111,7 +115,9 @@ class PropertyType(graphene.ObjectType):
     resolve_version = staticmethod(lambda rec, _: rec.property.version)
 
     @staticmethod
-    async def resolve_values(rec: browse.PropertyRecord, info, first=None, after=None):
+    async def resolve_values(
+        rec: browse.PropertyRecord, info: GraphQLResolveInfo, first: int | None = None, after: str | None = None
+    ) -> Any:
         offset, limit = page_window(first, after)
         page = await ctx(info).read(browse.property_values, uid(rec.scheme, rec.property.code), offset, limit)
         return ConnectionData(page.rows, page.offset, page.total)
@@ -142,12 +148,12 @@ class ChangeType(graphene.ObjectType):
 
 
 class Mapping(graphene.ObjectType):
-    relation = graphene.String(required=True, description="SKOS: exactMatch, closeMatch, broadMatch, narrowMatch ...")
+    relation = graphene.Field(SkosRelation, required=True)
     source = graphene.String(required=True)
     target = graphene.Field(lambda: ClassType, required=True)
 
     @staticmethod
-    def resolve_target(row: browse.MappingRow, info):
+    def resolve_target(row: browse.MappingRow, info: GraphQLResolveInfo) -> Any:
         return ctx(info).loaders.classes.load_now(row.target_uid)
 
 
@@ -170,7 +176,7 @@ class ItemType(graphene.ObjectType):
     code = graphene.String(required=True)
     label = graphene.String(lang=LANG_ARG)
     labels = graphene.Field(LabelsType, required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(ConceptStatus, required=True)
     replaced_by = graphene.String()
     version = graphene.Int(required=True)
     values = graphene.List(graphene.NonNull(ItemValueType), required=True)
@@ -188,7 +194,7 @@ class ItemType(graphene.ObjectType):
     resolve_synonyms = staticmethod(lambda pair, _: pair[1].synonyms)
 
     @staticmethod
-    def resolve_of_class(pair: tuple[str, Item], info):
+    def resolve_of_class(pair: tuple[str, Item], info: GraphQLResolveInfo) -> Any:
         return ctx(info).loaders.classes.load_now(uid(pair[0], pair[1].class_code))
 
 
@@ -209,7 +215,7 @@ class ClassType(graphene.ObjectType):
     labels = graphene.Field(LabelsType, required=True)
     definition = graphene.Field(LabelsType)
     level = graphene.Int(required=True)
-    status = graphene.String(required=True, description="draft, active or deprecated")
+    status = graphene.Field(ConceptStatus, required=True)
     version = graphene.Int(required=True, description="bumped on every change; send it back when you edit")
     replaced_by = graphene.Field(lambda: ClassType, description="successor of a deprecated class")
     parent = graphene.Field(lambda: ClassType)
@@ -240,45 +246,55 @@ class ClassType(graphene.ObjectType):
     # Resolvers that only load return the loader's answer as it is: a value when it is cached, which
     # graphql-core completes at once, else an awaitable.
     @staticmethod
-    def resolve_replaced_by(rec: browse.ClassRecord, info):
+    def resolve_replaced_by(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         code = rec.concept.replaced_by
         return ctx(info).loaders.classes.load_now(uid(rec.scheme, code)) if code else None
 
     @staticmethod
-    def resolve_parent(rec: browse.ClassRecord, info):
+    def resolve_parent(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         code = rec.concept.parent
         return ctx(info).loaders.classes.load_now(uid(rec.scheme, code)) if code else None
 
     @staticmethod
-    async def resolve_ancestors(rec: browse.ClassRecord, info):
+    async def resolve_ancestors(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         uids = await ctx(info).loaders.ancestors.load(uid(rec.scheme, rec.concept.code))
         return await ctx(info).loaders.classes.load_many(uids)
 
     @staticmethod
-    async def resolve_children(rec: browse.ClassRecord, info, first=None, after=None):
+    async def resolve_children(
+        rec: browse.ClassRecord, info: GraphQLResolveInfo, first: int | None = None, after: str | None = None
+    ) -> Any:
         offset, limit = page_window(first, after)
         uids = await ctx(info).loaders.children.load(uid(rec.scheme, rec.concept.code))
         page = await ctx(info).loaders.classes.load_many(uids[offset : offset + limit])
         return ConnectionData(page, offset, len(uids))
 
     @staticmethod
-    async def resolve_template(rec: browse.ClassRecord, info):
+    async def resolve_template(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         rows = await ctx(info).loaders.templates.load(uid(rec.scheme, rec.concept.code))
         return [{"row": row, "owner": rec.concept.code} for row in rows]
 
     @staticmethod
-    def resolve_mappings(rec: browse.ClassRecord, info):
+    def resolve_mappings(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         return ctx(info).loaders.mappings.load_now(uid(rec.scheme, rec.concept.code))
 
     @staticmethod
-    async def resolve_items(rec: browse.ClassRecord, info, first=None, after=None, filters=None):
+    async def resolve_items(
+        rec: browse.ClassRecord,
+        info: GraphQLResolveInfo,
+        first: int | None = None,
+        after: str | None = None,
+        filters: list[dict[str, Any]] | None = None,
+    ) -> Any:
         offset, limit = page_window(first, after)
         wanted = tuple(browse.ItemFilter(**f) for f in filters or [])
         page = await ctx(info).read(browse.items, rec.scheme, rec.concept.code, wanted, offset, limit)
         return ConnectionData([(rec.scheme, i) for i in page.rows], page.offset, page.total)
 
     @staticmethod
-    async def resolve_history(rec: browse.ClassRecord, info, first=None, after=None):
+    async def resolve_history(
+        rec: browse.ClassRecord, info: GraphQLResolveInfo, first: int | None = None, after: str | None = None
+    ) -> Any:
         offset, limit = page_window(first, after)
         changes = await ctx(info).read(history, rec.scheme, rec.concept.code)
         return ConnectionData(changes[offset : offset + limit], offset, len(changes))
@@ -288,7 +304,7 @@ def class_record(scheme: str, concept: ConceptClass) -> browse.ClassRecord:
     return browse.ClassRecord(scheme=scheme, concept=concept)
 
 
-def synonyms_input(synonyms) -> list[Synonym] | None:
+def synonyms_input(synonyms: list[Any] | None) -> list[Synonym] | None:
     if synonyms is None:
         return None
     return [Synonym(text=s.text, lang=s.lang or "zh-Hans", source=s.source or "cpms") for s in synonyms]

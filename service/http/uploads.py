@@ -5,7 +5,7 @@ a multipart form, or a GraphQL multipart request (the GraphQL multipart request 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
@@ -15,13 +15,10 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
-from common.errors import InvalidInput, LimitExceeded
+from common.errors import InvalidInput
+from service.errors import TooLarge
 
 SPOOL_BYTES = 1 << 20  # an upload larger than this goes to a temporary file
-
-
-class UploadTooLarge(LimitExceeded):
-    http_status = 413
 
 
 @dataclass
@@ -31,7 +28,7 @@ class Upload:
     fields: dict[str, list[str]]  # the form's other fields, or the query parameters
 
 
-async def limited_stream(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
+async def limited_stream(request: Request, max_bytes: int) -> AsyncGenerator[bytes]:
     """The request body, failing as soon as it is over `max_bytes`."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
@@ -44,8 +41,8 @@ async def limited_stream(request: Request, max_bytes: int) -> AsyncIterator[byte
         yield chunk
 
 
-def _too_large(max_bytes: int) -> UploadTooLarge:
-    return UploadTooLarge(f"the upload is over the limit of {max_bytes:,} bytes (CPMS_MAX_UPLOAD_BYTES)")
+def _too_large(max_bytes: int) -> TooLarge:
+    return TooLarge(f"the upload is over the limit of {max_bytes:,} bytes (CPMS_MAX_UPLOAD_BYTES)")
 
 
 def is_multipart(request: Request) -> bool:

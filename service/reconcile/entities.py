@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from common.errors import InvalidInput, NotFound
-from matchers.snapshot import Concept, SchemeView, Snapshot, TemplateProperty
+from matchers.snapshot import Concept, Kind, SchemeView, Snapshot, TemplateProperty
 from matchers.units import format_number
 from ontology import browse
 from ontology.rows import uid
+from ontology.store import Store
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 ITEM_TYPE = "item"
@@ -87,7 +89,7 @@ class Entities:
         top = self.view.classes.get(concept.ancestors[-1]) if concept.ancestors else concept
         return [{"id": top.code, "name": name(top, lang)}] if top else []
 
-    def restriction(self, type_id: str | None) -> tuple[str | None, str | None]:
+    def restriction(self, type_id: str | None) -> tuple[Kind | None, str | None]:
         """(kind, class) a query's type restricts candidates to: standard items, or a subtree."""
         if not type_id:
             return None, None
@@ -151,7 +153,9 @@ def property_name(pid: str, lang: str) -> str:
     return pid.removeprefix("value.")
 
 
-def values(entities: Entities, concept: Concept, pid: str, lang: str, mapped: list[dict[str, str]]) -> list[dict]:
+def values(
+    entities: Entities, concept: Concept, pid: str, lang: str, mapped: list[dict[str, str]]
+) -> list[dict[str, Any]]:
     """The values of one property of one entity, in the spec's form: `{"str": ...}`, `{"float": ...}`
     or a reference to another entity `{"id": ..., "name": ...}`. `mapped` are the entity's mappings
     (`mappings`), read beforehand for the whole request."""
@@ -176,10 +180,10 @@ def values(entities: Entities, concept: Concept, pid: str, lang: str, mapped: li
     raise InvalidInput(f"没有属性 {pid} / no property {pid}", field="properties")
 
 
-def _template_values(entities: Entities, concept: Concept, code: str) -> list[dict]:
+def _template_values(entities: Entities, concept: Concept, code: str) -> list[dict[str, Any]]:
     template = {p.code: p for p in entities.template(concept)}
     unit = template[code].unit if code in template else None
-    found = []
+    found: list[dict[str, Any]] = []
     for stated in concept.values:
         if stated.property != code:
             continue
@@ -195,7 +199,7 @@ def _template_values(entities: Entities, concept: Concept, code: str) -> list[di
     return found
 
 
-def mappings(store, entities: Entities, codes: list[str], lang: str) -> dict[str, list[dict[str, str]]]:
+def mappings(store: Store, entities: Entities, codes: list[str], lang: str) -> dict[str, list[dict[str, str]]]:
     """Each class's mappings to other schemes (with the target's code, scheme and name)."""
     classes = [c for c in codes if c in entities.view.classes]
     rows = browse.mappings_of(store, [uid(entities.scheme, c) for c in classes])

@@ -18,9 +18,9 @@ from starlette.routing import Route
 
 from common.errors import CpmsError, InvalidInput, LimitExceeded
 from matchers import Matcher
+from matchers.snapshot import Kind
 from service.auth import Principal, principal_for
 from service.errors import error_response
-from service.graphql.limits import TIMEOUT_SECONDS
 from service.reconcile import entities as ent
 from service.reconcile import matching, preview, protocol, suggest
 from service.version import __version__
@@ -38,7 +38,9 @@ CORS = {
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def reconcile_routes(anonymous_read: bool) -> list[Route]:
+def reconcile_routes(anonymous_read: bool, timeout_seconds: float) -> list[Route]:
+    """The routes of every scheme's service; access as on /graphql, and its time limit."""
+
     def door(permission: str, handler: Callable[..., Awaitable[Response]]) -> Handler:
         @functools.wraps(handler)
         async def handle(request: Request) -> Response:
@@ -50,12 +52,12 @@ def reconcile_routes(anonymous_read: bool) -> list[Route]:
                     principal_for, request.headers.get("authorization"), request.app.state.store, anonymous_read
                 )
                 principal.require(permission)
-                response = await asyncio.wait_for(handler(request, principal), TIMEOUT_SECONDS)
+                response = await asyncio.wait_for(handler(request, principal), timeout_seconds)
             except CpmsError as exc:
                 response = error_response(exc)
             except TimeoutError:
                 response = error_response(
-                    LimitExceeded(f"请求超过 {TIMEOUT_SECONDS:g} 秒 / over {TIMEOUT_SECONDS:g} s")
+                    LimitExceeded(f"请求超过 {timeout_seconds:g} 秒 / over {timeout_seconds:g} s")
                 )
             if callback and isinstance(response, JSONResponse):
                 response = _jsonp(callback, response)
@@ -322,7 +324,7 @@ async def suggest_answer(request: Request, principal: Principal) -> Response:
     limit = _int(request.query_params.get("limit"), suggest.PAGE, suggest.MAX_PAGE, "limit")
     lang, view, matcher, store = _lang(request), _entities(request), _matcher(request), request.app.state.store
     if what == "entity":
-        kind = "item" if request.query_params.get("type") == ent.ITEM_TYPE else None
+        kind: Kind | None = "item" if request.query_params.get("type") == ent.ITEM_TYPE else None
         found = await asyncio.to_thread(suggest.entities, store, matcher, view, prefix, kind, offset, limit, lang)
     elif what == "type":
         found = await asyncio.to_thread(suggest.types, store, matcher, view, prefix, offset, limit, lang)

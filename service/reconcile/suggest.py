@@ -8,7 +8,9 @@ from typing import Any
 
 from matchers import Matcher
 from matchers.pinyin import looks_like_pinyin
+from matchers.snapshot import Kind
 from ontology.queries import search
+from ontology.store import Store
 from service.reconcile.entities import ITEM_TYPE, ITEM_TYPE_NAMES, Entities, name
 
 PAGE = 10
@@ -16,7 +18,7 @@ MAX_PAGE = 50
 
 
 def entities(
-    store, matcher: Matcher, view: Entities, prefix: str, kind: str | None, offset: int, limit: int, lang: str
+    store: Store, matcher: Matcher, view: Entities, prefix: str, kind: Kind | None, offset: int, limit: int, lang: str
 ) -> list[dict[str, Any]]:
     """Classes (kind "class"), items ("item") or both, best first: codes that start with the prefix,
     then the words of labels and synonyms, then pinyin."""
@@ -40,9 +42,10 @@ def entities(
     return [_entity(view, code, lang) for code in codes if view.view.find(code) is not None]
 
 
-def _by_code(view: Entities, prefix: str, kind: str | None) -> Iterator[str]:
+def _by_code(view: Entities, prefix: str, kind: Kind | None) -> Iterator[str]:
     upper = prefix.upper()
-    pools = {"class": [view.view.classes], "item": [view.view.items]}.get(kind or "", [view.view.classes, view.view.items])
+    every = [view.view.classes, view.view.items]
+    pools = {"class": every[:1], "item": every[1:]}.get(kind or "", every)
     for pool in pools:
         yield from (code for code in pool if code.upper().startswith(upper))
 
@@ -56,7 +59,7 @@ def _entity(view: Entities, code: str, lang: str) -> dict[str, Any]:
 
 
 def types(
-    store, matcher: Matcher, view: Entities, prefix: str, offset: int, limit: int, lang: str
+    store: Store, matcher: Matcher, view: Entities, prefix: str, offset: int, limit: int, lang: str
 ) -> list[dict[str, Any]]:
     """Types are the scheme's classes (a type restricts candidates to a subtree), and standard items."""
     result = [
