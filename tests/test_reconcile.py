@@ -281,8 +281,8 @@ def test_openrefine_reconciles_a_column_and_extends_it(service: str, openrefine:
     assert len(rows) == 50 and not [r for r in rows if "error" in r]
     assert all(r["candidates"] for r in rows)
     bolts = [r for r, (name, _) in zip(rows, LINES, strict=True) if name.startswith("304不锈钢六角螺栓")]
-    assert all(r["judgment"] == "matched" and r["matchName"] == "六角头螺栓" for r in bolts)
-    assert sum(r["judgment"] == "matched" for r in rows) >= 35
-    assert all(r["match"] == r["candidates"][0]["id"] for r in rows if r["judgment"] == "matched")
+    assert all(r["judgment"] == "Matched" and r["matchName"] == "六角头螺栓" for r in bolts)
+    assert sum(r["judgment"] == "Matched" for r in rows) >= 35
+    assert all(r["match"] == r["candidates"][0]["id"] for r in rows if r["judgment"] == "Matched")
     bolt = bolts[0]["match"]
     assert shown["extended"][bolt] and all(v.split()[0].isdigit() for v in shown["extended"][bolt])

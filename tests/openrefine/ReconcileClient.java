@@ -56,7 +56,8 @@ public class ReconcileClient {
             row.setCell(1, new Cell(cells.length > 1 ? cells[1] : "", null));
             project.rows.add(row);
         }
-        project.update();
+        project.columnModel.update();
+        project.recordModel.update(project);
 
         List<StandardReconConfig.ColumnDetail> details = List.of(
                 new StandardReconConfig.ColumnDetail("规格", "规格型号", "spec", null));
