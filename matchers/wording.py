@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from common.units import text_spellings
 from matchers.lexicon import wording
 from matchers.notations import MEASURE_CHARS
-from matchers.units import UNITS
 
 _DATA = wording()
 LIGHT_WORDS = frozenset(w for words in _DATA["light"].values() for w in words)
@@ -31,7 +31,7 @@ _LIGHT = re.compile(
     "|".join([*_DATA["packaging"]["counts"], *(_pattern(w) for w in sorted(LIGHT_WORDS, key=len, reverse=True))])
 )
 _NUMERIC = re.compile(r"[0-9.\-+/*~%°φ\"·]+")
-_NOT_A_NAME = frozenset(UNITS) | {"x", "pcs", "pc", "r/min"}
+_NOT_A_NAME = frozenset(text_spellings().values()) | {"x", "pcs", "pc", "r/min"}
 _COUNTING_CHARS = frozenset(MEASURE_CHARS) | MODIFIER_MARKERS
 
 
