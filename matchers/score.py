@@ -38,7 +38,18 @@ Features (each about 0..1, or a small count):
 - `hierarchy`: how well the record matched the candidate's ancestors (its class, for an item),
   as their best index score relative to the record's best class;
 - `code_named`: the record contains the candidate's code; `example`: the matched text is a
-  confirmed example.
+  confirmed example;
+- `head`: how much of the record's head noun the candidate's names give (`matchers.heads`: 1 for
+  the longest name ending the head segment, or a standard of its own, a share for a shorter one);
+  `modifier`: the candidate is named only by words that narrow the head (车辆 of 车辆紧固用螺丝,
+  防盗门 of `锁芯 防盗门`); `opposite`: where its labels say the opposite of the record, up to 2
+  (`matchers.opposites`: 非金属 against 金属, 左旋 against 右旋).
+
+In the coverage features, the record's weak terms (light words, pack counts, words spread over
+many concepts' examples, and words no concept has when the record's head is one it knows) count
+`LIGHT` of their idf, and the terms only the narrowing words give count `NARROWING`; for classes,
+a record value agrees with a template only when the record names the class (`head`, or a word of
+two characters or more of its names): a size does not choose the class.
 
     z(candidate) = bias + sum(weight[f] * feature[f])
     score(candidate) = 100 * exp(z) / (1 + sum of exp(z) over the record's candidates)
@@ -159,9 +170,9 @@ HAND_SET: dict[Kind, dict[str, float]] = {
 """Weights set by hand, not fitted, where the training data cannot show them: no training record
 names a code, yet a record that names one almost always means it; generated records only state
 values that their class allows, so for classes the conflict weights are taken from the item fit;
-model numbers are not compared with classes; and generated records never misstate a standard, so
+model numbers are not compared with classes; generated records never misstate a standard, so
 a fitted `standard_own` is sure enough to override a record's own name (how 3.0 was chosen:
-docs/matching.md, "Design history")."""
+docs/matching.md, "Design history"); and they never say the opposite of their class (`opposite`)."""
 
 
 Labelled = tuple[list[list[float]], int | None]
@@ -194,28 +205,28 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-4.6571,
+        bias=-4.4923,
         weights={
-            "query_coverage": 0.0043,
-            "query_coverage_all": 1.6357,
-            "query_coverage_names": 2.7437,
-            "concept_coverage": -0.1457,
-            "index_relative": -0.0045,
-            "support": 0.5590,
-            "classifier": 4.7020,
-            "classifier_probability": 0.6952,
-            "classifier_first": 0.5314,
-            "token_set": 3.7688,
-            "token_set_classified": -1.4377,
-            "partial": -0.5902,
-            "attributes_agree": 0.8558,
-            "attributes_foreign": -0.2481,
-            "standard_agree": 0.7957,
-            "standard_narrower": -4.8587,
-            "hierarchy": 0.4383,
-            "example": -0.1608,
-            "head": 1.8252,
-            "modifier": -0.4027,
+            "query_coverage": 0.6429,
+            "query_coverage_all": 1.0270,
+            "query_coverage_names": 1.8518,
+            "concept_coverage": 0.0555,
+            "index_relative": -0.5215,
+            "support": 0.6329,
+            "classifier": 4.4863,
+            "classifier_probability": 0.6418,
+            "classifier_first": 0.5861,
+            "token_set": 3.1207,
+            "token_set_classified": -1.0603,
+            "partial": -0.4515,
+            "attributes_agree": 1.1067,
+            "attributes_foreign": -0.0640,
+            "standard_agree": 0.1112,
+            "standard_narrower": -3.4558,
+            "hierarchy": 0.2585,
+            "example": -0.1003,
+            "head": 3.2302,
+            "modifier": -0.1288,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
