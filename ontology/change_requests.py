@@ -23,6 +23,7 @@ from ontology.rows import synonyms_from, uid
 from ontology.store import Store
 
 Kind = Literal["new_class", "add_synonym", "add_value", "correction"]
+RequestStatus = Literal["open", "approved", "rejected"]
 
 
 class Correction(BaseModel):
@@ -46,7 +47,7 @@ class ChangeRequest(BaseModel):
     payload: dict[str, Any]
     reason: str
     proposer: str
-    status: str  # open, approved, rejected
+    status: RequestStatus
     created_at: str
     decided_by: str | None = None
     decision_reason: str | None = None

@@ -126,5 +126,5 @@ def cpms_bundle() -> SchemeBundle:
                 ],
             ),
         ],
-        mappings=[Mapping(from_code=BOLTS, to_scheme="UNSPSC", to_code="31161600", relation=SkosRelation.exact)],
+        mappings=[Mapping(from_code=BOLTS, to_scheme="UNSPSC", to_code="31161600", relation=SkosRelation.exactMatch)],
     )

@@ -103,7 +103,7 @@ def test_items_filtered_by_property_values(api: TestClient) -> None:
 
 
 def test_search_in_chinese_english_and_pinyin(api: TestClient) -> None:
-    query = """query($text: String!) { search(text: $text, scheme: "CPMS", kind: "class", first: 5) {
+    query = """query($text: String!) { search(text: $text, scheme: "CPMS", kind: class, first: 5) {
         nodes { code kind label score class { code } } } }"""
     chinese = gql(api, query, text="螺栓")["data"]["search"]["nodes"]
     assert HEX_BOLT in [n["code"] for n in chinese]
@@ -111,6 +111,17 @@ def test_search_in_chinese_english_and_pinyin(api: TestClient) -> None:
     assert gql(api, query, text="hex bolt")["data"]["search"]["nodes"][0]["code"] == HEX_BOLT
     pinyin = gql(api, query, text="liujiaotouluoshuan")["data"]["search"]["nodes"]
     assert pinyin and pinyin[0]["code"] == HEX_BOLT
+
+
+def test_enum_arguments_refuse_values_outside_them_before_any_resolver(api: TestClient) -> None:
+    literal = gql(api, '{ search(text: "螺栓", kind: classes) { totalCount } }')
+    assert literal["status"] == 400 and error_codes(literal) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "Kind" in literal["errors"][0]["message"]
+    query = 'query($kind: Kind) { search(text: "螺栓", kind: $kind) { nodes { kind status } } }'
+    variable = gql(api, query, kind="classes")
+    assert variable["status"] == 400 and error_codes(variable) == ["GRAPHQL_VALIDATION_FAILED"]
+    nodes = gql(api, query, kind="item")["data"]["search"]["nodes"]
+    assert nodes and {(n["kind"], n["status"]) for n in nodes} == {("item", "active")}
 
 
 def test_match_returns_code_values_and_reasons(api: TestClient) -> None:

@@ -25,6 +25,7 @@ from ontology.model import (
 )
 from ontology.rows import uid
 from ontology.store import Store
+from service.graphql import enums
 from service.graphql.context import ctx
 from service.graphql.ontology_types import ClassType, ItemType, PropertyType, synonyms_input
 from service.graphql.payloads import MutationPayload, mutation
@@ -125,7 +126,7 @@ class CurationMutation(graphene.ObjectType):
         labels=graphene.Argument(LabelsInput, required=True),
         definition=graphene.Argument(LabelsInput),
         synonyms=graphene.List(graphene.NonNull(SynonymInput)),
-        status=graphene.String(description="draft (default) or active"),
+        status=graphene.Argument(enums.ConceptStatus, description="draft (default) or active"),
         reason=REASON,
     )
     update_class = graphene.Field(
@@ -175,7 +176,7 @@ class CurationMutation(graphene.ObjectType):
         expected_version=graphene.Int(required=True, description="the class's version"),
         to_scheme=graphene.String(required=True),
         to_code=graphene.String(required=True),
-        relation=graphene.String(required=True, description="exactMatch, closeMatch, broadMatch, narrowMatch ..."),
+        relation=graphene.Argument(enums.SkosRelation, required=True),
         remove=graphene.Boolean(default_value=False),
         reason=REASON,
     )
@@ -199,7 +200,7 @@ class CurationMutation(graphene.ObjectType):
         code=graphene.String(required=True),
         labels=graphene.Argument(LabelsInput, required=True),
         definition=graphene.Argument(LabelsInput),
-        data_type=graphene.String(required=True, description="enum, number, range, boolean or text"),
+        data_type=graphene.Argument(enums.DataType, required=True),
         unit=graphene.String(),
         values=graphene.List(graphene.NonNull(ValueInput)),
         reason=REASON,
