@@ -1,6 +1,6 @@
 """Matching quality and speed, each beside a naive baseline run in the same process.
 
-    python -m benchmarks.bench_matching [--quick] [--only pairs catalog mwpd tariff cpms speed]
+    python -m benchmarks.bench_matching [--quick] [--only pairs catalog mwpd tariff cpms words noise speed]
 
 Data: ../shared/data/benchmarks and ../shared/data/classification (see SOURCES.md there), and the
 seed (`seed_data`) for the CPMS and speed sections; what is missing is named and skipped. The
@@ -23,6 +23,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
+from benchmarks import word_cases
+from benchmarks.chinese_catalog import NOISE_LEVELS, with_noise
 from benchmarks.matching_data import Missing, ditto_pairs
 from benchmarks.matching_tasks import Task, catalog_task, cpms_catalog, cpms_tasks, mwpd_task, tariff_task
 from benchmarks.metrics import calibration_error, f1, percentile, weighted_f1
@@ -248,6 +250,89 @@ def bench_fields(limit: int | None) -> None:
         line(f"{prop} ({stated[prop]} records)", right[prop] / stated[prop])
 
 
+def bench_words() -> None:
+    """The head-noun, negation and opposite test set, and records that name no product."""
+    from seed_data.cpms_standard import load_cpms
+
+    header("Head nouns, negation and opposites (benchmarks/head_negation.toml), CPMS and PAIRS classes")
+    pairs, cases = word_cases.load()
+    bundles = [load_cpms(), pairs]
+    matcher = Matcher.from_bundles(bundles)
+    choices = {
+        b.scheme.code: [(t, c.code) for c in b.classes for t in [*c.labels.texts(), *(s.text for s in c.synonyms)]]
+        for b in bundles
+    }
+    products = [c for c in cases if c.truth != word_cases.NONE]
+    junk = [c for c in cases if c.truth == word_cases.NONE]
+    results = {c: matcher.match(c.record, c.scheme) for c in cases}
+    tops = {c: r.candidates[0].code if r.candidates else None for c, r in results.items()}
+    baseline = 0
+    for c in products:
+        texts = [utils.default_process(t) for t, _ in choices[c.scheme]]
+        best = process.extractOne(utils.default_process(c.record), texts, scorer=fuzz.token_set_ratio, processor=None)
+        baseline += best is not None and choices[c.scheme][best[2]][1] == c.truth
+    auto = [c for c in products if results[c].decision is Decision.auto]
+    print(f"  {len(products)} records naming a product, {len(junk)} naming none")
+    columns()
+    line("top-1 accuracy", sum(tops[c] == c.truth for c in products) / len(products), baseline / len(products), 0.95)
+    line("auto: share / right", f"{len(auto) / len(products):.3f} / {_share(auto, lambda c: tops[c] == c.truth)}")
+    line("records naming no product decided auto", sum(results[c].decision is Decision.auto for c in junk), "", 0)
+    line("records naming no product decided none", sum(results[c].decision is Decision.none for c in junk) / len(junk))
+    line("records naming no product with candidates", sum(bool(results[c].candidates) for c in junk) / len(junk))
+    for c in products:
+        if tops[c] != c.truth:
+            print(f"  wrong: {c.record} -> {tops[c]} ({results[c].decision.value}), right {c.truth}")
+
+
+def _share(chosen: Sequence[object], right: Callable[[object], bool]) -> str:
+    return f"{sum(map(right, chosen)) / len(chosen):.3f}" if chosen else "-"
+
+
+def bench_noise(limit: int | None) -> None:
+    """The generated CPMS catalog with extra words per record (feature, trade and packaging words,
+    brands, pack sizes, extra sizes from the benchmark's own lexicons), to CPMS classes."""
+    from seed_data.cpms_standard import load_cpms
+
+    header("CPMS generated catalog with extra words -> CPMS classes (default thresholds)")
+    bundle, records = cpms_catalog("test", limit)
+    matcher = Matcher.from_bundles([bundle])
+    names = _class_names(load_cpms())
+    print(f"  {len(records)} records; unnamed auto: auto on a class whose names (and its broader ones') the text lacks")
+    line("", "top-1", "auto share", "auto right")
+    for level, (lowest, highest) in NOISE_LEVELS.items():
+        noisy = with_noise(records, lowest, highest, seed=11)
+        forget_records()
+        right = auto = auto_right = unnamed = 0
+        for g in noisy:
+            result = matcher.match(g.record, "CPMS")
+            top = result.candidates[0].code if result.candidates else None
+            right += top == g.class_code
+            if result.decision is Decision.auto:
+                auto += 1
+                auto_right += top == g.class_code
+                unnamed += not any(n in result.text for n in names.get(top or "", ()))
+        print(
+            f"  {level:44s} {right / len(noisy):12.3f} {auto / len(noisy):12.3f} "
+            f"{(auto_right / auto if auto else float('nan')):8.3f}   unnamed auto {unnamed}"
+        )
+
+
+def _class_names(bundle: object) -> dict[str, set[str]]:
+    """Per class, the normalized names of it and its broader classes."""
+    classes = {c.code: c for c in bundle.classes}  # type: ignore[attr-defined]
+    own = {
+        code: {normalize(t) for t in [*c.labels.texts(), *(s.text for s in c.synonyms)]} for code, c in classes.items()
+    }
+    names: dict[str, set[str]] = {}
+    for code, c in classes.items():
+        names[code] = set(own[code])
+        parent = c.parent
+        while parent in classes:
+            names[code] |= own[parent]
+            parent = classes[parent].parent
+    return names
+
+
 FIRST_RECORDS = 200
 
 
@@ -319,7 +404,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-SECTIONS = ("pairs", "catalog", "mwpd", "tariff", "cpms", "speed")
+SECTIONS = ("pairs", "catalog", "mwpd", "tariff", "cpms", "words", "noise", "speed")
 
 
 def main() -> None:
@@ -344,6 +429,8 @@ def main() -> None:
             )
         ],
         "cpms": [lambda: bench_cpms(limit)],
+        "words": [bench_words],
+        "noise": [lambda: bench_noise(limit)],
         "speed": [lambda: bench_speed(args.quick)],
     }
     for name in args.only:

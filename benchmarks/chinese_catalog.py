@@ -11,6 +11,12 @@ item's parent class instead of its own (`六角头螺栓 GB/T 5783` for a fully 
 it to do; such a record still belongs to the item's class. Records made from a class name every
 class, the broader ones too (`六角螺母 M8 镀锌` is a hex nut, not one of its narrower kinds): a
 record belongs to the most specific class its words support.
+
+`with_noise` adds what real catalog lines carry beside the product at a chosen level (extra words
+per record): selling points, trade and packaging words, brands and series names, pack sizes and
+extra sizes. They are drawn from lexicons of this benchmark's own (`NOISE`), none of whose words
+is in the matcher's lexicon (`matchers/data/wording.toml`, checked when noise is drawn), so the
+benchmark is not graded by the matcher's own answer key.
 """
 
 from __future__ import annotations
@@ -119,6 +125,49 @@ class CatalogGenerator:
         while chain[-1].parent in self.classes and len(chain) < 10:
             chain.append(self.classes[chain[-1].parent])
         return chain
+
+
+NOISE: dict[str, tuple[str, ...]] = {
+    "feature": ("耐高温", "抗氧化", "超薄", "高硬度", "出口级", "精工", "耐腐蚀", "环保", "亮光", "哑光", "镜面",
+                "拉丝", "加固", "防盗", "静音款", "超强", "耐候", "精密", "进口料", "高精度", "大力"),
+    "trade": ("一件起批", "工厂发货", "当天发货", "质保三年", "可开票", "含税", "顺丰", "源头厂家", "新品", "清仓"),
+    "pack": ("20只/包", "5个装", "50粒/袋", "1000pcs", "12把/箱", "10支/盒", "2套", "整件200只"),
+    "brand": ("龙鼎", "恒固", "鑫达", "华力", "永宏", "金鹰", "东成", "世达", "波斯", "得力", "长城精工", "老A"),
+    "series": ("A款", "B型号", "Pro版", "2024款", "X系列", "经济款"),
+    "size": ("长度120mm", "6寸", "3mm厚", "Φ12", "10kg", "宽25mm", "1.5米", "8寸"),
+}  # fmt: skip
+NOISE_LEVELS = {"clean": (0, 0), "1-2 words": (1, 2), "3-5 words": (3, 5)}
+
+
+def _check_noise_lexicon() -> None:
+    from matchers.normalize import NOISE_WORDS, normalize
+    from matchers.wording import LIGHT_WORDS
+
+    known = LIGHT_WORDS | set(NOISE_WORDS)
+    shared = sorted(w for words in NOISE.values() for w in words if normalize(w) in known)
+    if shared:
+        raise ValueError(f"benchmark noise words are in the matcher's lexicon: {shared}")
+
+
+def with_noise(records: list[Generated], lowest: int, highest: int, seed: int) -> list[Generated]:
+    """The records with `lowest` to `highest` extra words each: in a free-text record before or
+    after it, or run into its front now and then (加固不锈钢合页); in a row, after its name
+    column."""
+    _check_noise_lexicon()
+    rng = random.Random(seed)
+    noisy = []
+    for g in records:
+        words = [rng.choice(NOISE[rng.choice(tuple(NOISE))]) for _ in range(rng.randint(lowest, highest))]
+        if isinstance(g.record, dict):
+            name_column = next(iter(g.record))
+            record: str | dict[str, str] = {**g.record, name_column: " ".join([g.record[name_column], *words])}
+        else:
+            record = g.record
+            for word in words:
+                where = rng.random()
+                record = word + record if where < 0.2 else f"{word} {record}" if where < 0.5 else f"{record} {word}"
+        noisy.append(Generated(record, g.class_code, g.item_code, g.values))
+    return noisy
 
 
 def generate(bundle: SchemeBundle, seed: int, items: list[Item], per_class: int) -> list[Generated]:

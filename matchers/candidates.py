@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from matchers.attributes import (
     NO_ATTRIBUTES,
@@ -38,7 +39,9 @@ from matchers.attributes import (
 )
 from matchers.classifier import ExampleClassifier
 from matchers.extract import word_spans
+from matchers.heads import NO_HEADS, Heads, NameIndex
 from matchers.normalize import normalize
+from matchers.opposites import Stances, stances
 from matchers.pinyin_query import PinyinReader
 from matchers.profile import Profile, attribute_terms, read_example, read_text, spaced_text
 from matchers.snapshot import Concept, Kind, SchemeView
@@ -52,6 +55,8 @@ _ALTERNATE = 0.7
 _PARTITION = 256  # documents beyond which the best ones are partitioned out before sorting
 _DENSE = 32  # documents per posting up to which the postings are summed over all documents
 _MIN_CODE_LENGTH = 6
+SPREAD = 8
+"""Concepts whose confirmed examples have a word, from which on it is evidence for none of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +184,11 @@ class CandidateIndex:
         self._average_length = 1.0
         self._built = False
         self.classifier = ExampleClassifier()
+        self.names = NameIndex()
+        self._spread: dict[str, set[str]] = {}
+        self.spread_words: set[str] = set()
+        self._stances: dict[int, tuple[Stances, Stances]] = {}
+        self._named: frozenset[str] | None = None
         self._standards = _class_standards(view, lexicon) if kind == "class" else {}
         for concept in view.concepts(kind).values():
             self._add_concept(concept, definitions)
@@ -186,6 +196,11 @@ class CandidateIndex:
         for entry in self.entries:
             for standard in entry.standards:
                 self._owners.setdefault(standard, []).append(entry)
+        self.names.broader = {
+            position: frozenset(self._entry_of[a] for a in entry.concept.ancestors if a in self._entry_of)
+            for position, entry in enumerate(self.entries)
+            if entry.concept.ancestors
+        }
         self._average_length = max(1.0, sum(d.length for d in self.docs) / max(1, len(self.docs)))
         self._norms = np.array([self._norm(d.length) for d in self.docs])
         self._doc_entries = np.array([d.entry for d in self.docs], dtype=np.int32)
@@ -220,11 +235,15 @@ class CandidateIndex:
         terms = frozenset().union(*(d[2].terms for d in docs))
         name_terms = frozenset().union(*(d[2].terms for d in docs if d[0] != "definition"))
         self.entries.append(self._entry(concept, first, terms, name_terms))
+        for source, _, profile in docs:
+            if source in ("label", "synonym"):
+                self.names.add(profile.text, position)
         self._entry_of[concept.code] = position
         self._codes[concept.code.lower()] = position
         examples = [("example", *read_example(text)) for text in concept.examples]
         for _, _, profile in examples:
             self.classifier.add(concept.code, classifier_terms(profile), profile.context)
+            self._spread_of(concept.code, profile)
         docs += examples
         seen: set[str] = set()
         for source, text, profile in docs:
@@ -279,6 +298,85 @@ class CandidateIndex:
         text, profile = read_example(text)
         self._add_doc(self._entry_of[code], "example", text, profile)
         self.classifier.add(code, classifier_terms(profile), profile.context)
+        self._spread_of(code, profile)
+
+    def _spread_of(self, code: str, profile: Profile) -> None:
+        """Note the concepts whose confirmed examples have each word of the example's name (Chinese
+        pairs, Latin words): a word in the examples of many concepts, and in no concept's names
+        (厂家直销, a brand, a selling point), is evidence for none of them (`spread_words`)."""
+        for term in profile.name_terms:
+            if term in self.spread_words or not (is_chinese_pair(term) or (term.isalpha() and len(term) > 2)):
+                continue
+            concepts = self._spread.setdefault(term, set())
+            concepts.add(code)
+            if len(concepts) >= SPREAD:
+                del self._spread[term]
+                self.spread_words.add(term)
+
+    def stances(self, entry: Entry) -> tuple[Stances, Stances]:
+        """What a concept's labels say, and what all its names say (worked out when first needed):
+        the labels take sides in the exclusive groups, all names affirm and deny words."""
+        position = self.position(entry)
+        found = self._stances.get(position)
+        if found is None:
+            concept = entry.concept
+            labels = [normalize(t) for t in concept.texts]
+            names = labels + [normalize(t) for t in concept.synonyms]
+            found = self._stances[position] = (stances(" | ".join(labels)), stances(" | ".join(names)))
+        return found
+
+    def unknown_terms(self, terms: Iterable[str]) -> frozenset[str]:
+        """The terms no document has (a brand, a word the scheme does not use)."""
+        postings = self._postings
+        return frozenset(t for t in terms if t not in postings)
+
+    def spread_terms(self, terms: Iterable[str]) -> frozenset[str]:
+        """The words spread over the confirmed examples of many concepts that no concept's names
+        have (see `_spread_of`), and the characters that only such words give the record."""
+        spread = self.spread_words
+        if not spread:
+            return frozenset()
+        terms = frozenset(terms)
+        named = self._named_terms()
+        words = {t for t in terms if t in spread and t not in named}
+        if not words:
+            return frozenset()
+        pairs = [t for t in terms if is_chinese_pair(t)]
+        chars = {
+            c
+            for c in terms
+            if len(c) == 1
+            and c not in named
+            and all(p in words for p in pairs if c in p)
+            and any(c in w for w in words)
+        }
+        return frozenset(words | chars)
+
+    def _named_terms(self) -> frozenset[str]:
+        if self._named is None:
+            self._named = frozenset().union(*(e.name_terms for e in self.entries))
+        return self._named
+
+    def nearest(self, text: str, size: int) -> list[Hit]:
+        """The concepts whose names are most like `text` by characters (rapidfuzz `WRatio`), for a
+        record that shares no term with any concept: it still gets candidates, with low scores."""
+        docs = [d for d in self.docs if d.source in ("label", "synonym", "record")]
+        found = process.extract(text, [d.profile.text for d in docs], scorer=fuzz.WRatio, limit=size * 4)
+        hits = [Hit(self.entries[docs[i].entry], docs[i], (similarity + 1.0) / 101.0) for _, similarity, i in found]
+        return best_per_concept(hits)[:size]
+
+    def heads(self, profile: Profile) -> Heads:
+        """The record's head noun among the names of this index's classes (see `matchers.heads`);
+        none for items and records, whose labels are not names."""
+        return self.names.heads(profile.segments, self.spread_words) if self.kind == "class" else NO_HEADS
+
+    def head_hits(self, heads: Heads, score: float) -> list[Hit]:
+        """A hit for each concept that the record's head names in full, with `score`."""
+        entries = [self.entries[p] for p, grade in sorted(heads.head.items()) if grade == 1.0]
+        return [h for e in entries if (h := self.hit(e, score)) is not None]
+
+    def position(self, entry: Entry) -> int:
+        return self._entry_of[entry.concept.code]
 
     def entry(self, code: str) -> Entry | None:
         position = self._entry_of.get(code)

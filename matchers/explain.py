@@ -13,6 +13,20 @@ from matchers.result import Candidate, MatchResult
 from matchers.score import Scored
 from matchers.template import fill
 
+NO_PRODUCT = (
+    "记录中没有产品名称（只有数字、尺寸、单位或占位符，如 无、同上、N/A），不作自动匹配"
+    " / the record names no product (only numbers, sizes, units or placeholders such as 无, 同上, N/A),"
+    " so it is not matched automatically"
+)
+
+
+def _opposite(s: Scored, ours: str, theirs: str) -> str:
+    concept = s.hit.entry.concept
+    return (
+        f"候选 {concept.code} {concept.label} 与记录相反（记录：{ours}，候选：{theirs}），已降分"
+        f" / candidate {concept.code} says the opposite of the record ({ours} against {theirs}) and is scored down"
+    )
+
 
 def candidate(s: Scored) -> Candidate:
     concept = s.hit.entry.concept
@@ -46,6 +60,9 @@ def explain(
         for f in query.extraction.found
         if f.ambiguous
     ]
+    if not query.profile.names_product:
+        warnings.insert(0, NO_PRODUCT)
+    warnings += [_opposite(s, ours, theirs) for s in scored[:limit] for ours, theirs in s.opposites]
     result = partial(MatchResult, text=query.profile.text, read_as=read_as, scheme=scheme, kind=kind, decision=decision)
     if not candidates or decision is Decision.none:
         return result(best=None, candidates=candidates, warnings=warnings)

@@ -18,7 +18,7 @@ from typing import get_args
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
-from matchers.decide import MatchSettings, decide
+from matchers.decide import Decision, MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
 from matchers.levels import roll_up
@@ -99,13 +99,16 @@ class Matcher:
         index = self._index(loaded, scheme, kind)
         query = read_record(record)
         scored, read_as = self._score(loaded, index, query, settings, level), None
-        alternative = index.pinyin.read(query.profile.text)
+        names_product = query.profile.names_product
+        alternative = index.pinyin.read(query.profile.text) if names_product else None
         if alternative:
             pinyin_query = read_record(alternative)
             pinyin_scored = self._score(loaded, index, pinyin_query, settings, level)
             if pinyin_scored and (not scored or pinyin_scored[0].score > scored[0].score):
                 query, scored, read_as = pinyin_query, pinyin_scored, alternative
         decision = decide([s.score for s in scored], settings.thresholds_for(index.scheme))
+        if not names_product:  # only numbers, sizes, units, placeholders: never a guess
+            decision = Decision.none
         limit = limit or settings.limit
         return explain(query, read_as, index.scheme, index.kind, scored, decision, limit, loaded.lexicons[index.scheme])
 
@@ -197,15 +200,26 @@ class Matcher:
         named = index.named_codes(query.profile.terms)
         top = hits[0].score if hits else 1.0
         classified = classify(index, terms, query.profile.context)
+        heads = index.heads(query.profile)
+        searched = {h.entry.concept.code for h in hits}
+        # the product the record names joins what its other words found (`不锈钢` finds 不锈钢汤锅)
+        head_hits = [
+            h for h in index.head_hits(heads, hits[-1].score if hits else 1.0) if h.entry.concept.code not in searched
+        ]
         found = [*(index.hit(e, top) for e in named), *(index.hit(e, 0.0) for e in classified.suggested)]
-        hits = redirect([*hits, *(h for h in found if h is not None)], index)
+        hits = redirect([*hits, *(h for h in found if h is not None), *head_hits], index)
+        if not hits:  # no term in common with any concept: the nearest by characters, scored low
+            hits = index.nearest(query.profile.text, settings.shortlist)
         if level is not None:
             hits = roll_up(hits, level, index)
-        hits = hits[: settings.shortlist] + [h for h in hits[settings.shortlist :] if classified.suggests(h.entry)]
+        heads_named = {h.entry.concept.code for h in head_hits}
+        hits = hits[: settings.shortlist] + [
+            h for h in hits[settings.shortlist :] if classified.suggests(h.entry) or h.entry.concept.code in heads_named
+        ]
         context = _class_context(loaded, index, hits, terms, settings.shortlist)
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
         weights = settings.weights_for(index.scheme, index.kind)
-        return score(query, hits, index, weights, context, named_codes, classified.probabilities)
+        return score(query, hits, index, weights, context, named_codes, classified.probabilities, heads)
 
 
 def _class_context(

@@ -15,15 +15,12 @@ import unicodedata
 from functools import lru_cache
 
 from common.units import text_spellings
+from matchers.lexicon import wording
 from matchers.numerals import chinese_quantities_to_digits
 from matchers.simplified import to_simplified
 
-NOISE_WORDS = (
-    "优质", "批发", "厂家直销", "厂家直供", "厂家", "直销", "现货", "包邮", "热卖", "热销", "新款", "正品",
-    "特价", "促销", "爆款", "高品质", "品质保证", "精品", "低价", "一件代发", "量大从优", "量大优惠",
-    "欢迎咨询", "欢迎选购", "大量供应", "供应",
-)  # fmt: skip
-"""Sales words that say nothing about the product; removed before matching."""
+NOISE_WORDS: tuple[str, ...] = tuple(wording()["trade"]["removed"])
+"""Sales words that say nothing about the product; removed before matching (`matchers/data/wording.toml`)."""
 
 UNIT_SPELLINGS = text_spellings()
 """Unit spellings after a number and how matching text writes them (see `common.units`). 分 and 寸

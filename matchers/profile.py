@@ -12,12 +12,15 @@ from functools import lru_cache
 
 from matchers.attributes import Attributes, extracted_attributes
 from matchers.extract import extract
+from matchers.heads import Segment, segments
 from matchers.model_numbers import model_numbers
 from matchers.normalize import normalize
+from matchers.opposites import NO_STANCES, Stances, stances
 from matchers.record import Record, record_columns, record_context, record_text, split_context
 from matchers.terms import text_terms
 from matchers.types import Extraction
 from matchers.units import format_number
+from matchers.wording import blanked, light_spans, names_product
 
 ATTRIBUTE = "a:"
 CONTEXT = "c:"  # context terms (`matchers.record.record_context`), apart from the text's
@@ -32,6 +35,10 @@ class Profile:
     attributes: Attributes
     models: frozenset[str]
     context: frozenset[str] = frozenset()  # the terms of its context, each after `CONTEXT`
+    light: frozenset[str] = frozenset()  # the terms only its light words and pack counts give
+    segments: tuple[Segment, ...] = ()  # its name cut for finding the head noun (`matchers.heads`)
+    stances: Stances = NO_STANCES  # what it denies, and which side it takes (`matchers.opposites`)
+    names_product: bool = True  # whether it says more than values, light words and placeholders
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,8 @@ def read_text(text: str, columns: Mapping[str, str] | None = None, context: str 
     extraction = extract(text, columns)
     normalized = extraction.text
     terms = frozenset(text_terms(normalized))
+    light = light_spans(normalized)
+    not_name = (*extraction.value_spans, *light)
     profile = Profile(
         normalized,
         spaced_text(normalized, extraction.value_spans),
@@ -66,6 +75,10 @@ def read_text(text: str, columns: Mapping[str, str] | None = None, context: str 
         extracted_attributes(extraction),
         model_numbers(extraction),
         context_terms(context),
+        terms - name_terms(normalized, light, terms) if light else frozenset(),
+        segments(normalized, extraction.value_spans, light),
+        stances(normalized),
+        names_product(normalized, not_name),
     )
     return profile, extraction
 
@@ -86,10 +99,7 @@ def name_terms(text: str, spans: tuple[tuple[int, int], ...], terms: frozenset[s
     """The `terms` of a normalized text that lie outside the values at `spans`."""
     if not spans:
         return terms
-    blanked = list(text)
-    for start, end in spans:
-        blanked[start:end] = " " * (end - start)
-    return terms & frozenset(text_terms("".join(blanked)))
+    return terms & frozenset(text_terms(blanked(text, spans)))
 
 
 def context_terms(context: str) -> frozenset[str]:

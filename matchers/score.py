@@ -38,7 +38,18 @@ Features (each about 0..1, or a small count):
 - `hierarchy`: how well the record matched the candidate's ancestors (its class, for an item),
   as their best index score relative to the record's best class;
 - `code_named`: the record contains the candidate's code; `example`: the matched text is a
-  confirmed example.
+  confirmed example;
+- `head`: how much of the record's head noun the candidate's names give (`matchers.heads`: 1 for
+  the longest name ending the head segment, or a standard of its own, a share for a shorter one);
+  `modifier`: the candidate is named only by words that narrow the head (车辆 of 车辆紧固用螺丝,
+  防盗门 of `锁芯 防盗门`); `opposite`: where its labels say the opposite of the record, up to 2
+  (`matchers.opposites`: 非金属 against 金属, 左旋 against 右旋).
+
+In the coverage features, the record's weak terms (light words, pack counts, words spread over
+many concepts' examples, and words no concept has when the record's head is one it knows) count
+`LIGHT` of their idf, and the terms only the narrowing words give count `NARROWING`; for classes,
+a record value agrees with a template only when the record names the class (`head`, or a word of
+two characters or more of its names): a size does not choose the class.
 
     z(candidate) = bias + sum(weight[f] * feature[f])
     score(candidate) = 100 * exp(z) / (1 + sum of exp(z) over the record's candidates)
@@ -66,8 +77,10 @@ from rapidfuzz import fuzz
 
 from matchers.attributes import STANDARD, Attributes, Comparison, compare, foreign_keys, tally
 from matchers.candidates import CandidateIndex, Hit
+from matchers.heads import NO_HEADS, Heads
 from matchers.logistic import Choice, choice_probabilities, fit_choices
 from matchers.model_numbers import models_agree
+from matchers.opposites import contradictions
 from matchers.profile import Query
 from matchers.snapshot import Kind
 
@@ -99,12 +112,21 @@ class Features(NamedTuple):
     hierarchy: float
     code_named: float
     example: float
+    head: float
+    modifier: float
+    opposite: float
 
 
 FEATURES: tuple[str, ...] = Features._fields
 _MAX_COUNT = 3
 _NATS = 10.0  # the range of the classifier's log-probability that counts
 _FUZZY = (fuzz.token_set_ratio, fuzz.partial_ratio)  # the features token_set and partial
+LIGHT = 0.1
+"""What a weak term (a light word, a word no concept knows, a word spread over many concepts'
+examples) counts in the record's coverage, as a share of its idf."""
+NARROWING = 0.3
+"""What a term that only the words narrowing the head give (抽屉滑轨 of 抽屉滑轨用螺丝, 防盗门 of
+`锁芯 防盗门`) counts in the record's coverage, as a share of its idf: the head counts most."""
 
 
 class ScoreWeights(BaseModel):
@@ -141,15 +163,16 @@ HAND_SET: dict[Kind, dict[str, float]] = {
         "standard_own": 3.0,
         "model_agree": 0.0,
         "model_conflict": 0.0,
+        "opposite": -4.0,
     },
-    "item": {"code_named": 6.0},
+    "item": {"code_named": 6.0, "opposite": -4.0, "head": 0.0, "modifier": 0.0},
 }
 """Weights set by hand, not fitted, where the training data cannot show them: no training record
 names a code, yet a record that names one almost always means it; generated records only state
 values that their class allows, so for classes the conflict weights are taken from the item fit;
-model numbers are not compared with classes; and generated records never misstate a standard, so
+model numbers are not compared with classes; generated records never misstate a standard, so
 a fitted `standard_own` is sure enough to override a record's own name (how 3.0 was chosen:
-docs/matching.md, "Design history")."""
+docs/matching.md, "Design history"); and they never say the opposite of their class (`opposite`)."""
 
 
 Labelled = tuple[list[list[float]], int | None]
@@ -182,32 +205,35 @@ def fit_weights(
 
 DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
     "class": ScoreWeights(
-        bias=-5.1280,
+        bias=-4.4923,
         weights={
-            "query_coverage": -0.6168,
-            "query_coverage_all": 2.5220,
-            "query_coverage_names": 3.6410,
-            "concept_coverage": -0.0557,
-            "index_relative": 0.2012,
-            "support": 0.5274,
-            "classifier": 5.2045,
-            "classifier_probability": 0.5274,
-            "classifier_first": 0.4600,
-            "token_set": 5.3663,
-            "token_set_classified": -2.6587,
-            "partial": -0.4756,
-            "attributes_agree": 1.2625,
-            "attributes_foreign": -0.3847,
-            "standard_agree": 0.7733,
-            "standard_narrower": -4.5943,
-            "hierarchy": 0.0524,
-            "example": -0.1481,
+            "query_coverage": 0.6429,
+            "query_coverage_all": 1.0270,
+            "query_coverage_names": 1.8518,
+            "concept_coverage": 0.0555,
+            "index_relative": -0.5215,
+            "support": 0.6329,
+            "classifier": 4.4863,
+            "classifier_probability": 0.6418,
+            "classifier_first": 0.5861,
+            "token_set": 3.1207,
+            "token_set_classified": -1.0603,
+            "partial": -0.4515,
+            "attributes_agree": 1.1067,
+            "attributes_foreign": -0.0640,
+            "standard_agree": 0.1112,
+            "standard_narrower": -3.4558,
+            "hierarchy": 0.2585,
+            "example": -0.1003,
+            "head": 3.2302,
+            "modifier": -0.1288,
             "code_named": 6.0000,
             "attributes_conflict": -3.5000,
             "standard_conflict": -2.3000,
             "standard_own": 3.0000,
             "model_agree": 0.0000,
             "model_conflict": 0.0000,
+            "opposite": -4.0000,
         },
     ),
     "item": ScoreWeights(
@@ -237,6 +263,9 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
             "hierarchy": 1.3346,
             "example": 0.0000,
             "code_named": 6.0000,
+            "head": 0.0000,
+            "modifier": 0.0000,
+            "opposite": -4.0000,
         },
     ),
 }
@@ -254,6 +283,7 @@ class Scored:
     idfs: Mapping[str, float]  # of the record's terms
     attributes: Attributes  # the record's
     score: float
+    opposites: list[tuple[str, str]]  # where its labels say the opposite of the record
 
     @property
     def features(self) -> dict[str, float]:
@@ -277,8 +307,9 @@ class Scored:
         return foreign_keys(self.attributes, matched.attributes, matched.template_keys)
 
 
-Described = tuple[Features, frozenset[str]]
-"""A hit's features, and the record's terms it matched."""
+Described = tuple[Features, frozenset[str], list[tuple[str, str]]]
+"""A hit's features, the record's terms it matched, and where its labels say the opposite of the
+record (see `matchers.opposites.contradictions`)."""
 
 
 def features(
@@ -289,16 +320,26 @@ def features(
     named: frozenset[str],
     weight: Mapping[str, float],
     classified: Mapping[str, float],
+    heads: Heads = NO_HEADS,
 ) -> list[Described]:
     """Features of each hit, and the record's terms it matched. `context`:
     relative index scores of the record's class candidates, by code; `weight`: the idf of each of
     the record's terms; `classified`: the classifier's probabilities, by code. Sums of idfs are `fsum`s:
     exact, so the same whatever order a set gives its terms in (it changes with the hash seed)."""
     q = query.profile
+    classes = index.kind == "class"
     # for classes, how much of the product's name a text covers: a class names a kind of product,
     # and the record's values (304不锈钢, M8*30, 镀锌) are weighed by the attribute features
-    covered = q.name_terms if index.kind == "class" and q.name_terms else q.terms
-    idf_of, fsum = weight.__getitem__, math.fsum  # bound once: the loop runs for every candidate
+    covered = q.name_terms if classes and q.name_terms else q.terms
+    # words that say little about the product (加厚, 包邮, a brand beside a product the scheme
+    # knows) count little against anyone; beside a head no concept has, an unknown word may be
+    # the product itself, and counts
+    weak = q.light | index.spread_terms(q.terms) | (index.unknown_terms(q.terms) if heads.head else frozenset())
+    narrowing = heads.modifier_terms if heads.head else frozenset()  # 抽屉滑轨 of 抽屉滑轨用螺丝
+    idf_of = {
+        t: w * LIGHT if t in weak else w * NARROWING if t in narrowing else w for t, w in weight.items()
+    }.__getitem__
+    fsum = math.fsum  # bound once: the loop runs for every candidate
     covered_mass = fsum(map(idf_of, covered)) or 1.0
     best_index = hits[0].score if hits else 1.0
     probabilities = [classified.get(h.entry.concept.code, 0.0) for h in hits]
@@ -308,6 +349,7 @@ def features(
     token_set, partial = (_similarities(q.spaced, hits, scorer) for scorer in _FUZZY)
     record_terms, record_attributes, record_models = q.terms, q.attributes, q.models
     context_of, mass = context.get, index.mass
+    record_stances = q.stances
     out = []
     for hit, probability, token_set_ratio, partial_ratio in zip(hits, probabilities, token_set, partial, strict=True):
         doc, entry = hit.doc.profile, hit.matched
@@ -320,11 +362,17 @@ def features(
         models = models_agree(record_models, doc.models | entry.models) if concept.kind == "item" else None
         code = hit.entry.concept.code
         own = float(not standards.isdisjoint(entry.standards))
+        position = index.position(hit.entry)
+        head = max(heads.head.get(position, 0.0), own)  # a standard of its own names it as well as its name
+        if classes and not head and not any(len(t) > 1 for t in covered & entry.name_terms):
+            agree = 0  # a value the record states does not choose a class the record does not name
+        # a record whose own standard names the candidate contradicts itself: a person decides
+        opposites = [] if own else contradictions(record_stances, *index.stances(hit.entry))
         row = Features(
             query_coverage=fsum(map(idf_of, covered & doc_terms)) / covered_mass,
             query_coverage_all=fsum(map(idf_of, covered & entry.terms)) / covered_mass,
             query_coverage_names=fsum(map(idf_of, covered & entry.name_terms)) / covered_mass,
-            concept_coverage=fsum(map(idf_of, matched)) / (mass(hit.doc) or 1.0),
+            concept_coverage=fsum(map(weight.__getitem__, matched)) / (mass(hit.doc) or 1.0),
             index_relative=hit.score / best_index,
             support=math.log1p(hit.support),
             classifier=_log_probability(probability),
@@ -345,8 +393,11 @@ def features(
             hierarchy=max(map(context_of, concept.ancestors, repeat(0.0)), default=0.0),
             code_named=float(code in named or concept.code in named),
             example=float(hit.doc.source == "example"),
+            head=head,
+            modifier=float(position in heads.modifiers),
+            opposite=float(len(opposites)),
         )
-        out.append((row, matched))
+        out.append((row, matched, opposites))
     return out
 
 
@@ -377,15 +428,16 @@ def score(
     context: Mapping[str, float],
     named: frozenset[str] = frozenset(),
     classified: Mapping[str, float] = MappingProxyType({}),
+    heads: Heads = NO_HEADS,
 ) -> list[Scored]:
     """The hits scored, best first: each one's probability of being the right one, against the
     others and against none of them (see `matchers.logistic`)."""
     idfs = index.idfs(query.profile.terms)
-    described = features(query, hits, index, context, named, idfs, classified)
-    probabilities = choice_probabilities([weights.logit(row) for row, _ in described])
+    described = features(query, hits, index, context, named, idfs, classified, heads)
+    probabilities = choice_probabilities([weights.logit(row) for row, _, _ in described])
     attributes = query.profile.attributes
     scored = [
-        Scored(hit, row, matched, idfs, attributes, 100.0 * p)
-        for hit, (row, matched), p in zip(hits, described, probabilities, strict=True)
+        Scored(hit, row, matched, idfs, attributes, 100.0 * p, opposites)
+        for hit, (row, matched, opposites), p in zip(hits, described, probabilities, strict=True)
     ]
     return sorted(scored, key=lambda s: (-s.score, s.hit.entry.concept.code))

@@ -79,5 +79,5 @@ def test_a_reranker_needs_a_catalog_and_right_and_wrong_candidates() -> None:
     with pytest.raises(ValueError, match="catalogs only"):
         PairReranker.fit(Matcher.from_bundles([CPMS]), [("螺栓", "x")], scheme="CPMS")
     catalog = Matcher.from_records(CATALOG, id_column="id")
-    with pytest.raises(ValueError, match="right and wrong"):
-        PairReranker.fit(catalog, [("nothing shared", "bosch-3")])
+    with pytest.raises(ValueError, match="right and wrong"):  # every record gets candidates, none of them right
+        PairReranker.fit(catalog, [("nothing shared", "no-such-record")])

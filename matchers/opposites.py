@@ -1,0 +1,100 @@
+"""Negation and opposites in product names (`matchers/data/opposites.toml`): what a text denies
+(非金属梯 denies 金属, `lead-free` denies lead) and which side of an exclusive group it takes
+(左旋 or 右旋, 内六角 or 外六角, 公制 or 英制). A record and a candidate whose labels say the
+opposite differ by one word and share every other, so without this they scored alike.
+
+A candidate takes the sides its labels take, not its synonyms: a class's synonyms may list its
+variants (蝶阀: 电动蝶阀, 气动蝶阀) without the class being any one of them. What it affirms or
+denies is read from all its names (钢直尺 is also 金属直尺, and 非金属梯 is none of them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matchers.lexicon import opposites
+
+_DATA = opposites()
+_PREFIXES = tuple(_DATA["negation"]["prefixes"])
+_SIDES = {
+    word: (g, s) for g, group in enumerate(_DATA["group"]) for s, words in enumerate(group["sides"]) for word in words
+}
+_MAX_CONTRADICTIONS = 2
+
+
+def _pattern(word: str) -> str:
+    return rf"(?<![0-9a-z]){re.escape(word)}(?![0-9a-z])" if word.isascii() else re.escape(word)
+
+
+_SIDE = re.compile("|".join(_pattern(w) for w in sorted(_SIDES, key=len, reverse=True)))
+_CHINESE_NEGATION = re.compile(f"(?:{'|'.join(map(re.escape, _PREFIXES))})([\u3400-\u9fff]{{2}})")
+_EN_WORD = r"([a-z]{3,})"
+_ENGLISH_NEGATION = re.compile(
+    rf"(?<![0-9a-z])(?:{'|'.join(_DATA['negation']['en_before'])})[ -]{_EN_WORD}(?![0-9a-z])"
+    rf"|(?<![0-9a-z]){_EN_WORD}[ -](?:{'|'.join(_DATA['negation']['en_after'])})(?![0-9a-z])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Stances:
+    """What a normalized text says: the side it takes in each exclusive group (with the word it
+    says it by), and the words it denies."""
+
+    text: str = ""
+    sides: tuple[tuple[int, int, str], ...] = ()  # group, side, word
+    denials: tuple[tuple[str, str], ...] = ()  # the word denied, and the words that deny it
+
+    @property
+    def denied(self) -> frozenset[str]:
+        return frozenset(word for word, _ in self.denials)
+
+    def side(self, group: int) -> tuple[int, str] | None:
+        """The one side the text takes in `group`, or None (none, or more than one)."""
+        taken = [(s, w) for g, s, w in self.sides if g == group]  # in the text's order
+        return taken[0] if len({s for s, _ in taken}) == 1 else None
+
+    def affirms(self, word: str) -> bool:
+        """Whether the text says `word` other than right after a negation."""
+        if word.isascii():
+            return re.search(_pattern(word), self.text) is not None and word not in self.denied
+        start = self.text.find(word)
+        while start >= 0:
+            if not self.text[:start].endswith(_PREFIXES):
+                return True
+            start = self.text.find(word, start + 1)
+        return False
+
+
+NO_STANCES = Stances()
+
+
+@lru_cache(maxsize=1 << 16)
+def stances(text: str) -> Stances:
+    """The stances of a normalized text (several texts: joined by ` | `)."""
+    found = list(_SIDE.finditer(text))
+    sides = tuple((*_SIDES[m[0]], m[0]) for m in found)
+    taken = {i for m in found for i in range(*m.span())}  # a side's word (无铅) is not denied again
+    denials = [
+        (m[1] or m[2] or "", m[0])
+        for pattern in (_CHINESE_NEGATION, _ENGLISH_NEGATION)
+        for m in pattern.finditer(text)
+        if m.start() not in taken
+    ]
+    return Stances(text, sides, tuple((word, said) for word, said in denials if word))
+
+
+def contradictions(record: Stances, labels: Stances, names: Stances) -> list[tuple[str, str]]:
+    """Where a candidate says the opposite of the record, by the sides its `labels` take and the
+    words all its `names` affirm or deny: pairs of (what the record says, what the candidate
+    says), at most two."""
+    found: list[tuple[str, str]] = []
+    candidate = names
+    for group in sorted({g for g, _, _ in record.sides}):
+        ours, theirs = record.side(group), labels.side(group)
+        if ours and theirs and ours[0] != theirs[0]:
+            found.append((ours[1], theirs[1]))
+    theirs_denied, ours_denied = candidate.denied, record.denied
+    found += [(said, word) for word, said in record.denials if word not in theirs_denied and candidate.affirms(word)]
+    found += [(word, said) for word, said in candidate.denials if word not in ours_denied and record.affirms(word)]
+    return list(dict.fromkeys(found))[:_MAX_CONTRADICTIONS]
