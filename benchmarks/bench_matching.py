@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process, utils
 
@@ -284,7 +285,10 @@ def bench_words() -> None:
             print(f"  wrong: {c.record} -> {tops[c]} ({results[c].decision.value}), right {c.truth}")
 
 
-def _share(chosen: Sequence[object], right: Callable[[object], bool]) -> str:
+T = TypeVar("T")
+
+
+def _share(chosen: Sequence[T], right: Callable[[T], bool]) -> str:
     return f"{sum(map(right, chosen)) / len(chosen):.3f}" if chosen else "-"
 
 

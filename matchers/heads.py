@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from matchers.terms import stem, text_terms
@@ -124,7 +125,7 @@ class NameIndex:
         if key is not None and len(key[0] if len(key) == 1 else key) <= _MAX_NAME:
             self._names.setdefault(key, set()).add(entry)
 
-    def heads(self, record: Iterable[Segment], skip: frozenset[str] = frozenset()) -> Heads:
+    def heads(self, record: Iterable[Segment], skip: AbstractSet[str] = frozenset()) -> Heads:
         """The head of a record's segments, and its modifiers. The head segment is the first that
         ends in a name, unless that name is only a top-level category (金华标准件, 五金工具) and a
         later segment ends in another. A name in a later segment narrows the head when its concept

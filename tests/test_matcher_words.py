@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchers import Decision, Matcher, MatchResult
+from matchers import Candidate, Decision, Matcher, MatchResult
 from ontology.model import ConceptClass, Labels, Scheme, SchemeBundle, Synonym
 from seed_data.cpms_standard import load_cpms
 
@@ -60,7 +60,7 @@ def codes(result: MatchResult) -> list[str]:
     return [c.code for c in result.candidates]
 
 
-def candidate(result: MatchResult, code: str) -> object:
+def candidate(result: MatchResult, code: str) -> Candidate:
     return next(c for c in result.candidates if c.code == code)
 
 
