@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -17,6 +18,7 @@ from ontology.changes import change_token
 from ontology.connection import Connection
 from ontology.store import Store
 from service.change_watch import ChangeWatch
+from service.errors import http_error_response, unexpected_error_response
 from service.graphql.endpoint import GraphQLEndpoint
 from service.graphql.health import health_report
 from service.graphql.schema import schema
@@ -72,4 +74,5 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         *job_routes(),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    handlers = {HTTPException: http_error_response, Exception: unexpected_error_response}
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)

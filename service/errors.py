@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from common.errors import CpmsError
@@ -44,3 +46,19 @@ def error_response(error: CpmsError) -> JSONResponse:
     """An error of a plain HTTP route, in the shape GraphQL errors have, with the error's status."""
     body = {"errors": [{"message": error.message, "extensions": {"code": error.code, **error.details}}]}
     return JSONResponse(body, error.http_status)
+
+
+def _shape(message: str, code: str, status: int) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
+
+
+async def http_error_response(request: Request, exc: HTTPException) -> JSONResponse:
+    """Starlette's own refusals (no such route, a method the route does not take) in our shape."""
+    code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
+    return _shape(exc.detail, code, exc.status_code)
+
+
+async def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
+    """A bug answered in our shape: logged with its traceback, not sent."""
+    log.error("unexpected error answering %s %s", request.method, request.url.path, exc_info=exc)
+    return _shape("internal error", "INTERNAL", 500)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 from typing import Any
 
 import graphene
@@ -23,6 +22,7 @@ from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.execution import LeanExecutionContext
 from service.graphql.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
+from service.http.json_body import parse_json
 from service.http.uploads import graphql_multipart, is_multipart
 
 MAX_BODY_BYTES = 2_000_000
@@ -65,7 +65,9 @@ class GraphQLEndpoint:
             params: dict[str, Any] = dict(request.query_params)
             if "variables" in params:
                 try:
-                    params["variables"] = json.loads(params["variables"])
+                    params["variables"] = parse_json(params["variables"], "variables")
+                except CpmsError as exc:
+                    return error_response(exc)
                 except ValueError:
                     return _error("variables is not valid JSON", "BAD_REQUEST", 400)
             return params
@@ -75,7 +77,9 @@ class GraphQLEndpoint:
             if len(body) > MAX_BODY_BYTES:
                 return _error(f"request body over {MAX_BODY_BYTES} bytes", "LIMIT_EXCEEDED", 413)
         try:
-            params = json.loads(body)
+            params = parse_json(body)
+        except CpmsError as exc:
+            return error_response(exc)
         except ValueError:
             return _error("request body is not valid JSON", "BAD_REQUEST", 400)
         if not isinstance(params, dict):
