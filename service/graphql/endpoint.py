@@ -71,6 +71,14 @@ class GraphQLEndpoint:
                 except ValueError:
                     return _error("variables is not valid JSON", "BAD_REQUEST", 400)
             return params
+        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            # text/plain and forms are what a browser sends cross-site without asking first
+            return _error(
+                f"send GraphQL as application/json (or a multipart upload), not {media_type or 'no content type'}",
+                "BAD_REQUEST",
+                415,
+            )
         body = b""
         async for chunk in request.stream():
             body += chunk
