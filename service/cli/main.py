@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from common.errors import CpmsError
+from common.errors import CpmsError, Unavailable
 from ontology.connection import Connection
 from ontology.server import process
 from ontology.server.assemble import assemble
@@ -221,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except CpmsError as exc:
         print(f"cpms: error: {exc.message}", file=sys.stderr)
+        if isinstance(exc, Unavailable) and exc.__cause__ is not None:  # the operator may see where
+            print(f"cpms: cause: {exc.__cause__}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
