@@ -33,10 +33,13 @@ def format_graphql_error(error: GraphQLError) -> dict[str, Any]:
 
 def http_status_for(errors: list[dict[str, Any]], has_data: bool) -> int:
     """503 when nothing could be answered because Neo4j is down, so load balancers and clients
-    can retry; otherwise GraphQL's usual 200 (errors sit beside the data) or 400 for a bad request."""
+    can retry; 401 when nothing could be answered for want of a key; otherwise GraphQL's usual
+    200 (errors sit beside the data) or 400 for a bad request."""
     codes = {e.get("extensions", {}).get("code") for e in errors}
     if not has_data and "UNAVAILABLE" in codes:
         return 503
+    if not has_data and "UNAUTHENTICATED" in codes:
+        return 401
     if not has_data and codes == {"GRAPHQL_VALIDATION_FAILED"}:
         return 400
     return 200

@@ -16,8 +16,8 @@ from graphql import DocumentNode, GraphQLError, execute, parse, specified_rules,
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from common.errors import CpmsError, LimitExceeded
-from service.auth import principal_for
+from common.errors import CpmsError, LimitExceeded, Unauthenticated
+from service.auth import ANONYMOUS, principal_for
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.execution import LeanExecutionContext
@@ -135,10 +135,11 @@ class GraphQLEndpoint:
             return error_response(
                 LimitExceeded(f"query cost {cost} is over the limit of {MAX_COST}; ask for smaller pages")
             )
-        if request.method == "GET" and any(
-            getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
-        ):
+        writes = any(getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions)
+        if request.method == "GET" and writes:
             return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
+        if writes and principal is ANONYMOUS:
+            return error_response(Unauthenticated("every mutation needs an API key: send Authorization: Bearer <key>"))
         context = RequestContext(store=store, principal=principal, app=request.app)
         try:
             async with asyncio.timeout(TIMEOUT_SECONDS):  # unlike wait_for, no task of its own

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import graphene
 
+from service.graphql.admin import AdminMutation, AdminQuery
 from service.graphql.curation import CurationMutation
 from service.graphql.health import HealthQuery
 from service.graphql.jobs import JobsMutation, JobsQuery
@@ -14,11 +15,13 @@ from service.graphql.matching import FeedbackMutation, MatchQuery
 from service.graphql.ontology_queries import ChangeRequestMutation, OntologyQuery
 
 
-class Query(HealthQuery, OntologyQuery, MatchQuery, JobsQuery, graphene.ObjectType):
+class Query(HealthQuery, OntologyQuery, MatchQuery, JobsQuery, AdminQuery, graphene.ObjectType):
     pass
 
 
-class Mutation(CurationMutation, ChangeRequestMutation, FeedbackMutation, JobsMutation, graphene.ObjectType):
+class Mutation(
+    CurationMutation, ChangeRequestMutation, FeedbackMutation, JobsMutation, AdminMutation, graphene.ObjectType
+):
     pass
 
 

@@ -103,7 +103,7 @@ def job_view(job: Job, expires_at: datetime | None = None) -> dict[str, Any]:
 
 
 def _visible(job: Job, viewer: Principal) -> bool:
-    return viewer.can("curate") or (job.owner_key is not None and job.owner_key == viewer.key_id)
+    return viewer.can("admin") or (job.owner_key is not None and job.owner_key == viewer.key_id)
 
 
 class Jobs:
@@ -165,7 +165,7 @@ class Jobs:
         return job
 
     def get(self, job_id: str, viewer: Principal | None = None) -> Job:
-        """The job, if `viewer` (None: the service itself) may see it: its owner, or an editor.
+        """The job, if `viewer` (None: the service itself) may see it: its owner, or an admin.
         Others are told there is no such job, not that it is someone else's."""
         job = self.store.get(job_id)
         if viewer is not None and not _visible(job, viewer):

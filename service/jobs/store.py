@@ -39,7 +39,7 @@ class Job(BaseModel):
     id: str
     filename: str  # as uploaded
     owner: str | None = None  # who submitted it (the API key's name)
-    owner_key: str | None = None  # the id of that API key: only its holder (and editors) see the job
+    owner_key: str | None = None  # the id of that API key: only its holder (and admins) see the job
     settings: BulkSettings
     output_format: OutputFormat = "csv"
     state: JobState = JobState.queued
