@@ -9,9 +9,9 @@ matchers to rebuild. Driver errors become `CpmsError`s here and nowhere else.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-import logging
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, ManagedTransaction, Session
