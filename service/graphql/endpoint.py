@@ -24,6 +24,7 @@ from service.graphql.execution import LeanExecutionContext
 from service.graphql.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
 from service.http.json_body import parse_json
 from service.http.uploads import graphql_multipart, is_multipart
+from service.text_input import check_text
 
 MAX_BODY_BYTES = 2_000_000
 
@@ -117,6 +118,12 @@ class GraphQLEndpoint:
         if not isinstance(variables, dict):
             return _error("variables must be a JSON object", "BAD_REQUEST", 400)
         operation = params.get("operationName")
+        try:
+            check_text(query, "query")
+            check_text(variables, "variables")
+            check_text(operation, "operationName")
+        except CpmsError as exc:
+            return error_response(exc)
         store = request.app.state.store
         authorization = request.headers.get("authorization")
         try:

@@ -13,6 +13,7 @@ from service.graphql.connections import ConnectionData, connection_field, page_w
 from service.graphql.context import ctx
 from service.graphql.ontology_types import ClassType, ItemFilterInput, ItemType, Scheme
 from service.graphql.payloads import MutationPayload, mutation
+from service.text_input import check_text
 
 
 class SearchHitType(graphene.ObjectType):
@@ -223,6 +224,7 @@ class ChangeRequestMutation(graphene.ObjectType):
     async def resolve_propose_change(root, info, kind, scheme, payload, reason, target=None):
         context = ctx(info)
         context.principal.require("propose")
+        check_text(payload, "payload")  # a JSONString: its escapes are decoded only now
         request = await context.write(
             change_requests.propose, kind, scheme, target, payload, reason, context.principal.name
         )
