@@ -21,6 +21,7 @@ from bulk.types import OutputFormat
 from common.errors import NotFound
 
 JOB_FILE = "job.json"
+INPUT_SUFFIXES = frozenset({".csv", ".tsv", ".tab", ".txt", ".jsonl", ".ndjson", ".xlsx", ".parquet"})
 DELETED = ".deleted"
 
 
@@ -56,7 +57,9 @@ class Job(BaseModel):
 
     @property
     def input_name(self) -> str:
-        return "input" + Path(self.filename).suffix.lower()
+        """The upload's own suffix, when it is one a catalog has (the format may be read by name)."""
+        suffix = Path(self.filename).suffix.lower()
+        return "input" + (suffix if suffix in INPUT_SUFFIXES else "")
 
     @property
     def output_name(self) -> str:
@@ -76,13 +79,23 @@ class JobStore:
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
 
-    def create(self, upload: IO[bytes], filename: str, settings: BulkSettings, **fields: Any) -> Job:
+    def create(
+        self, upload: IO[bytes], filename: str, settings: BulkSettings, check: Callable[[Path], None], **fields: Any
+    ) -> Job:
+        """A new job, whose input `check` (given the file on disk) accepts. The job exists for the
+        runner and for readers from its `job.json`, written last; whatever fails before leaves
+        nothing behind."""
         job = Job(id=uuid.uuid4().hex, filename=filename, settings=settings, created_at=now(), **fields)
         folder = self.folder(job.id)
         folder.mkdir()
-        with (folder / job.input_name).open("wb") as file:
-            shutil.copyfileobj(upload, file, 1 << 20)
-        self._save(job)
+        try:
+            with (folder / job.input_name).open("wb") as file:
+                shutil.copyfileobj(upload, file, 1 << 20)
+            check(folder / job.input_name)
+            self._save(job)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return job
 
     def get(self, job_id: str) -> Job:
@@ -114,9 +127,6 @@ class JobStore:
                 job = job.model_copy(update=changes)
                 self._save(job)
             return job
-
-    def remove(self, job_id: str) -> None:
-        shutil.rmtree(self.folder(job_id), ignore_errors=True)
 
     def delete(self, job_id: str, check: Callable[[Job], None]) -> Job:
         """Delete the job and its files, if `check` (given the job as it is now) does not raise."""
