@@ -1,10 +1,12 @@
 """Bulk matching jobs on disk, so that they outlive the service: `<root>/<id>/` holds the uploaded
-input, `job.json` (settings, state, progress, counts), and the run's folder and output. A deleted
-job's folder is first moved out of sight (`<root>/.deleted/`), so that no reader sees half of it."""
+input, `job.json` (settings, state, progress, counts), and the run's folder and output; the
+folders are the service user's alone (700, files 600). A deleted job's folder is first moved out
+of sight (`<root>/.deleted/`), so that no reader sees half of it."""
 
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import threading
 import uuid
@@ -21,6 +23,8 @@ from bulk.types import OutputFormat
 from common.errors import NotFound
 
 JOB_FILE = "job.json"
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 INPUT_SUFFIXES = frozenset({".csv", ".tsv", ".tab", ".txt", ".jsonl", ".ndjson", ".xlsx", ".parquet"})
 DELETED = ".deleted"
 
@@ -74,7 +78,8 @@ class JobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        root.chmod(PRIVATE_FOLDER)  # also a folder made before jobs were kept private
 
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
@@ -87,9 +92,9 @@ class JobStore:
         nothing behind."""
         job = Job(id=uuid.uuid4().hex, filename=filename, settings=settings, created_at=now(), **fields)
         folder = self.folder(job.id)
-        folder.mkdir()
+        folder.mkdir(mode=PRIVATE_FOLDER)
         try:
-            with (folder / job.input_name).open("wb") as file:
+            with _private_file(folder / job.input_name) as file:
                 shutil.copyfileobj(upload, file, 1 << 20)
             check(folder / job.input_name)
             self._save(job)
@@ -143,8 +148,15 @@ class JobStore:
     def _save(self, job: Job) -> None:
         path = self.folder(job.id) / JOB_FILE
         partial = path.with_suffix(".partial")
-        partial.write_text(job.model_dump_json(indent=1), encoding="utf-8")
+        partial.unlink(missing_ok=True)
+        with _private_file(partial) as file:
+            file.write(job.model_dump_json(indent=1).encode())
         partial.replace(path)
+
+
+def _private_file(path: Path) -> IO[bytes]:
+    """A new file only its owner may read: uploaded catalogs are the submitters' business."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb")
 
 
 def now() -> datetime:
