@@ -11,16 +11,22 @@ from service.graphql.admin import AdminMutation, AdminQuery
 from service.graphql.curation import CurationMutation
 from service.graphql.health import HealthQuery
 from service.graphql.jobs import JobsMutation, JobsQuery
-from service.graphql.matching import FeedbackMutation, MatchQuery
+from service.graphql.matching import ExampleMutation, ExampleQuery, FeedbackMutation, MatchQuery
 from service.graphql.ontology_queries import ChangeRequestMutation, OntologyQuery
 
 
-class Query(HealthQuery, OntologyQuery, MatchQuery, JobsQuery, AdminQuery, graphene.ObjectType):
+class Query(HealthQuery, OntologyQuery, MatchQuery, ExampleQuery, JobsQuery, AdminQuery, graphene.ObjectType):
     pass
 
 
 class Mutation(
-    CurationMutation, ChangeRequestMutation, FeedbackMutation, JobsMutation, AdminMutation, graphene.ObjectType
+    CurationMutation,
+    ChangeRequestMutation,
+    FeedbackMutation,
+    ExampleMutation,
+    JobsMutation,
+    AdminMutation,
+    graphene.ObjectType,
 ):
     pass
 
