@@ -8,13 +8,11 @@ import graphene
 from ontology import curation, editing, releases
 from ontology.model import (
     ConceptClass,
-    DataType,
     Item,
     ItemValue,
     Labels,
     Mapping,
     Property,
-    SkosRelation,
     Status,
     Unit,
     Value,
@@ -284,7 +282,7 @@ class CurationMutation(graphene.ObjectType):
     async def resolve_set_mapping(
         root, info, scheme, from_code, expected_version, to_scheme, to_code, relation, reason, remove=False
     ):
-        mapping = Mapping(from_code=from_code, to_scheme=to_scheme, to_code=to_code, relation=SkosRelation(relation),
+        mapping = Mapping(from_code=from_code, to_scheme=to_scheme, to_code=to_code, relation=relation,
                           source=_actor(info))  # fmt: skip
         await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _actor(info), reason, remove)
         return await _class_payload(info, scheme, from_code)
@@ -306,7 +304,7 @@ class CurationMutation(graphene.ObjectType):
             code=code,
             labels=labels_of(labels),
             definition=labels_of(definition),
-            data_type=DataType(data_type),
+            data_type=data_type,
             unit=unit,
             values=[value_of(v) for v in values or []],
         )
