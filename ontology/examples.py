@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from common.errors import InvalidInput, NotFound
 from ontology.rows import uid
+from ontology.store import Store
 
 ExampleState = Literal["accepted", "pending", "rejected"]
 _STATE = "coalesce(e.state, 'accepted')"
@@ -25,7 +26,7 @@ _JOINED = "coalesce(e.accepted_at, e.at)"  # when it joined everyone's examples
 
 
 def add_example(
-    store,
+    store: Store,
     scheme: str,
     code: str,
     text: str,
@@ -92,7 +93,7 @@ class StoredExamples:
 _FIELDS = f"e.uid AS id, c.scheme AS scheme, c.code AS code, e.text AS text, {_JOINED}.epochMillis / 1000.0 AS at"
 
 
-def stored_examples(store) -> StoredExamples:
+def stored_examples(store: Store) -> StoredExamples:
     return store.read(_all)
 
 
@@ -108,7 +109,7 @@ def _all(tx: ManagedTransaction) -> StoredExamples:
     return StoredExamples(texts, frozenset(ids), latest)
 
 
-def examples_since(store, since: float) -> list[StoredExample]:
+def examples_since(store: Store, since: float) -> list[StoredExample]:
     """Examples accepted at `since` (seconds since the epoch) or later, oldest first."""
     return store.read(_since, since)
 
@@ -132,7 +133,7 @@ class KeyExample(NamedTuple):
     text: str
 
 
-def pending_examples(store) -> list[KeyExample]:
+def pending_examples(store: Store) -> list[KeyExample]:
     return store.read(_pending)
 
 
@@ -164,7 +165,7 @@ _VIEW = (
 )
 
 
-def examples_in_state(store, state: ExampleState, limit: int) -> list[ExampleView]:
+def examples_in_state(store: Store, state: ExampleState, limit: int) -> list[ExampleView]:
     """The examples in `state`, oldest first: the editors' queue when `pending`."""
     return store.read(_in_state, state, limit)
 
@@ -178,7 +179,7 @@ def _in_state(tx: ManagedTransaction, state: str, limit: int) -> list[ExampleVie
     return [ExampleView(**r.data()) for r in rows]
 
 
-def decide_example(store, example_id: str, accept: bool, actor: str) -> ExampleView:
+def decide_example(store: Store, example_id: str, accept: bool, actor: str) -> ExampleView:
     """An editor's decision on a pending example: accepted, it teaches everyone from now on."""
     return store.write_beside_ontology(_decide, example_id, "accepted" if accept else "rejected", actor)
 

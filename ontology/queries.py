@@ -13,6 +13,7 @@ from ontology.browse import templates_tx
 from ontology.model import ConceptClass
 from ontology.rows import class_from, uid
 from ontology.schema import FULLTEXT_INDEX
+from ontology.store import Store
 
 
 class TemplateEntry(BaseModel):
@@ -28,7 +29,7 @@ class ClassView(BaseModel):
     template: list[TemplateEntry]
 
 
-def get_class(store, scheme: str, code: str) -> ClassView:
+def get_class(store: Store, scheme: str, code: str) -> ClassView:
     """A class by code, deprecated ones included (with their `replaced_by`)."""
     return store.read(_get_class, scheme, code)
 
@@ -87,7 +88,7 @@ def search_terms(text: str) -> int:
 
 
 def search(
-    store,
+    store: Store,
     text: str,
     scheme: str | None = None,
     limit: int = 20,

@@ -5,6 +5,7 @@ It is refused at the edge, naming where it is."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from common.errors import InvalidInput
@@ -17,6 +18,7 @@ def lone_surrogate_path(value: Any, path: str) -> str | None:
     lone surrogate is, as `path.key.0`; None if there is none."""
     if isinstance(value, str):
         return path if _SURROGATE.search(value) else None
+    items: Iterable[tuple[object, Any]]
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list | tuple):

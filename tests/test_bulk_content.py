@@ -33,7 +33,7 @@ def run_job(client, key: str, filename: str, content: bytes, tmp_path, **fields)
 
 def test_a_workbook_named_csv_is_read_as_a_workbook(tmp_path, connection, integrator) -> None:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append(HEADERS)
     for row in ROWS:
         sheet.append(row)

@@ -27,7 +27,8 @@ CODES = {
 }  # fmt: skip
 """The documented codes, less INTERNAL: a generated request is never the service's fault."""
 
-SCHEMA = schemathesis.graphql.from_dict(graphql_sync(graphql_schema.graphql_schema, get_introspection_query()).data)
+INTROSPECTION = graphql_sync(graphql_schema.graphql_schema, get_introspection_query()).data or {}
+SCHEMA = schemathesis.graphql.from_dict(INTROSPECTION)
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ MATCH = """query($record: RecordInput!) { match(record: $record) { decision best
 
 def test_lone_surrogates_are_named_invalid_input(setup) -> None:
     client, keys = setup
-    cases = [
+    cases: list[tuple[str, str | None, dict[str, Any], str | None]] = [
         (
             PROPOSE,
             keys["manufacturer"],

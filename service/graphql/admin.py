@@ -4,6 +4,7 @@ does on the server. Only the `admin` permission reaches them."""
 from __future__ import annotations
 
 import graphene
+from graphql import GraphQLResolveInfo
 
 from ontology.apikeys import ROLES, ApiKey, create_key, list_keys, revoke_key
 from service.graphql.context import ctx
@@ -31,7 +32,7 @@ class AdminQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_api_keys(root, info):
+    async def resolve_api_keys(root: object, info: GraphQLResolveInfo) -> list[ApiKeyType]:
         ctx(info).principal.require("admin")
         return [ApiKeyType.of(k) for k in await ctx(info).call(list_keys, ctx(info).store)]
 
@@ -62,14 +63,16 @@ class AdminMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(CreateApiKeyPayload)
-    async def resolve_create_api_key(root, info, name, role):
+    async def resolve_create_api_key(
+        root: object, info: GraphQLResolveInfo, name: str, role: str
+    ) -> CreateApiKeyPayload:
         ctx(info).principal.require("admin")
         record, key = await ctx(info).write(create_key, name, role)
         return CreateApiKeyPayload(ok=True, user_errors=[], api_key=ApiKeyType.of(record), key=key)
 
     @staticmethod
     @mutation(RevokeApiKeyPayload)
-    async def resolve_revoke_api_key(root, info, id):
+    async def resolve_revoke_api_key(root: object, info: GraphQLResolveInfo, id: str) -> RevokeApiKeyPayload:
         ctx(info).principal.require("admin")
         await ctx(info).write(revoke_key, id)
         record = next(k for k in await ctx(info).call(list_keys, ctx(info).store) if k.id == id)

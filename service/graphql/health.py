@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from graphql import GraphQLResolveInfo
 
 from ontology.store import Store
 from service.graphql.context import ctx
@@ -33,7 +34,7 @@ class HealthQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_health(root, info):
+    async def resolve_health(root: object, info: GraphQLResolveInfo) -> Health:
         report = await ctx(info).call(health_report, ctx(info).store)
         uri = ctx(info).store.connection.uri if ctx(info).principal.can("admin") else None
         return Health(**report, neo4j_uri=uri, matcher_ready=ctx(info).app.state.matcher.wait_ready(0))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
+from graphql import GraphQLResolveInfo
 
 from common.errors import InvalidInput, LimitExceeded
 from matchers import MatchResult
 from matchers.record import example_text
-from ontology.examples import KeyExample, add_example, decide_example, examples_in_state
+from matchers.result import Candidate
+from ontology.examples import ExampleState, KeyExample, add_example, decide_example, examples_in_state
 from ontology.rows import uid
 from service.graphql.context import ctx
 from service.graphql.ontology_types import ClassType, ItemType
@@ -35,7 +39,7 @@ class RecordInput(graphene.InputObjectType):
     columns = graphene.List(graphene.NonNull(ColumnInput), description="other columns, by header")
 
 
-def record_from(record_input) -> str | dict[str, str]:
+def record_from(record_input: dict[str, Any]) -> str | dict[str, str]:
     fields = {k: v for k in ("name", "spec", "material", "finish", "brand", "model") if (v := record_input.get(k))}
     for column in record_input.get("columns") or []:
         fields[column["name"]] = column["value"]
@@ -71,13 +75,13 @@ class MatchCandidate(graphene.ObjectType):
     item = graphene.Field(ItemType, description="the standard item, when kind is item")
 
     @staticmethod
-    def resolve_of_class(candidate, info):
+    def resolve_of_class(candidate: Candidate, info: GraphQLResolveInfo) -> Any:
         if candidate.kind != "class":
             return None
         return ctx(info).loaders.classes.load_now(uid(candidate.scheme, candidate.code))
 
     @staticmethod
-    async def resolve_item(candidate, info):
+    async def resolve_item(candidate: Candidate, info: GraphQLResolveInfo) -> Any:
         if candidate.kind != "item":
             return None
         item = await ctx(info).loaders.items.load(uid(candidate.scheme, candidate.code))
@@ -122,7 +126,9 @@ class MatchResultType(graphene.ObjectType):
     resolve_decision = staticmethod(lambda result, _: result.decision.value)
 
 
-def _match(info, record_input, scheme, kind, limit) -> MatchResult:
+def _match(
+    info: GraphQLResolveInfo, record_input: dict[str, Any], scheme: str, kind: str | None, limit: int | None
+) -> MatchResult:
     service = ctx(info).app.state.matcher
     record = record_from(record_input)
     taught = service.taught(ctx(info).principal.key_id, scheme, record)
@@ -149,14 +155,28 @@ class MatchQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_match(root, info, record, scheme="CPMS", kind=None, limit=None):
+    async def resolve_match(
+        root: object,
+        info: GraphQLResolveInfo,
+        record: dict[str, Any],
+        scheme: str = "CPMS",
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> MatchResult:
         ctx(info).principal.require("match")
         # CPU-bound for a millisecond or two, so run on the event loop: a worker thread would only
         # add a hand-over and fight the loop for the GIL, and requests are served in turn
         return _match(info, record, scheme, kind, limit)
 
     @staticmethod
-    async def resolve_match_batch(root, info, records, scheme="CPMS", kind=None, limit=None):
+    async def resolve_match_batch(
+        root: object,
+        info: GraphQLResolveInfo,
+        records: list[dict[str, Any]],
+        scheme: str = "CPMS",
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[MatchResult]:
         ctx(info).principal.require("batch")
         if len(records) > MAX_BATCH:
             raise LimitExceeded(f"matchBatch takes at most {MAX_BATCH} records; got {len(records)}", field="records")
@@ -175,7 +195,14 @@ class FeedbackPayload(MutationPayload):
     )
 
 
-async def _feedback(info, record, scheme, code, decision, wrong_code=None):
+async def _feedback(
+    info: GraphQLResolveInfo,
+    record: dict[str, Any],
+    scheme: str,
+    code: str,
+    decision: str,
+    wrong_code: str | None = None,
+) -> FeedbackPayload:
     context = ctx(info)
     principal = context.principal
     principal.require("feedback")
@@ -183,12 +210,12 @@ async def _feedback(info, record, scheme, code, decision, wrong_code=None):
     # stored as the matcher keeps it (its text, and its description as context), so that it
     # teaches the same after a restart; SKU, price and other columns are left out
     text = example_text(parsed)
-    state = "accepted" if principal.can("curate") else "pending"
+    state: ExampleState = "accepted" if principal.can("curate") or principal.key_id is None else "pending"
     example_id = await context.write(
         add_example, scheme, code, text, principal.name, decision, wrong_code, principal.key_id, state
     )
     service = context.app.state.matcher
-    if state == "accepted":
+    if principal.key_id is None or state == "accepted":
         await context.call(service.confirm, example_id, parsed, scheme, code)
     else:
         service.teach_key(KeyExample(example_id, principal.key_id, scheme, code, text))
@@ -221,7 +248,9 @@ class ExampleQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_examples(root, info, state="pending", first=20):
+    async def resolve_examples(
+        root: object, info: GraphQLResolveInfo, state: ExampleState = "pending", first: int = 20
+    ) -> list[ExampleType]:
         ctx(info).principal.require("curate")
         if state not in ("pending", "accepted", "rejected"):
             raise InvalidInput("state is pending, accepted or rejected", field="state")
@@ -235,7 +264,7 @@ class ExamplePayload(MutationPayload):
     example = graphene.Field(ExampleType)
 
 
-async def _decide(info, id, accept):
+async def _decide(info: GraphQLResolveInfo, id: str, accept: bool) -> ExamplePayload:
     context = ctx(info)
     context.principal.require("curate")
     example = await context.write(decide_example, id, accept, context.principal.name)
@@ -267,12 +296,16 @@ class FeedbackMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(FeedbackPayload)
-    async def resolve_confirm_match(root, info, record, scheme, code):
+    async def resolve_confirm_match(
+        root: object, info: GraphQLResolveInfo, record: dict[str, Any], scheme: str, code: str
+    ) -> FeedbackPayload:
         return await _feedback(info, record, scheme, code, "confirm")
 
     @staticmethod
     @mutation(FeedbackPayload)
-    async def resolve_correct_match(root, info, record, scheme, wrong_code, code):
+    async def resolve_correct_match(
+        root: object, info: GraphQLResolveInfo, record: dict[str, Any], scheme: str, wrong_code: str, code: str
+    ) -> FeedbackPayload:
         return await _feedback(info, record, scheme, code, "correct", wrong_code)
 
 
@@ -292,10 +325,10 @@ class ExampleMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(ExamplePayload)
-    async def resolve_accept_example(root, info, id):
+    async def resolve_accept_example(root: object, info: GraphQLResolveInfo, id: str) -> ExamplePayload:
         return await _decide(info, id, True)
 
     @staticmethod
     @mutation(ExamplePayload)
-    async def resolve_reject_example(root, info, id):
+    async def resolve_reject_example(root: object, info: GraphQLResolveInfo, id: str) -> ExamplePayload:
         return await _decide(info, id, False)

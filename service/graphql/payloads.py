@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import graphene
+from graphql import GraphQLResolveInfo
 from pydantic import ValidationError
 
 from common.errors import CpmsError, InvalidInput
@@ -44,7 +45,7 @@ def invalid_arguments(error: ValidationError) -> InvalidInput:
 def mutation(payload: type[graphene.ObjectType]) -> Callable:
     def wrap(resolver: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         @functools.wraps(resolver)
-        async def run(root, info, **kwargs):
+        async def run(root: object, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
             try:
                 try:
                     return await resolver(root, info, **kwargs)
