@@ -41,6 +41,9 @@ NAME_FIELDS = ("name", "description")
 """A record needs one of these to say what the product is."""
 
 _PUNCTUATION = re.compile(r"[\s_\-/\\.:()（）【】\[\]]+")
+_REPEATED = re.compile(r" \(\d+\)$")
+"""How the readers tell a repeated header apart (`品名 (2)`): it means what the first one means, and
+the two columns' texts are joined, as any columns of one field are."""
 
 ColumnMap = list[tuple[str, str]]
 """(header, field) pairs in the file's column order."""
@@ -72,14 +75,15 @@ def check_fields(overrides: Mapping[str, str | None]) -> None:
 
 
 def map_columns(headers: Sequence[str], overrides: Mapping[str, str | None] | None = None) -> ColumnMap:
-    """Each header's field: the override naming it, else the field its name means."""
+    """Each header's field: the override naming it, else the field its name means (a repeated
+    header's too)."""
     overrides = overrides or {}
     chosen: dict[str, str] = {}
     for field, header in overrides.items():
         if header is not None:
             chosen[_find(headers, header)] = field
     for header in headers:
-        meant = _BY_KEY.get(_key(header))
+        meant = _BY_KEY.get(_key(header)) or _BY_KEY.get(_key(_REPEATED.sub("", header)))
         if header not in chosen and meant is not None and meant not in overrides:
             chosen[header] = meant
     columns = [(h, chosen[h]) for h in headers if h in chosen]

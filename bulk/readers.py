@@ -337,8 +337,8 @@ def _jsonl_values(objects: Iterator[tuple[int, dict[str, Any] | RowError | None]
 def _xlsx(path: Path, sheet: str | None, stack: ExitStack) -> tuple[list[str], RawRows, Callable[[], float]]:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+    try:  # from the open file: openpyxl refuses a path not named .xlsx, and the content says XLSX
+        workbook = load_workbook(stack.enter_context(path.open("rb")), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged zip or workbook
         raise InvalidInput(f"{path.name}: not a readable XLSX workbook ({exc})") from exc
     stack.callback(workbook.close)

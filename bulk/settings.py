@@ -38,9 +38,11 @@ class BulkSettings(BaseModel):
     def _known_encoding(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                codecs.lookup(value)
+                codec = codecs.lookup(value)
             except LookupError:
                 raise ValueError(f"unknown encoding {value!r}") from None
+            if not codec._is_text_encoding:  # rot13, zlib_codec, base64: codecs, but not of text
+                raise ValueError(f"{value!r} is not a text encoding (such as utf-8, gb18030, utf-16)")
         return value
 
     @field_validator("columns")

@@ -44,12 +44,13 @@ def neutralize(text: str) -> str:
 
 
 def csv_cells(values: Iterable[Any]) -> list[Any]:
-    """A row's values as spreadsheet cells: the nested columns as JSON, texts neutralized."""
+    """A row's values as spreadsheet cells: the nested columns as JSON, texts neutralized, a NUL
+    byte from the input shown as U+FFFD (programs reading CSV take NUL for the end of the text)."""
     cells = []
     for value in values:
         if isinstance(value, list | dict):
             value = json.dumps(value, ensure_ascii=False)
-        cells.append(neutralize(value) if isinstance(value, str) else value)
+        cells.append(neutralize(value.replace("\x00", "\ufffd")) if isinstance(value, str) else value)
     return cells
 
 

@@ -10,7 +10,7 @@ finishes on the indexes it started with. `confirm` adds an example to the live i
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
@@ -90,20 +90,23 @@ class Matcher:
         kind: Kind | None = None,
         limit: int | None = None,
         level: int | None = None,
+        taught: Collection[str] = (),
     ) -> MatchResult:
         """Match one record (text, or a row with name/spec/material/brand/model ... columns) to the
         classes of `scheme` (the snapshot's first scheme by default), or to its items or catalog
         records (`kind="item"`; the default for a scheme without classes). With `level`, classes
-        are matched at that depth of the hierarchy (2 for an HS heading, 3 for a GPC class)."""
+        are matched at that depth of the hierarchy (2 for an HS heading, 3 for a GPC class).
+        `taught`: codes the caller alone has confirmed for this very record (examples not yet
+        accepted for everyone), counted as if the record named them."""
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
         query = read_record(record)
-        scored, read_as = self._score(loaded, index, query, settings, level), None
+        scored, read_as = self._score(loaded, index, query, settings, level, taught), None
         names_product = query.profile.names_product
         alternative = index.pinyin.read(query.profile.text) if names_product else None
         if alternative:
             pinyin_query = read_record(alternative)
-            pinyin_scored = self._score(loaded, index, pinyin_query, settings, level)
+            pinyin_scored = self._score(loaded, index, pinyin_query, settings, level, taught)
             if pinyin_scored and (not scored or pinyin_scored[0].score > scored[0].score):
                 query, scored, read_as = pinyin_query, pinyin_scored, alternative
         decision = decide([s.score for s in scored], settings.thresholds_for(index.scheme))
@@ -191,13 +194,19 @@ class Matcher:
         return index
 
     def _score(
-        self, loaded: _Loaded, index: CandidateIndex, query: Query, settings: MatchSettings, level: int | None
+        self,
+        loaded: _Loaded,
+        index: CandidateIndex,
+        query: Query,
+        settings: MatchSettings,
+        level: int | None,
+        taught: Collection[str] = (),
     ) -> list[Scored]:
         terms = query.lookup_terms
         hits = index.search(terms, settings.shortlist)
         if STANDARD in query.profile.attributes:
             hits += index.narrower_owners(hits, query.profile.attributes[STANDARD].texts)
-        named = index.named_codes(query.profile.terms)
+        named = index.named_codes(query.profile.terms) + [e for c in taught if (e := index.entry(c)) is not None]
         top = hits[0].score if hits else 1.0
         classified = classify(index, terms, query.profile.context)
         heads = index.heads(query.profile)

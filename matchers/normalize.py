@@ -26,8 +26,16 @@ UNIT_SPELLINGS = text_spellings()
 """Unit spellings after a number and how matching text writes them (see `common.units`). 分 and 寸
 stay: whether they are pipe sizes or lengths is decided by `matchers.extract` from the context."""
 
+INVISIBLE = (
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+"""Characters that show nothing: the soft hyphen, zero-width spaces and joiners, direction marks,
+the word joiner and the byte order mark. Pasted from web pages and spreadsheets inside a word
+(`六角\u200b螺栓`); removed, not made a space, so the word stays whole."""
+
 _SIGNS = str.maketrans(
     {
+        **dict.fromkeys(INVISIBLE, None),
         **dict.fromkeys("×✕✖⨯╳∗", "*"),
         **dict.fromkeys("ø⌀∅ф", "φ"),  # Φ, Ø and Ф are lower-cased first; ϕ is φ after NFKC
         **dict.fromkeys("“”″〃", '"'),
@@ -59,9 +67,10 @@ def _join_designation(m: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1 << 15)
 def normalize(text: str) -> str:
-    """The matching form of `text`: NFKC, simplified Chinese, lower case, canonical signs and units,
-    Chinese numerals in quantities as digits, no sales noise, single spaces. Kept for the texts
-    seen last: catalogs repeat their column values, and a record's columns are read twice."""
+    """The matching form of `text`: NFKC, simplified Chinese, lower case, no invisible characters,
+    canonical signs and units, Chinese numerals in quantities as digits, no sales noise, single
+    spaces. Kept for the texts seen last: catalogs repeat their column values, and a record's
+    columns are read twice."""
     text = to_simplified(unicodedata.normalize("NFKC", text)).lower().translate(_SIGNS)
     text = _NOISE.sub(" ", _SYMBOL.sub(" ", text))
     text = chinese_quantities_to_digits(text)

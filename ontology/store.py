@@ -9,6 +9,7 @@ matchers to rebuild. Driver errors become `CpmsError`s here and nowhere else.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
@@ -28,6 +29,7 @@ from common.errors import InvalidInput, Unavailable
 from ontology.changes import mark_changed
 from ontology.connection import Connection
 
+log = logging.getLogger("cpms.store")
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -54,17 +56,22 @@ class Store:
             with self._driver.session(database=self.connection.database, default_access_mode=access_mode) as session:
                 yield session
         except (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError) as exc:
-            raise Unavailable(f"Neo4j at {self.connection.uri} is unavailable: {exc}") from exc
+            raise self._unavailable("is unavailable", exc) from exc
         except AuthError as exc:
-            raise Unavailable(f"Neo4j at {self.connection.uri} rejected our credentials: {exc.message}") from exc
+            raise self._unavailable("rejected our credentials", exc) from exc
         except ConstraintError as exc:
             raise InvalidInput(f"the change breaks a uniqueness rule: {exc.message}") from exc
         except Neo4jError as exc:
             if exc.code and exc.code.startswith("Neo.ClientError.Security"):
-                raise Unavailable(f"Neo4j refused access: {exc.message}") from exc
+                raise self._unavailable("refused access", exc) from exc
             raise
         except DriverError as exc:
-            raise Unavailable(f"Neo4j driver error: {exc}") from exc
+            raise self._unavailable("failed (driver error)", exc) from exc
+
+    def _unavailable(self, what: str, exc: Exception) -> Unavailable:
+        """The error callers see names no address (API callers may be anyone); the log has it."""
+        log.warning("Neo4j at %s %s: %s", self.connection.uri, what, exc)
+        return Unavailable(f"the ontology store (Neo4j) {what}; retry later")
 
     def _run(
         self, read: bool, work: Callable[Concatenate[ManagedTransaction, P], T], *args: P.args, **kwargs: P.kwargs

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from common.errors import Unavailable
@@ -19,6 +21,7 @@ from ontology.changes import change_token
 from ontology.connection import Connection
 from ontology.store import Store
 from service.change_watch import ChangeWatch
+from service.errors import http_error_response, unexpected_error_response
 from service.graphql.endpoint import GraphQLEndpoint
 from service.graphql.health import health_report
 from service.graphql.schema import schema
@@ -76,4 +79,8 @@ def create_app(
         *job_routes(),
         *reconcile_routes(service.anonymous_read, settings.graphql.timeout_seconds),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    handlers: dict[Any, Callable[..., Awaitable[Response]]] = {
+        HTTPException: http_error_response,
+        Exception: unexpected_error_response,
+    }
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)

@@ -6,7 +6,8 @@ complete. Until the first build finishes, matching answers UNAVAILABLE with a re
 Every server process has its own matcher, and any of them (or `cpms import` next door) may change
 the store. So each one looks at the store's change marks every `poll_seconds`: when the ontology
 changed, it rebuilds; when only examples were added, it adds them one by one, as a confirmation
-made through this process is added at once.
+made through this process is added at once. Only accepted examples teach it (see
+ontology/examples.py); a key's pending ones count for that key's matches only (`TaughtByKey`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 
 from common.errors import CpmsError, Unavailable
 from common.heap import long_lived_build
 from matchers import Matcher, Record, Snapshot
+from matchers.normalize import normalize
+from matchers.record import example_text
 from ontology.changes import Marks, change_marks
-from ontology.examples import examples_since, stored_examples
+from ontology.examples import KeyExample, examples_since, pending_examples, stored_examples
 from ontology.exporting import export_bundle, list_schemes
 from ontology.store import Store
 
@@ -38,6 +42,7 @@ class MatcherService:
         self._matcher: Matcher | None = None
         self._marks = Marks(None, None)  # as they were when the matcher last caught up
         self._known: set[str] = set()  # ids of the examples the matcher has
+        self._taught = TaughtByKey()  # pending examples: each counts for its own key's matches
         self._latest: float | None = None  # when the newest of them was stored
         self._lock = threading.Lock()  # around changes to the matcher and to `_known`
         self._wake = threading.Event()
@@ -68,10 +73,22 @@ class MatcherService:
         self._wake.set()
 
     def confirm(self, example_id: str, record: Record, scheme: str, code: str) -> None:
-        """Teach the matcher an example this process has just stored as `example_id`."""
+        """Teach the matcher an accepted example this process has just stored as `example_id`."""
         with self._lock:
             self._known.add(example_id)
             self.get().confirm(record, scheme, code)
+
+    def teach_key(self, example: KeyExample) -> None:
+        """A pending example this process has just stored: it counts for its key's matches now."""
+        self._taught.add(example)
+
+    def forget_key_example(self, example_id: str) -> None:
+        """A pending example was decided: it no longer counts for its key alone."""
+        self._taught.remove(example_id)
+
+    def taught(self, key_id: str | None, scheme: str, record: Record) -> frozenset[str]:
+        """The codes `key_id` alone has confirmed for this record in `scheme`."""
+        return self._taught.codes(key_id, scheme, record)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -93,6 +110,7 @@ class MatcherService:
         marks = change_marks(self.store)  # read first: a write during the build is seen at the next look
         bundles = [export_bundle(self.store, s["code"]) for s in list_schemes(self.store)]
         examples = stored_examples(self.store)
+        self._taught.replace(pending_examples(self.store))
         snapshot = Snapshot.from_bundles(bundles, examples.texts)
         with long_lived_build():
             if self._matcher is None:
@@ -112,6 +130,7 @@ class MatcherService:
         if marks.ontology != self._marks.ontology:
             self._build()
             return
+        self._taught.replace(pending_examples(self.store))  # proposed, accepted or rejected elsewhere
         since = (self._latest or 0.0) - SKEW_SECONDS
         added = [e for e in examples_since(self.store, since) if e.id not in self._known]
         with self._lock:
@@ -125,6 +144,45 @@ class MatcherService:
                 self._known.add(example.id)
             self._latest = max([self._latest or 0.0, *(e.at for e in added)]) if added else self._latest
             self._marks = marks
+
+
+class TaughtByKey:
+    """Pending examples by key, scheme and record: a key's confirmation of a record counts for that
+    key's later matches of the same record (its normalized example text), before any editor has
+    accepted it for everyone. The set is read from the store whenever it changed; one added here
+    is kept besides for `SKEW_SECONDS`, in case that read began before its write was committed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._codes: dict[tuple[str, str, str], dict[str, str]] = {}  # (key, scheme, text) -> example id -> code
+        self._added: dict[str, tuple[KeyExample, float]] = {}  # here, by id, with when
+
+    def replace(self, examples: list[KeyExample]) -> None:
+        with self._lock:
+            now, stored = time.monotonic(), {e.id for e in examples}
+            self._added = {i: (e, at) for i, (e, at) in self._added.items() if now - at < SKEW_SECONDS}
+            codes: dict[tuple[str, str, str], dict[str, str]] = {}
+            for e in [*examples, *(e for i, (e, _) in self._added.items() if i not in stored)]:
+                codes.setdefault((e.owner_key, e.scheme, normalize(e.text)), {})[e.id] = e.code
+            self._codes = codes
+
+    def add(self, example: KeyExample) -> None:
+        with self._lock:
+            self._added[example.id] = (example, time.monotonic())
+            key = (example.owner_key, example.scheme, normalize(example.text))
+            self._codes.setdefault(key, {})[example.id] = example.code
+
+    def remove(self, example_id: str) -> None:
+        with self._lock:
+            self._added.pop(example_id, None)
+            for codes in self._codes.values():
+                codes.pop(example_id, None)
+
+    def codes(self, key_id: str | None, scheme: str, record: Record) -> frozenset[str]:
+        if key_id is None or not self._codes:
+            return frozenset()
+        found = self._codes.get((key_id, scheme, normalize(example_text(record))))
+        return frozenset(found.values()) if found else frozenset()
 
 
 GC_THRESHOLDS = (10_000, 10, 10)

@@ -69,7 +69,7 @@ def test_finished_jobs_are_deleted_when_their_retention_ends(tmp_path, connectio
         finished = datetime.fromisoformat(done["finished_at"])
         assert datetime.fromisoformat(done["expires_at"]) == finished + timedelta(days=2)
         with catalog.open("rb") as file:
-            running = jobs.store.create(file, "later.csv", jobs.get(done["id"]).settings)
+            running = jobs.store.create(file, "later.csv", jobs.get(done["id"]).settings, lambda path: None)
         jobs.store.update(running.id, state=JobState.running)  # as if the runner held it: it never expires
 
         assert jobs.sweep(finished + timedelta(days=1)) == []

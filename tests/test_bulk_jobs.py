@@ -226,11 +226,12 @@ def test_with_several_server_processes_one_runs_the_jobs(tmp_path, connection, k
         assert wait(runner, key, job["id"])["rows"] == len(ROWS)
 
 
-def test_jobs_are_seen_by_their_owner_and_editors_only(tmp_path, connection, store, keys):
+def test_jobs_are_seen_by_their_owner_and_admins_only(tmp_path, connection, store, keys):
     ontology = ontology_file(tmp_path)
     catalog = write_csv(tmp_path / "catalog.csv", ROWS)
     other = create_key(store, "another integrator", "integrator")[1]
     editor = create_key(store, "an editor", "editor")[1]
+    admin = create_key(store, "an admin", "admin")[1]
     with jobs_app(connection, tmp_path / "jobs", ontology) as client:
         job = submit(client, keys["integrator"], catalog).json()
         wait(client, keys["integrator"], job["id"])
@@ -238,5 +239,6 @@ def test_jobs_are_seen_by_their_owner_and_editors_only(tmp_path, connection, sto
         assert client.get(f"/jobs/{job['id']}/result", headers=auth(other)).status_code == 404
         assert client.post(f"/jobs/{job['id']}/cancel", headers=auth(other)).status_code == 404
         assert client.get("/jobs", headers=auth(other)).json() == {"jobs": []}
-        assert [j["id"] for j in client.get("/jobs", headers=auth(editor)).json()["jobs"]] == [job["id"]]
+        assert client.get("/jobs", headers=auth(editor)).json() == {"jobs": []}, "editors curate, admins administer"
+        assert [j["id"] for j in client.get("/jobs", headers=auth(admin)).json()["jobs"]] == [job["id"]]
         assert client.get(f"/jobs/{job['id']}/result", headers=auth(keys["integrator"])).status_code == 200

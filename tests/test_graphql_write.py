@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matchers.record import split_context
 from ontology.codes import class_code
-from ontology.examples import stored_examples
+from ontology.examples import pending_examples, stored_examples
 from ontology.store import Store
 from tests.bundles import BOLTS, HEX_BOLT, SOCKET_SCREW
 from tests.graphql_support import error_codes, gql
@@ -181,9 +181,12 @@ def test_confirm_match_is_stored_and_used(setup, store: Store) -> None:
         record=record,
     )
     assert confirm["data"]["confirmMatch"]["ok"]
-    assert stored_examples(store).texts[("CPMS", SOCKET_SCREW)] == ["SHCS 内六角 M8 杯头"]
+    assert [e.text for e in pending_examples(store)] == ["SHCS 内六角 M8 杯头"], "pending an editor's word"
     match = gql(
-        client, """query($record: RecordInput!) { match(record: $record) { candidates { code } } }""", record=record
+        client,
+        """query($record: RecordInput!) { match(record: $record) { candidates { code } } }""",
+        keys["manufacturer"],
+        record=record,
     )
     assert match["data"]["match"]["candidates"][0]["code"] == SOCKET_SCREW
 
@@ -204,7 +207,7 @@ def test_a_confirmed_row_is_stored_as_its_text_and_description_not_its_other_col
         record=record,
     )
     assert confirm["data"]["confirmMatch"]["ok"]
-    (stored,) = stored_examples(store).texts[("CPMS", SOCKET_SCREW)]
+    (stored,) = [e.text for e in pending_examples(store) if e.code == SOCKET_SCREW]
     assert "SKU-0042" not in stored
     assert split_context(stored) == ("内六角圆柱头螺钉 M8*20", "杯头螺丝 发黑 12.9级")
 

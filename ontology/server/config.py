@@ -36,8 +36,9 @@ def jvm_flags(settings: ServerSettings) -> list[str]:
 
 def write_config(settings: ServerSettings) -> Path:
     """Write conf/neo4j.conf and the log configs; return the conf folder."""
-    for folder in (settings.conf_dir, settings.data_dir, settings.logs_dir, settings.run_dir):
+    for folder in (settings.home, settings.conf_dir, settings.data_dir, settings.logs_dir, settings.run_dir):
         folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)  # the store, its logs and its password are the service user's alone
     for name in ("server-logs.xml", "user-logs.xml"):
         shutil.copyfile(_HERE / name, settings.conf_dir / name)
     lines = {

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from common.errors import CpmsError
+from common.errors import CpmsError, Unavailable
 from common.settings import load_settings
 from ontology.connection import Connection
 from ontology.server import process
@@ -245,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         usage.error(str(exc))  # the command's usage, exit 2
     except CpmsError as exc:
         print(f"cpms: error: [{exc.code}] {exc.message}", file=sys.stderr)
+        if isinstance(exc, Unavailable) and exc.__cause__ is not None:  # the operator may see where
+            print(f"cpms: cause: {exc.__cause__}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -4,11 +4,13 @@ releases. Each takes the version the editor saw and a reason; each success refre
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import graphene
 from graphql import GraphQLResolveInfo
 
+from common.errors import InvalidInput
 from ontology import curation, editing, releases
 from ontology.editing import Edit
 from ontology.model import (
@@ -32,6 +34,18 @@ from service.graphql.ontology_types import ClassType, ItemType, PropertyType, sy
 from service.graphql.payloads import MutationPayload, mutation
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
+
+
+def choice(kind: type[E], value: str, field: str) -> E:
+    """`value` as one of `kind`'s values, or INVALID_INPUT naming them."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in kind)
+        raise InvalidInput(f"{field} must be one of {allowed}; got {value!r}", field=field) from None
+
+
 P = ParamSpec("P")
 
 
@@ -353,8 +367,13 @@ class CurationMutation(graphene.ObjectType):
         reason: str,
         remove: bool = False,
     ) -> ClassPayload:
-        mapping = Mapping(from_code=from_code, to_scheme=to_scheme, to_code=to_code, relation=SkosRelation(relation),
-                          source=_actor(info))  # fmt: skip
+        mapping = Mapping(
+            from_code=from_code,
+            to_scheme=to_scheme,
+            to_code=to_code,
+            relation=choice(SkosRelation, relation, "relation"),
+            source=_actor(info),
+        )
         await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _edit(info, reason), remove)
         return await _class_payload(info, scheme, from_code)
 
@@ -396,7 +415,7 @@ class CurationMutation(graphene.ObjectType):
             code=code,
             labels=labels_of(labels),
             definition=optional_labels_of(definition),
-            data_type=DataType(data_type),
+            data_type=choice(DataType, data_type, "dataType"),
             unit=unit,
             values=[value_of(v) for v in values or []],
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 from typing import Any
 
 import graphene
@@ -26,13 +25,23 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from common.errors import CpmsError, LimitExceeded
+from common.errors import CpmsError, LimitExceeded, Unauthenticated
 from common.settings import GraphQLLimits
-from service.auth import principal_for
-from service.errors import BadRequest, TooLarge, WrongMethod, error_response, format_graphql_error, http_status_for
+from service.auth import ANONYMOUS, principal_for
+from service.errors import (
+    BadRequest,
+    TooLarge,
+    UnsupportedMediaType,
+    WrongMethod,
+    error_response,
+    format_graphql_error,
+    http_status_for,
+)
 from service.graphql.context import RequestContext
 from service.graphql.limits import query_cost
+from service.http.json_body import parse_json
 from service.http.uploads import graphql_multipart, is_multipart
+from service.text_input import check_text
 
 GRAPHIQL_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CPMS GraphQL</title>
@@ -69,17 +78,22 @@ class GraphQLEndpoint:
             params: dict[str, Any] = dict(request.query_params)
             if "variables" in params:
                 try:
-                    params["variables"] = json.loads(params["variables"])
+                    params["variables"] = parse_json(params["variables"], "variables")
                 except ValueError:
                     raise BadRequest("variables is not valid JSON") from None
             return params
+        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise UnsupportedMediaType(
+                f"send GraphQL as application/json (or a multipart upload), not {media_type or 'no content type'}"
+            )
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > self.limits.max_body_bytes:
                 raise TooLarge(f"request body over {self.limits.max_body_bytes} bytes")
         try:
-            params = json.loads(body)
+            params = parse_json(body)
         except ValueError:
             raise BadRequest("request body is not valid JSON") from None
         if not isinstance(params, dict):
@@ -106,6 +120,12 @@ class GraphQLEndpoint:
         if not isinstance(variables, dict):
             raise BadRequest("variables must be a JSON object")
         operation = params.get("operationName")
+        try:
+            check_text(query, "query")
+            check_text(variables, "variables")
+            check_text(operation, "operationName")
+        except CpmsError as exc:
+            return error_response(exc)
         store = request.app.state.store
         authorization = request.headers.get("authorization")
         principal = (
@@ -119,10 +139,13 @@ class GraphQLEndpoint:
         cost = query_cost(document, operation, variables)
         if cost > self.limits.max_cost:
             raise LimitExceeded(f"query cost {cost} is over the limit of {self.limits.max_cost}; ask for smaller pages")
-        if request.method == "GET" and any(
+        writes = any(
             isinstance(d, OperationDefinitionNode) and d.operation.value != "query" for d in document.definitions
-        ):
+        )
+        if request.method == "GET" and writes:
             raise WrongMethod("mutations must be sent with POST")
+        if writes and principal is ANONYMOUS:
+            raise Unauthenticated("every mutation needs an API key: send Authorization: Bearer <key>")
         context = RequestContext(store=store, principal=principal, app=request.app)
         try:
             async with asyncio.timeout(self.limits.timeout_seconds):  # unlike wait_for, no task of its own

@@ -14,7 +14,7 @@ class Health(graphene.ObjectType):
     version = graphene.String(required=True, description="CPMS service version")
     neo4j_version = graphene.String(required=True, description="Version of the connected Neo4j server")
     neo4j_edition = graphene.String(required=True, description="Edition of the connected Neo4j server")
-    neo4j_uri = graphene.String(required=True, description="Bolt URI the service uses")
+    neo4j_uri = graphene.String(description="Bolt URI the service uses (admins only; null for others)")
     matcher_ready = graphene.Boolean(required=True, description="whether matching is available yet")
 
 
@@ -25,7 +25,6 @@ def health_report(store: Store) -> dict[str, str]:
         "version": __version__,
         "neo4j_version": info["version"],
         "neo4j_edition": info["edition"],
-        "neo4j_uri": store.connection.uri,
     }
 
 
@@ -37,4 +36,5 @@ class HealthQuery(graphene.ObjectType):
     @staticmethod
     async def resolve_health(root: object, info: GraphQLResolveInfo) -> Health:
         report = await ctx(info).call(health_report, ctx(info).store)
-        return Health(**report, matcher_ready=ctx(info).app.state.matcher.wait_ready(0))
+        uri = ctx(info).store.connection.uri if ctx(info).principal.can("admin") else None
+        return Health(**report, neo4j_uri=uri, matcher_ready=ctx(info).app.state.matcher.wait_ready(0))

@@ -76,7 +76,7 @@ class JobsQuery(graphene.ObjectType):
     jobs = graphene.List(
         graphene.NonNull(MatchJob),
         required=True,
-        description="your bulk matching jobs (an editor sees all), oldest first",
+        description="your bulk matching jobs (an admin sees all), oldest first",
     )
 
     @staticmethod

@@ -7,11 +7,11 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from common.errors import LimitExceeded
+from common.errors import InvalidInput, LimitExceeded
 from matchers import MatchResult
 from matchers.record import example_text
 from matchers.result import Candidate
-from ontology.examples import add_example
+from ontology.examples import ExampleState, KeyExample, add_example, decide_example, examples_in_state
 from ontology.rows import uid
 from service.graphql.context import ctx
 from service.graphql.enums import CandidateKind, Decision, Kind
@@ -19,6 +19,7 @@ from service.graphql.ontology_types import ClassType, ItemType
 from service.graphql.payloads import MutationPayload, mutation
 
 MAX_BATCH = 1000
+MAX_EXAMPLES = 100
 
 
 class ColumnInput(graphene.InputObjectType):
@@ -127,8 +128,10 @@ class MatchResultType(graphene.ObjectType):
 def _match(
     info: GraphQLResolveInfo, record_input: dict[str, Any], scheme: str, kind: str | None, limit: int | None
 ) -> MatchResult:
-    matcher = ctx(info).app.state.matcher.get()
-    return matcher.match(record_from(record_input), scheme=scheme, kind=kind, limit=limit)
+    service = ctx(info).app.state.matcher
+    record = record_from(record_input)
+    taught = service.taught(ctx(info).principal.key_id, scheme, record)
+    return service.get().match(record, scheme=scheme, kind=kind, limit=limit, taught=taught)
 
 
 MATCH_ARGS = {
@@ -178,14 +181,17 @@ class MatchQuery(graphene.ObjectType):
             raise LimitExceeded(f"matchBatch takes at most {MAX_BATCH} records; got {len(records)}", field="records")
 
         def run() -> list[MatchResult]:
-            matcher = ctx(info).app.state.matcher.get()
-            return [matcher.match(record_from(r), scheme=scheme, kind=kind, limit=limit) for r in records]
+            return [_match(info, r, scheme, kind, limit) for r in records]
 
         return await ctx(info).call(run)
 
 
 class FeedbackPayload(MutationPayload):
     example_id = graphene.String()
+    state = graphene.String(
+        description="accepted (an editor's: it teaches every caller) or pending (it teaches your key's "
+        "matches now, everyone's once an editor accepts it)"
+    )
 
 
 async def _feedback(
@@ -197,14 +203,75 @@ async def _feedback(
     wrong_code: str | None = None,
 ) -> FeedbackPayload:
     context = ctx(info)
-    context.principal.require("feedback")
+    principal = context.principal
+    principal.require("feedback")
     parsed = record_from(record)
     # stored as the matcher keeps it (its text, and its description as context), so that it
     # teaches the same after a restart; SKU, price and other columns are left out
     text = example_text(parsed)
-    example_id = await context.write(add_example, scheme, code, text, context.principal.name, decision, wrong_code)
-    await context.call(context.app.state.matcher.confirm, example_id, parsed, scheme, code)
-    return FeedbackPayload(ok=True, user_errors=[], example_id=example_id)
+    state: ExampleState = "accepted" if principal.can("curate") or principal.key_id is None else "pending"
+    example_id = await context.write(
+        add_example, scheme, code, text, principal.name, decision, wrong_code, principal.key_id, state
+    )
+    service = context.app.state.matcher
+    if principal.key_id is None or state == "accepted":
+        await context.call(service.confirm, example_id, parsed, scheme, code)
+    else:
+        service.teach_key(KeyExample(example_id, principal.key_id, scheme, code, text))
+    return FeedbackPayload(ok=True, user_errors=[], example_id=example_id, state=state)
+
+
+class ExampleType(graphene.ObjectType):
+    class Meta:
+        name = "Example"
+
+    id = graphene.ID(required=True)
+    scheme = graphene.String(required=True)
+    code = graphene.String(required=True, description="the class or item it is an example of")
+    text = graphene.String(required=True, description="the record as the matcher keeps it")
+    actor = graphene.String(required=True, description="who confirmed or corrected it")
+    decision = graphene.String(required=True, description="confirm or correct")
+    wrong_code = graphene.String(description="what the matcher had proposed, for a correction")
+    state = graphene.String(required=True, description="pending, accepted or rejected")
+    at = graphene.String(required=True)
+    decided_by = graphene.String()
+
+
+class ExampleQuery(graphene.ObjectType):
+    examples = graphene.List(
+        graphene.NonNull(ExampleType),
+        required=True,
+        state=graphene.String(description="pending (default), accepted or rejected"),
+        first=graphene.Int(description=f"at most {MAX_EXAMPLES} (default 20), oldest first"),
+        description="confirmed examples by state: pending ones wait for an editor (editors only)",
+    )
+
+    @staticmethod
+    async def resolve_examples(
+        root: object, info: GraphQLResolveInfo, state: ExampleState = "pending", first: int = 20
+    ) -> list[ExampleType]:
+        ctx(info).principal.require("curate")
+        if state not in ("pending", "accepted", "rejected"):
+            raise InvalidInput("state is pending, accepted or rejected", field="state")
+        if not 0 <= first <= MAX_EXAMPLES:
+            raise LimitExceeded(f"first is 0 to {MAX_EXAMPLES}", field="first")
+        rows = await ctx(info).call(examples_in_state, ctx(info).store, state, first)
+        return [ExampleType(**row.model_dump()) for row in rows]
+
+
+class ExamplePayload(MutationPayload):
+    example = graphene.Field(ExampleType)
+
+
+async def _decide(info: GraphQLResolveInfo, id: str, accept: bool) -> ExamplePayload:
+    context = ctx(info)
+    context.principal.require("curate")
+    example = await context.write(decide_example, id, accept, context.principal.name)
+    service = context.app.state.matcher
+    service.forget_key_example(example.id)
+    if accept:
+        await context.call(service.confirm, example.id, example.text, example.scheme, example.code)
+    return ExamplePayload(ok=True, user_errors=[], example=ExampleType(**example.model_dump()))
 
 
 class FeedbackMutation(graphene.ObjectType):
@@ -239,3 +306,28 @@ class FeedbackMutation(graphene.ObjectType):
         root: object, info: GraphQLResolveInfo, record: dict[str, Any], scheme: str, wrong_code: str, code: str
     ) -> FeedbackPayload:
         return await _feedback(info, record, scheme, code, "correct", wrong_code)
+
+
+class ExampleMutation(graphene.ObjectType):
+    accept_example = graphene.Field(
+        ExamplePayload,
+        required=True,
+        id=graphene.ID(required=True),
+        description="a pending example teaches every caller from now on (editors)",
+    )
+    reject_example = graphene.Field(
+        ExamplePayload,
+        required=True,
+        id=graphene.ID(required=True),
+        description="a pending example teaches no one, its key's matches included (editors)",
+    )
+
+    @staticmethod
+    @mutation(ExamplePayload)
+    async def resolve_accept_example(root: object, info: GraphQLResolveInfo, id: str) -> ExamplePayload:
+        return await _decide(info, id, True)
+
+    @staticmethod
+    @mutation(ExamplePayload)
+    async def resolve_reject_example(root: object, info: GraphQLResolveInfo, id: str) -> ExamplePayload:
+        return await _decide(info, id, False)

@@ -18,6 +18,7 @@ from service.graphql.context import ctx
 from service.graphql.enums import ChangeRequestKind, ChangeRequestStatus, ConceptStatus, Kind
 from service.graphql.ontology_types import ClassType, ItemFilterInput, ItemType, Scheme
 from service.graphql.payloads import MutationPayload, mutation
+from service.text_input import check_text
 
 
 class SearchHitType(graphene.ObjectType):
@@ -270,6 +271,7 @@ class ChangeRequestMutation(graphene.ObjectType):
     ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("propose")
+        check_text(payload, "payload")  # a JSONString: its escapes are decoded only now
         request = await context.write(
             change_requests.propose, kind, scheme, target, payload, Edit(context.principal.name, reason)
         )

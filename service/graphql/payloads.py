@@ -12,8 +12,9 @@ from typing import Any
 
 import graphene
 from graphql import GraphQLResolveInfo
+from pydantic import ValidationError
 
-from common.errors import CpmsError
+from common.errors import CpmsError, InvalidInput
 from service.graphql.context import ctx
 
 
@@ -33,12 +34,23 @@ class MutationPayload(graphene.ObjectType):
     user_errors = graphene.List(graphene.NonNull(UserError), required=True)
 
 
+def invalid_arguments(error: ValidationError) -> InvalidInput:
+    """Every problem a model found in a mutation's arguments, the first one's field named."""
+    problems = error.errors()
+    fields = [".".join(str(p) for p in e["loc"]) for e in problems]
+    message = "; ".join(f"{field or 'input'}: {e['msg']}" for field, e in zip(fields, problems, strict=True))
+    return InvalidInput(message, field=fields[0] if fields else None)
+
+
 def mutation(payload: type[graphene.ObjectType]) -> Callable:
     def wrap(resolver: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         @functools.wraps(resolver)
         async def run(root: object, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
             try:
-                return await resolver(root, info, **kwargs)
+                try:
+                    return await resolver(root, info, **kwargs)
+                except ValidationError as exc:  # a model built from the arguments refused them
+                    raise invalid_arguments(exc) from None
             except CpmsError as exc:
                 field = exc.details.get("field")
                 ctx(info).user_errors.append({"error": exc, "path": [info.field_name]})

@@ -7,18 +7,27 @@ from pathlib import Path
 
 import graphene
 
+from service.graphql.admin import AdminMutation, AdminQuery
 from service.graphql.curation import CurationMutation
 from service.graphql.health import HealthQuery
 from service.graphql.jobs import JobsMutation, JobsQuery
-from service.graphql.matching import FeedbackMutation, MatchQuery
+from service.graphql.matching import ExampleMutation, ExampleQuery, FeedbackMutation, MatchQuery
 from service.graphql.ontology_queries import ChangeRequestMutation, OntologyQuery
 
 
-class Query(HealthQuery, OntologyQuery, MatchQuery, JobsQuery, graphene.ObjectType):
+class Query(HealthQuery, OntologyQuery, MatchQuery, ExampleQuery, JobsQuery, AdminQuery, graphene.ObjectType):
     pass
 
 
-class Mutation(CurationMutation, ChangeRequestMutation, FeedbackMutation, JobsMutation, graphene.ObjectType):
+class Mutation(
+    CurationMutation,
+    ChangeRequestMutation,
+    FeedbackMutation,
+    ExampleMutation,
+    JobsMutation,
+    AdminMutation,
+    graphene.ObjectType,
+):
     pass
 
 

@@ -29,6 +29,7 @@ from service.auth import Principal, principal_for
 from service.errors import error_response
 from service.http.uploads import received_upload
 from service.jobs.runner import Jobs
+from service.text_input import check_text
 
 Handler = Callable[[Request], Awaitable[Response]]
 _LISTS = {"column": "columns"}
@@ -76,6 +77,8 @@ async def jobs_endpoint(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse({"jobs": [jobs.view(j) for j in await asyncio.to_thread(jobs.all, principal)]})
     async with received_upload(request, jobs.config.max_upload_bytes) as upload:
+        check_text(upload.filename, "filename")
+        check_text(upload.fields, "fields")
         options = upload_options(upload.fields)
         job = await asyncio.to_thread(jobs.submit, upload.file, upload.filename, options, principal)
     return JSONResponse(jobs.view(job), 201, headers={"location": f"/jobs/{job.id}"})

@@ -4,7 +4,6 @@ a multipart form, or a GraphQL multipart request (the GraphQL multipart request 
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from starlette.requests import Request
 
 from common.errors import InvalidInput
 from service.errors import TooLarge
+from service.http.json_body import parse_json
 
 SPOOL_BYTES = 1 << 20  # an upload larger than this goes to a temporary file
 
@@ -100,8 +100,8 @@ async def graphql_multipart(request: Request, max_bytes: int) -> AsyncIterator[d
 
 def _operations(form: FormData) -> dict[str, Any]:
     try:
-        operations = json.loads(str(form["operations"]))
-        mapping = json.loads(str(form["map"]))
+        operations = parse_json(str(form["operations"]), "operations")
+        mapping = parse_json(str(form["map"]), "map")
     except (KeyError, ValueError) as exc:
         raise InvalidInput("a GraphQL multipart request needs JSON fields 'operations' and 'map'") from exc
     if not isinstance(operations, dict) or not isinstance(mapping, dict):

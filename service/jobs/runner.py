@@ -26,10 +26,11 @@ from bulk import BulkSettings, Progress, run_bulk
 from bulk.columns import parse_overrides
 from bulk.run import check_input
 from bulk.settings import invalid_settings
-from bulk.snapshots import copy_scheme
+from bulk.snapshots import copy_scheme, scheme_codes
 from bulk.types import OutputFormat
-from common.errors import CpmsError, NotFound
+from common.errors import CpmsError, InvalidInput, NotFound
 from common.settings import Settings, load_settings
+from ontology.exporting import list_schemes
 from ontology.store import Store
 from service.auth import Principal
 from service.jobs.ontology_snapshot import export_scheme
@@ -90,6 +91,20 @@ class JobOptions(BaseModel):
     output_format: OutputFormat = "csv"
 
 
+MAX_FILENAME_CHARS = 255
+
+
+def check_filename(filename: str) -> None:
+    """The uploaded file's name is shown and offered back for download: printable, and not longer
+    than file systems take one name."""
+    if not filename.strip() or len(filename) > MAX_FILENAME_CHARS:
+        raise InvalidInput(
+            f"the file name must be 1 to {MAX_FILENAME_CHARS} characters; got {len(filename)}", field="filename"
+        )
+    if any(not c.isprintable() for c in filename):
+        raise InvalidInput("the file name holds control characters", field="filename")
+
+
 def job_view(job: Job, expires_at: datetime | None = None) -> dict[str, Any]:
     """A job as the API shows it (JSON over HTTP, `MatchJob` in GraphQL)."""
     return {
@@ -104,7 +119,7 @@ def job_view(job: Job, expires_at: datetime | None = None) -> dict[str, Any]:
 
 
 def _visible(job: Job, viewer: Principal) -> bool:
-    return viewer.can("curate") or (job.owner_key is not None and job.owner_key == viewer.key_id)
+    return viewer.can("admin") or (job.owner_key is not None and job.owner_key == viewer.key_id)
 
 
 class Jobs:
@@ -152,21 +167,20 @@ class Jobs:
     def submit(
         self, upload: IO[bytes], filename: str, options: Mapping[str, Any], owner: Principal | None = None
     ) -> Job:
+        """Every option, the file's name and its content are checked before the job exists; a
+        refused submission leaves nothing on disk."""
+        check_filename(filename)
         settings, output_format = self._settings(options)
+        self._check_scheme(settings.scheme)
         job = self.store.create(
-            upload, filename, settings, output_format=output_format, owner=owner and owner.name,
-            owner_key=owner and owner.key_id,
+            upload, filename, settings, lambda path: check_input(path, settings), output_format=output_format,
+            owner=owner and owner.name, owner_key=owner and owner.key_id,
         )  # fmt: skip
-        try:
-            check_input(self.store.folder(job.id) / job.input_name, settings)
-        except CpmsError:
-            self.store.remove(job.id)
-            raise
         self._queue.put(job.id)
         return job
 
     def get(self, job_id: str, viewer: Principal | None = None) -> Job:
-        """The job, if `viewer` (None: the service itself) may see it: its owner, or an editor.
+        """The job, if `viewer` (None: the service itself) may see it: its owner, or an admin.
         Others are told there is no such job, not that it is someone else's."""
         job = self.store.get(job_id)
         if viewer is not None and not _visible(job, viewer):
@@ -233,6 +247,16 @@ class Jobs:
             return BulkSettings.model_validate({**values, "workers": self.config.workers}), chosen.output_format
         except ValidationError as exc:
             raise invalid_settings(exc) from None
+
+    def _check_scheme(self, scheme: str) -> None:
+        if self.config.snapshot is not None:
+            codes = scheme_codes(self.config.snapshot)
+        elif self._ontology_store is not None:
+            codes = [s["code"] for s in list_schemes(self._ontology_store)]
+        else:
+            return  # found out when the job starts
+        if scheme not in codes:
+            raise InvalidInput(f"no scheme {scheme!r} to match against (have: {', '.join(codes)})", field="scheme")
 
     def _write_snapshot(self, scheme: str, target: Path) -> None:
         if self.config.snapshot is not None:

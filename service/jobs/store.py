@@ -1,10 +1,12 @@
 """Bulk matching jobs on disk, so that they outlive the service: `<root>/<id>/` holds the uploaded
-input, `job.json` (settings, state, progress, counts), and the run's folder and output. A deleted
-job's folder is first moved out of sight (`<root>/.deleted/`), so that no reader sees half of it."""
+input, `job.json` (settings, state, progress, counts), and the run's folder and output; the
+folders are the service user's alone (700, files 600). A deleted job's folder is first moved out
+of sight (`<root>/.deleted/`), so that no reader sees half of it."""
 
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import threading
 import uuid
@@ -21,6 +23,9 @@ from bulk.types import OutputFormat
 from common.errors import NotFound
 
 JOB_FILE = "job.json"
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+INPUT_SUFFIXES = frozenset({".csv", ".tsv", ".tab", ".txt", ".jsonl", ".ndjson", ".xlsx", ".parquet"})
 DELETED = ".deleted"
 
 
@@ -39,7 +44,7 @@ class Job(BaseModel):
     id: str
     filename: str  # as uploaded
     owner: str | None = None  # who submitted it (the API key's name)
-    owner_key: str | None = None  # the id of that API key: only its holder (and editors) see the job
+    owner_key: str | None = None  # the id of that API key: only its holder (and admins) see the job
     settings: BulkSettings
     output_format: OutputFormat = "csv"
     state: JobState = JobState.queued
@@ -56,7 +61,9 @@ class Job(BaseModel):
 
     @property
     def input_name(self) -> str:
-        return "input" + Path(self.filename).suffix.lower()
+        """The upload's own suffix, when it is one a catalog has (the format may be read by name)."""
+        suffix = Path(self.filename).suffix.lower()
+        return "input" + (suffix if suffix in INPUT_SUFFIXES else "")
 
     @property
     def output_name(self) -> str:
@@ -71,18 +78,29 @@ class JobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        root.chmod(PRIVATE_FOLDER)  # also a folder made before jobs were kept private
 
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
 
-    def create(self, upload: IO[bytes], filename: str, settings: BulkSettings, **fields: Any) -> Job:
+    def create(
+        self, upload: IO[bytes], filename: str, settings: BulkSettings, check: Callable[[Path], None], **fields: Any
+    ) -> Job:
+        """A new job, whose input `check` (given the file on disk) accepts. The job exists for the
+        runner and for readers from its `job.json`, written last; whatever fails before leaves
+        nothing behind."""
         job = Job(id=uuid.uuid4().hex, filename=filename, settings=settings, created_at=now(), **fields)
         folder = self.folder(job.id)
-        folder.mkdir()
-        with (folder / job.input_name).open("wb") as file:
-            shutil.copyfileobj(upload, file, 1 << 20)
-        self._save(job)
+        folder.mkdir(mode=PRIVATE_FOLDER)
+        try:
+            with _private_file(folder / job.input_name) as file:
+                shutil.copyfileobj(upload, file, 1 << 20)
+            check(folder / job.input_name)
+            self._save(job)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return job
 
     def get(self, job_id: str) -> Job:
@@ -115,9 +133,6 @@ class JobStore:
                 self._save(job)
             return job
 
-    def remove(self, job_id: str) -> None:
-        shutil.rmtree(self.folder(job_id), ignore_errors=True)
-
     def delete(self, job_id: str, check: Callable[[Job], None]) -> Job:
         """Delete the job and its files, if `check` (given the job as it is now) does not raise."""
         with self._lock, (self.root / "jobs.lock").open("a") as lock:
@@ -133,8 +148,15 @@ class JobStore:
     def _save(self, job: Job) -> None:
         path = self.folder(job.id) / JOB_FILE
         partial = path.with_suffix(".partial")
-        partial.write_text(job.model_dump_json(indent=1), encoding="utf-8")
+        partial.unlink(missing_ok=True)
+        with _private_file(partial) as file:
+            file.write(job.model_dump_json(indent=1).encode())
         partial.replace(path)
+
+
+def _private_file(path: Path) -> IO[bytes]:
+    """A new file only its owner may read: uploaded catalogs are the submitters' business."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb")
 
 
 def now() -> datetime:
