@@ -31,6 +31,10 @@ def entities(
         found.setdefault(code)
         if len(found) >= wanted:
             break
+    for code in _by_label(view, text, kind):  # what a user types first: one or two characters
+        if len(found) >= wanted:
+            break
+        found.setdefault(code)
     if len(found) < wanted:
         for hit in search(store, text, view.scheme, wanted, kind):
             found.setdefault(hit.code)
@@ -48,6 +52,20 @@ def _by_code(view: Entities, prefix: str, kind: Kind | None) -> Iterator[str]:
     pools = {"class": every[:1], "item": every[1:]}.get(kind or "", every)
     for pool in pools:
         yield from (code for code in pool if code.upper().startswith(upper))
+
+
+def _by_label(view: Entities, prefix: str, kind: Kind | None) -> Iterator[str]:
+    """Concepts a label of which starts with the prefix, the shortest labels first."""
+    lowered = prefix.lower()
+    every = [view.view.classes, view.view.items]
+    pools = {"class": every[:1], "item": every[1:]}.get(kind or "", every)
+    starting = [
+        (min(len(text) for _, text in c.labels), code)
+        for pool in pools
+        for code, c in pool.items()
+        if any(text.lower().startswith(lowered) for _, text in c.labels)
+    ]
+    yield from (code for _, code in sorted(starting))
 
 
 def _entity(view: Entities, code: str, lang: str) -> dict[str, Any]:
