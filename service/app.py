@@ -1,4 +1,5 @@
-"""The starlette application: `/graphql`, `/healthz` and the bulk jobs' `/jobs` routes."""
+"""The starlette application: `/graphql`, `/healthz`, the bulk jobs' `/jobs` routes and the workbench
+(`/`, service/web/)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
 from service.settings import ServiceSettings
+from service.web import web_routes
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -71,5 +73,6 @@ def create_app(
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         *job_routes(),
+        *web_routes(settings),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

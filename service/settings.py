@@ -15,6 +15,7 @@ class ServiceSettings:
     workers: int = 1  # server processes, each with its own matcher
     access_log: bool = False  # a log line per request costs about a tenth of a cheap request
     matcher_poll_seconds: float = 5.0  # how often the matcher looks for changes made by other processes
+    session_secret: str | None = None  # signs the workbench's cookies; None: kept in $CPMS_HOME/session_secret
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -27,6 +28,7 @@ class ServiceSettings:
             workers=int(env.get("CPMS_WORKERS", "1")),
             access_log=_flag(env.get("CPMS_ACCESS_LOG", "false")),
             matcher_poll_seconds=float(env.get("CPMS_MATCHER_POLL_SECONDS", "5")),
+            session_secret=env.get("CPMS_SESSION_SECRET") or None,
         )
 
 
