@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,12 @@ class RowTaken(CpmsError):
 
     code = "CONFLICT"
     http_status = 409
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    id: str  # holds leases: one API key, however many browser tabs
+    name: str  # named in the reviewed output
 
 
 class ReviewRow(BaseModel):
@@ -99,16 +106,16 @@ class Review:
 
     # -- handing out rows
 
-    def next_row(self, reviewer: str, after: int = 0) -> ReviewRow | None:
+    def next_row(self, reviewer: Reviewer, after: int = 0) -> ReviewRow | None:
         """The first undecided row after `after` (then from the start) that no other reviewer
         holds, leased to `reviewer`; the reviewer's other leases are given up."""
         with self._locked():
             rows, decided, leases = self.rows(), self.decisions(), self._leases()
-            leases = {row: lease for row, lease in leases.items() if lease[0] != reviewer}
+            leases = {row: lease for row, lease in leases.items() if lease[0] != reviewer.id}
             free = [r for r in rows if r.row not in decided and r.row not in leases]
             chosen = next((r for r in free if r.row > after), free[0] if free else None)
             if chosen is not None:
-                leases[chosen.row] = (reviewer, time.time() + LEASE_SECONDS)
+                leases[chosen.row] = (reviewer.id, time.time() + LEASE_SECONDS)
             self._save_leases(leases)
             return chosen
 
@@ -120,7 +127,7 @@ class Review:
 
     # -- deciding
 
-    def decide(self, number: int, choice: int | None, reviewer: str) -> tuple[Decision, bool]:
+    def decide(self, number: int, choice: int | None, reviewer: Reviewer) -> tuple[Decision, bool]:
         """Record the decision on row `number`; (the row's decision, whether it is new). A row
         another reviewer holds is refused."""
         with self._locked():
@@ -129,7 +136,7 @@ class Review:
                 return decided[number], False
             leases = self._leases()
             holder = leases.get(number)
-            if holder is not None and holder[0] != reviewer:
+            if holder is not None and holder[0] != reviewer.id:
                 raise RowTaken(f"row {number} is being reviewed by someone else", row=number)
             decision = self._decision(self.row(number), choice, reviewer)
             self._append([decision])
@@ -137,7 +144,7 @@ class Review:
             self._save_leases(leases)
             return decision, True
 
-    def accept_above(self, min_score: float, reviewer: str, limit: int = 500) -> list[Decision]:
+    def accept_above(self, min_score: float, reviewer: Reviewer, limit: int = 500) -> list[Decision]:
         """Up to `limit` undecided rows no other reviewer holds whose top candidate scores at
         least `min_score`: decided for that candidate, in one durable append."""
         with self._locked():
@@ -148,10 +155,10 @@ class Review:
                 if r.row not in decided
                 and r.candidates
                 and r.candidates[0]["score"] >= min_score
-                and (r.row not in leases or leases[r.row][0] == reviewer)
+                and (r.row not in leases or leases[r.row][0] == reviewer.id)
             ][:limit]
             self._append(chosen)
-            self._save_leases({row: lease for row, lease in leases.items() if lease[0] != reviewer})
+            self._save_leases({row: lease for row, lease in leases.items() if lease[0] != reviewer.id})
             return chosen
 
     def write_reviewed(self, target: Path) -> None:
@@ -166,13 +173,13 @@ class Review:
     # -- internals
 
     @staticmethod
-    def _decision(row: ReviewRow, choice: int | None, reviewer: str) -> Decision:
+    def _decision(row: ReviewRow, choice: int | None, reviewer: Reviewer) -> Decision:
         if choice is not None and not 1 <= choice <= min(len(row.candidates), MAX_CHOICE):
             raise InvalidInput(f"row {row.row} has no candidate {choice}", field="choice")
         picked = row.candidates[choice - 1] if choice is not None else {}
         return Decision(
             row=row.row, choice=choice, code=picked.get("code"), label=picked.get("label"),
-            score=picked.get("score"), reviewer=reviewer, at=datetime.now(UTC).isoformat(timespec="seconds"),
+            score=picked.get("score"), reviewer=reviewer.name, at=datetime.now(UTC).isoformat(timespec="seconds"),
         )  # fmt: skip
 
     def _ensure_queue(self) -> None:

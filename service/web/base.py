@@ -124,6 +124,13 @@ class Web:
         return endpoint
 
     async def _answer(self, handler, page: Page, needs_sign_in: bool) -> Response:
+        try:
+            return await self._guarded(handler, page, needs_sign_in)
+        finally:
+            if page.form is not None:
+                await page.form.close()  # an upload's temporary files
+
+    async def _guarded(self, handler, page: Page, needs_sign_in: bool) -> Response:
         request = page.request
         try:
             if needs_sign_in and request.url.path not in PUBLIC:

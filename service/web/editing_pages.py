@@ -222,7 +222,7 @@ async def requests(page: Page) -> Response:
     status = page.arg("status", "open") or None
     data = await page.graph(REQUESTS, status=None if status == "all" else status, after=page.arg("after") or None)
     listed = [dict(r, payload_text=_payload_text(r["payload"])) for r in data["changeRequests"]["nodes"]]
-    return page.render("requests.html", requests=listed, conn=data["changeRequests"], status=status)
+    return page.render("requests.html", requests=listed, conn=data["changeRequests"], shown=status)
 
 
 def _payload_text(payload: Any) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, Response
 
-from common.errors import InvalidInput
+from common.errors import InvalidInput, Unavailable
+from service.jobs.review import Reviewer
 from service.jobs.store import JobState
 from service.web.base import Page, json_value, redirect
 
@@ -64,11 +65,11 @@ async def playground(page: Page) -> Response:
     error = page.t("match.too_many", n=MAX_LINES) if len(lines) > MAX_LINES else None
     results = []
     if lines and error is None:
-        if not page.request.app.state.matcher.ready:
-            error = page.t("match.not_ready")
-        else:
+        try:
             for line in lines:
                 results.append((await page.graph(MATCH, text=line, scheme=scheme, lang=page.lang))["match"])
+        except Unavailable:
+            error = page.t("match.not_ready")
     schemes = (await page.graph(SCHEMES, lang=page.lang))["schemes"]
     return page.render(
         "playground.html", text=text, scheme=scheme, results=list(zip(lines, results, strict=False)),
@@ -160,8 +161,8 @@ async def job_result(page: Page) -> Response:
 # -- review
 
 
-def _reviewer(page: Page) -> str:
-    return page.principal.key_id or page.principal.name
+def _reviewer(page: Page) -> Reviewer:
+    return Reviewer(id=page.principal.key_id or page.principal.name, name=page.principal.name)
 
 
 async def _review_page(page: Page, after: int = 0, notice: str | None = None, status: int = 200) -> Response:
