@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup lint clean browser vendor-web
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/cpms: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +19,16 @@ setup: $(BIN)/cpms
 run: setup
 	$(BIN)/cpms up
 
-test: setup
+# The workbench's browser tests drive Debian's chromium (Playwright's own download is not used).
+browser:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
+
+test: setup browser
 	$(BIN)/python -m pytest
+
+# Re-vendor htmx, GraphiQL and React from the npm registry into service/web/static/vendor/ (needs npm).
+vendor-web:
+	scripts/vendor_web.sh
 
 lint: setup
 	$(BIN)/ruff check service ontology matchers seed_data tests benchmarks

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ def _typed(row: dict[str, Any]) -> OutputRow:
 
 def write_rows(path: Path, format: OutputFormat, rows: Iterable[OutputRow]) -> None:
     """Rows into a new file at `path` (written beside it, then moved into place, durably)."""
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.partial")  # two writers never share one
     if format in ("csv", "jsonl"):
         with partial.open("wb") as file:
             file.write(spool_header(format))

@@ -239,6 +239,8 @@ def test_upload_a_catalog_review_five_rows_by_keyboard_and_download_them(browser
     page.wait_for_selector("#job-state:text('done')", timeout=120_000)  # polled by htmx
     shot(page, "job")
     page.click("#review-link")
+    page.wait_for_selector("#review-row")
+    shot(page, "review")
     decided: dict[int, str | None] = {}
     for _ in range(5):
         row = page.locator("#review-row")
@@ -246,8 +248,6 @@ def test_upload_a_catalog_review_five_rows_by_keyboard_and_download_them(browser
         first = page.locator("#decide-form button[data-key='1'] code")
         if first.count():
             decided[number] = first.inner_text()
-            if len(decided) == 1:
-                shot(page, "review")
             page.keyboard.press("1")
         else:
             decided[number] = None

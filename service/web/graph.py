@@ -4,16 +4,18 @@ One rule, two front doors."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, execute, parse, validate
 from starlette.requests import Request
 
-from common.errors import CpmsError, InvalidInput
+from common.errors import CpmsError, InvalidInput, LimitExceeded
 from service.auth import Principal
 from service.graphql.context import RequestContext
 from service.graphql.execution import LeanExecutionContext
+from service.graphql.limits import TIMEOUT_SECONDS
 from service.graphql.schema import schema
 
 
@@ -35,6 +37,19 @@ async def run(request: Request, principal: Principal, query: str, **variables: A
     """The data of `query`. A resolver's CpmsError (a mutation's user error included) is raised
     as it was raised, so that the page can tell a version conflict from a refusal."""
     context = RequestContext(store=request.app.state.store, principal=principal, app=request.app)
+    try:
+        async with asyncio.timeout(TIMEOUT_SECONDS):
+            result = await _execute(query, variables, context)
+    except TimeoutError:
+        raise LimitExceeded(f"the page took over {TIMEOUT_SECONDS:.0f} s and was stopped") from None
+    if context.user_errors:
+        raise context.user_errors[0]["error"]
+    if result.errors:
+        raise _cpms_error(result.errors[0])
+    return result.data
+
+
+async def _execute(query: str, variables: dict[str, Any], context: RequestContext):
     result = execute(
         schema.graphql_schema,
         _document(query),
@@ -45,11 +60,7 @@ async def run(request: Request, principal: Principal, query: str, **variables: A
     )
     if _is_awaitable(result):
         result = await result
-    if context.user_errors:
-        raise context.user_errors[0]["error"]
-    if result.errors:
-        raise _cpms_error(result.errors[0])
-    return result.data
+    return result
 
 
 def _cpms_error(error: GraphQLError) -> CpmsError:

@@ -154,6 +154,7 @@ async def job_status(page: Page) -> Response:
 
 
 async def job_result(page: Page) -> Response:
+    page.principal.require("jobs")
     path, name = await asyncio.to_thread(_jobs(page).result, page.request.path_params["id"], page.principal)
     return FileResponse(path, filename=name)
 
