@@ -21,12 +21,11 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from benchmarks.neo4j_server import bench_connection
+from common.settings import JobsSettings, ServiceSettings, Settings
 from ontology.maintenance import wipe
 from ontology.store import Store
 from seed_data.seeding import seed
 from service.app import create_app
-from service.jobs.runner import JobsConfig
-from service.settings import ServiceSettings
 
 LEVEL = """query($scheme: String!, $parent: String) { classes(scheme: $scheme, parent: $parent, first: 100) {
   nodes { code children(first: 0) { totalCount } items(first: 0) { totalCount } } } }"""
@@ -40,10 +39,11 @@ def _graphql(client: TestClient, query: str, **variables) -> dict:
 
 def _widest_level(client: TestClient, scheme: str, depth: int) -> str:
     """The class at `depth` (1 = top) with the most children, walking down the widest branch."""
-    parent = None
+    parent: str | None = None
     for _ in range(depth):
         nodes = _graphql(client, LEVEL, scheme=scheme, parent=parent)["classes"]["nodes"]
         parent = max(nodes, key=lambda n: n["children"]["totalCount"])["code"]
+    assert parent is not None
     return parent
 
 
@@ -86,8 +86,8 @@ def main() -> None:
             started = time.perf_counter()
             seed(store, log=lambda _: None)
             print(f"seed loaded in {time.perf_counter() - started:.0f} s")
-        settings = ServiceSettings(session_secret="bench")
-        app = create_app(connection, settings, jobs=JobsConfig(root=Path(tmp) / "jobs", workers=0))
+        service, jobs = ServiceSettings(session_secret="bench"), JobsSettings(job_workers=0)
+        app = create_app(connection, Settings(home=Path(tmp), service=service, jobs=jobs))
         with TestClient(app) as client:
             assert app.state.matcher.wait_ready(600), "the matcher was built"
             level = _widest_level(client, "UNSPSC", 2)

@@ -39,7 +39,8 @@ def read_output(path: Path) -> Iterator[OutputRow]:
             rows = workbook.worksheets[0].iter_rows(values_only=True)
             header = next(rows)
             for values in rows:
-                yield _typed(dict(zip(header, [v if v is not None else "" for v in values], strict=True)))
+                cells = [v if v is not None else "" for v in values]
+                yield _typed(dict(zip(map(str, header), cells, strict=True)))
         finally:
             workbook.close()
     else:

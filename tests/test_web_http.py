@@ -3,6 +3,8 @@ roles refuse what they must (403, nothing changed), languages switch."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ontology.queries import get_class
@@ -78,6 +80,7 @@ def test_sign_in_gives_a_signed_httponly_samesite_cookie_and_sign_out_ends_it(tm
         assert "test editor" in home.text and 'id="sign-out"' in home.text
         # a tampered cookie is no session
         value = client.cookies.get("cpms_session")
+        assert value is not None
         client.cookies.clear()
         client.cookies.set("cpms_session", value[:-3] + "abc")
         assert "test editor" not in client.get("/").text
@@ -85,6 +88,12 @@ def test_sign_in_gives_a_signed_httponly_samesite_cookie_and_sign_out_ends_it(tm
         out = client.post("/logout", data={"csrf": csrf_of(client.get("/").text)}, follow_redirects=False)
         assert out.status_code == 303
         assert "test editor" not in client.get("/").text
+
+
+def _found(pattern: str, text: str) -> str:
+    found = re.search(pattern, text, re.S)
+    assert found, pattern
+    return found.group(1)
 
 
 def _edit_form(client, version: int, token: str) -> dict[str, str]:
@@ -148,3 +157,52 @@ def test_graphiql_and_htmx_are_served_from_the_package(tmp_path, connection, key
         assert "unpkg.com" not in graphiql and "/static/vendor/graphiql.min.js" in graphiql
         for name in ("graphiql.min.js", "graphiql.min.css", "react.production.min.js", "htmx.min.js"):
             assert client.get(f"/static/vendor/{name}").status_code == 200, name
+
+
+def test_an_admin_creates_and_revokes_keys_and_a_revoked_keys_session_ends(tmp_path, connection, keys):
+    with workbench(connection, tmp_path) as admin, workbench(connection, tmp_path / "other") as holder:
+        sign_in(admin, keys["admin"])
+        token = csrf_of(admin.get("/keys").text)
+        created = admin.post("/keys", data={"csrf": token, "name": "Jinhua editor", "role": "editor"})
+        assert created.status_code == 200 and "Jinhua editor" in created.text
+        new_key = _found(r'id="new-key">([^<]+)<', created.text)
+        sign_in(holder, new_key)
+        assert "Jinhua editor" in holder.get("/").text
+        key_id = new_key.split("_")[1]
+        assert admin.post(f"/keys/{key_id}/revoke", data={"csrf": token}, follow_redirects=False).status_code == 303
+        assert "Jinhua editor" not in holder.get("/").text  # the session ended with the key
+        refused = admin.post("/keys", data={"csrf": token, "name": "x", "role": "emperor"})
+        assert "role must be one of" in refused.text
+
+
+def test_an_editor_adds_a_value_a_mapping_and_a_template_entry(tmp_path, connection, store, keys):
+    with workbench(connection, tmp_path) as client:
+        sign_in(client, keys["editor"])
+        form = client.get(f"/classes/CPMS/{HEX_BOLT}/edit").text
+        token = csrf_of(form)
+        version = _found(r'id="value-form-thread_size".*?name="version" value="(\d+)"', form)
+        added = client.post(
+            f"/classes/CPMS/{HEX_BOLT}/values",
+            data={"csrf": token, "property": "thread_size", "version": version, "value_code": "M12",
+                  "value_zhHans": "M12", "value_en": "M12", "reason": "new size"},
+        )  # fmt: skip
+        assert added.status_code == 200 and "M12" in added.text
+        stale = client.post(
+            f"/classes/CPMS/{HEX_BOLT}/values",
+            data={"csrf": token, "property": "thread_size", "version": version, "value_code": "M14",
+                  "value_zhHans": "M14", "reason": "again"},
+        )  # fmt: skip
+        assert stale.status_code == 409
+        class_version = str(get_class(store, "CPMS", HEX_BOLT).concept.version)
+        mapped = client.post(
+            f"/classes/CPMS/{HEX_BOLT}/mapping",
+            data={"csrf": token, "version": class_version, "relation": "broadMatch", "to_scheme": "UNSPSC",
+                  "to_code": "31161600", "reason": "closest UNSPSC class"},
+        )  # fmt: skip
+        assert 'href="/classes/UNSPSC/31161600"' in mapped.text
+        class_version = str(get_class(store, "CPMS", HEX_BOLT).concept.version)
+        bad = client.post(
+            f"/classes/CPMS/{HEX_BOLT}/attach",
+            data={"csrf": token, "version": class_version, "property": "no_such_property", "reason": "x"},
+        )
+        assert bad.status_code == 404

@@ -10,12 +10,11 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from common.settings import JobsSettings, ServiceSettings, Settings
 from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.store import Store
 from service.app import create_app
-from service.jobs.runner import JobsConfig
-from service.settings import ServiceSettings
 from tests.graphql_support import load_fixture_schemes
 
 ROLES = ("reader", "manufacturer", "integrator", "editor", "admin")
@@ -27,8 +26,8 @@ def workbench_keys(store: Store) -> dict[str, str]:
 
 
 def workbench_app(connection: Connection, root: Path, anonymous_read: bool = True):
-    settings = ServiceSettings(anonymous_read=anonymous_read, session_secret="test-session-secret")
-    return create_app(connection, settings, jobs=JobsConfig(root=root / "jobs", workers=0))
+    service = ServiceSettings(anonymous_read=anonymous_read, session_secret="test-session-secret")
+    return create_app(connection, Settings(home=root, service=service, jobs=JobsSettings(job_workers=0)))
 
 
 @contextmanager

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from starlette.responses import Response
 
 from common.errors import InvalidInput
 from ontology.apikeys import ROLES, authenticate, create_key, list_keys, revoke_key
-from service.web.base import Page, redirect
+from service.web.base import Page, Routes, Web, redirect
 
 
-def routes(web) -> list[tuple[str, Any, list[str]]]:
+def routes(web: Web) -> Routes:
     return [
         ("/login", web.view(login), ["GET", "POST"]),
         ("/logout", web.view(logout), ["POST"]),

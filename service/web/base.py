@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -33,6 +33,11 @@ MAX_FORM_BYTES = 256 * 1024  # a form that is not an upload
 PAGE_SIZE = 20
 HERE = Path(__file__).resolve().parent
 PUBLIC = frozenset({"/login"})  # reachable without a session when anonymous reading is off
+
+
+Handler = Callable[["Page"], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+Routes = list[tuple[str, Endpoint, list[str]]]  # path, endpoint, methods: what each page module offers
 
 
 class CsrfRefused(Forbidden):
@@ -56,7 +61,7 @@ class Page:
         return self.web.render(self, template, status, **values)
 
     @property
-    def t(self):
+    def t(self) -> Callable[..., str]:
         return translate(self.lang)
 
     def can(self, permission: str) -> bool:
@@ -67,7 +72,7 @@ class Page:
         return self.principal.key_id is not None
 
     async def graph(self, query: str, **variables: Any) -> dict[str, Any]:
-        return await graph.run(self.request, self.principal, query, **variables)
+        return await graph.run(self.request, self.principal, self.web.timeout_seconds, query, **variables)
 
     def field(self, name: str, default: str = "") -> str:
         value = self.form.get(name) if self.form is not None else None
@@ -86,9 +91,10 @@ class Page:
 
 
 class Web:
-    def __init__(self, sessions: Sessions, anonymous_read: bool) -> None:
+    def __init__(self, sessions: Sessions, anonymous_read: bool, timeout_seconds: float) -> None:
         self.sessions = sessions
         self.anonymous_read = anonymous_read
+        self.timeout_seconds = timeout_seconds  # of each GraphQL call a page makes, as on /graphql
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -105,7 +111,7 @@ class Web:
     def refusal(self, page: Page, status: int, message: str) -> HTMLResponse:
         return self.render(page, "error.html", status=status, message=message)
 
-    def view(self, handler: Callable[[Page], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    def view(self, handler: Handler) -> Endpoint:
         """A route for `handler(page)`: session, principal, language; a POST's form and CSRF
         token checked first; CpmsErrors shown as pages with their status (403 for refusals)."""
 
@@ -123,14 +129,14 @@ class Web:
 
         return endpoint
 
-    async def _answer(self, handler, page: Page, needs_sign_in: bool) -> Response:
+    async def _answer(self, handler: Handler, page: Page, needs_sign_in: bool) -> Response:
         try:
             return await self._guarded(handler, page, needs_sign_in)
         finally:
             if page.form is not None:
                 await page.form.close()  # an upload's temporary files
 
-    async def _guarded(self, handler, page: Page, needs_sign_in: bool) -> Response:
+    async def _guarded(self, handler: Handler, page: Page, needs_sign_in: bool) -> Response:
         request = page.request
         try:
             if needs_sign_in and request.url.path not in PUBLIC:
@@ -159,7 +165,10 @@ async def _form(request: Request, max_upload_bytes: int) -> FormData:
     if is_multipart(request):
         return await read_form(request, max_upload_bytes)
     body = b"".join([chunk async for chunk in limited_stream(request, MAX_FORM_BYTES)])
-    return FormData(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    fields: list[tuple[str, str | UploadFile]] = list(
+        parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    )
+    return FormData(fields)
 
 
 def redirect(url: str) -> RedirectResponse:

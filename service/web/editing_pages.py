@@ -9,8 +9,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from common.errors import InvalidInput, VersionConflict
-from service.web.base import Page, redirect
+from common.errors import InvalidInput, NotFound, VersionConflict
+from service.web.base import Page, Routes, Web, redirect
 from service.web.ontology_pages import class_page
 
 EDITABLE = """query($scheme: String!, $code: String!, $lang: String) {
@@ -19,6 +19,7 @@ EDITABLE = """query($scheme: String!, $code: String!, $lang: String) {
     labels { zhHans zhHant en } definition { zhHans zhHant en }
     synonyms { text lang source }
     mappings { relation target { scheme code } }
+    template { property { code label(lang: $lang) dataType version } }
     history(first: 100) { totalCount nodes { at actor reason action } }
   }
   schemes { code }
@@ -42,6 +43,11 @@ ATTACH = """mutation($reason: String!, $scheme: String!, $code: String!, $versio
   attachProperty(reason: $reason, scheme: $scheme, classCode: $code, expectedVersion: $version,
                  property: $property, required: $required) { ok class { version } }
 }"""
+ADD_VALUES = """mutation($reason: String!, $scheme: String!, $property: String!, $version: Int!,
+                      $values: [ValueInput!]!) {
+  addValues(reason: $reason, scheme: $scheme, property: $property, expectedVersion: $version, values: $values) {
+    ok property { version } }
+}"""
 PROPOSE = """mutation($kind: String!, $scheme: String!, $target: String, $payload: JSONString!, $reason: String!) {
   proposeChange(kind: $kind, scheme: $scheme, target: $target, payload: $payload, reason: $reason) { ok request { id } }
 }"""
@@ -61,12 +67,13 @@ DIFF = """query($scheme: String!, $from: Int!, $to: Int!) {
 }"""
 
 
-def routes(web) -> list[tuple[str, Any, list[str]]]:
+def routes(web: Web) -> Routes:
     return [
         ("/classes/{scheme}/{code}/edit", web.view(edit), ["GET", "POST"]),
         ("/classes/{scheme}/{code}/deprecate", web.view(deprecate), ["POST"]),
         ("/classes/{scheme}/{code}/mapping", web.view(mapping), ["POST"]),
         ("/classes/{scheme}/{code}/attach", web.view(attach), ["POST"]),
+        ("/classes/{scheme}/{code}/values", web.view(add_value), ["POST"]),
         ("/classes/{scheme}/{code}/propose", web.view(propose), ["GET", "POST"]),
         ("/requests", web.view(requests), ["GET"]),
         ("/requests/{id}/decide", web.view(decide), ["POST"]),
@@ -123,7 +130,6 @@ def _form_values(current: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _editable(page: Page) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from common.errors import NotFound
 
     scheme, code = _target(page)
     data = await page.graph(EDITABLE, scheme=scheme, code=code, lang=page.lang)
@@ -192,6 +198,17 @@ async def attach(page: Page) -> Response:
     await page.graph(
         ATTACH, reason=page.field("reason"), scheme=scheme, code=code, version=_version(page),
         property=page.field("property"), required=page.field("required") == "1",
+    )  # fmt: skip
+    return redirect(f"/classes/{scheme}/{code}?saved=1")
+
+
+async def add_value(page: Page) -> Response:
+    """A value for an enum property of the class's template (the property's version is expected)."""
+    scheme, code = _target(page)
+    labels = {"zhHans": page.field("value_zhHans") or None, "en": page.field("value_en") or None}
+    await page.graph(
+        ADD_VALUES, reason=page.field("reason"), scheme=scheme, property=page.field("property"),
+        version=_version(page), values=[{"code": page.field("value_code"), "labels": labels}],
     )  # fmt: skip
     return redirect(f"/classes/{scheme}/{code}?saved=1")
 

@@ -8,14 +8,13 @@ import asyncio
 import functools
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, execute, parse, validate
+from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, validate
 from starlette.requests import Request
 
 from common.errors import CpmsError, InvalidInput, LimitExceeded
 from service.auth import Principal
 from service.graphql.context import RequestContext
 from service.graphql.execution import LeanExecutionContext
-from service.graphql.limits import TIMEOUT_SECONDS
 from service.graphql.schema import schema
 
 
@@ -33,23 +32,25 @@ def _is_awaitable(value: Any) -> bool:
     return hasattr(type(value), "__await__")
 
 
-async def run(request: Request, principal: Principal, query: str, **variables: Any) -> dict[str, Any]:
+async def run(
+    request: Request, principal: Principal, timeout_seconds: float, query: str, **variables: Any
+) -> dict[str, Any]:
     """The data of `query`. A resolver's CpmsError (a mutation's user error included) is raised
     as it was raised, so that the page can tell a version conflict from a refusal."""
     context = RequestContext(store=request.app.state.store, principal=principal, app=request.app)
     try:
-        async with asyncio.timeout(TIMEOUT_SECONDS):
+        async with asyncio.timeout(timeout_seconds):
             result = await _execute(query, variables, context)
     except TimeoutError:
-        raise LimitExceeded(f"the page took over {TIMEOUT_SECONDS:.0f} s and was stopped") from None
+        raise LimitExceeded(f"the page took over {timeout_seconds:.0f} s and was stopped") from None
     if context.user_errors:
         raise context.user_errors[0]["error"]
     if result.errors:
         raise _cpms_error(result.errors[0])
-    return result.data
+    return result.data or {}
 
 
-async def _execute(query: str, variables: dict[str, Any], context: RequestContext):
+async def _execute(query: str, variables: dict[str, Any], context: RequestContext) -> ExecutionResult:
     result = execute(
         schema.graphql_schema,
         _document(query),
@@ -58,9 +59,9 @@ async def _execute(query: str, variables: dict[str, Any], context: RequestContex
         is_awaitable=_is_awaitable,
         execution_context_class=LeanExecutionContext,
     )
-    if _is_awaitable(result):
-        result = await result
-    return result
+    if isinstance(result, ExecutionResult):
+        return result
+    return await result
 
 
 def _cpms_error(error: GraphQLError) -> CpmsError:

@@ -10,10 +10,11 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, Response
 
-from common.errors import InvalidInput, Unavailable
-from service.jobs.review import Reviewer
+from common.errors import InvalidInput, NotFound, Unavailable
+from service.jobs.review import Reviewer, ReviewRow
+from service.jobs.runner import Jobs
 from service.jobs.store import JobState
-from service.web.base import Page, json_value, redirect
+from service.web.base import Page, Routes, Web, json_value, redirect
 
 MAX_LINES = 20  # records per playground run
 MATCH = """query($text: String!, $scheme: String, $lang: String) {
@@ -41,7 +42,7 @@ SUBMIT = """mutation($file: Upload!, $scheme: String, $format: String) {
 SCHEMES = "query($lang: String) { schemes { code name(lang: $lang) } }"
 
 
-def routes(web) -> list[tuple[str, Any, list[str]]]:
+def routes(web: Web) -> Routes:
     return [
         ("/playground", web.view(playground), ["GET"]),
         ("/playground/feedback", web.view(feedback), ["POST"]),
@@ -90,7 +91,7 @@ async def feedback(page: Page) -> Response:
 # -- jobs
 
 
-def _jobs(page: Page):
+def _jobs(page: Page) -> Jobs:
     return page.request.app.state.jobs
 
 
@@ -125,7 +126,6 @@ async def jobs(page: Page) -> Response:
 
 
 async def _job(page: Page) -> dict[str, Any]:
-    from common.errors import NotFound
 
     found = (await page.graph(JOB, id=page.request.path_params["id"]))["job"]
     if found is None:
@@ -199,7 +199,7 @@ async def review_decide(page: Page) -> Response:
     return redirect(f"/batch/{found['id']}/review?after={number}")
 
 
-async def _learn(page: Page, row, scheme: str, code: str) -> None:
+async def _learn(page: Page, row: ReviewRow, scheme: str, code: str) -> None:
     """The decision teaches the matcher: a confirmation of the top candidate, else a correction."""
     text = row.input or row.text
     top = row.candidates[0]["code"] if row.candidates else None
@@ -219,7 +219,8 @@ async def review_accept(page: Page) -> Response:
     review_queue = _jobs(page).review(found["id"], page.principal)
     accepted = await asyncio.to_thread(review_queue.accept_above, min_score, _reviewer(page))
     for decision in accepted:
-        await _learn(page, review_queue.row(decision.row), found["settings_scheme"], decision.code)
+        if decision.code:
+            await _learn(page, review_queue.row(decision.row), found["settings_scheme"], decision.code)
     return await _review_page(page, notice=page.t("review.accepted", n=len(accepted)))
 
 

@@ -5,6 +5,7 @@ ontology labels come from the store in the language chosen, not from here."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import opencc
 
@@ -123,6 +124,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "edit.replaced_by_hint": ("取代它的类目编码（可留空）", "Code of the class that replaces it (optional)"),
     "edit.mapping": ("设置映射", "Set a mapping"),
     "edit.mapping_remove": ("删除此映射", "Remove this mapping"),
+    "edit.add_value": ("为“{property}”添加取值", "Add a value to “{property}”"),
     "edit.attach": ("添加属性到模板", "Attach a property to the template"),
     "propose.kind": ("申请类型", "Kind"),
     "propose.add_synonym": ("添加同义词", "Add a synonym"),
@@ -213,7 +215,7 @@ def message(key: str, lang: str) -> str:
     return _TO_TRADITIONAL.convert(zh) if lang == "zh-Hant" else zh
 
 
-def translate(lang: str):
+def translate(lang: str) -> Callable[..., str]:
     """A `t(key, **values)` for one language."""
 
     def t(key: str, **values: object) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+from common.errors import InvalidInput, NotFound
 from ontology.codes import class_code
-from service.web.base import PAGE_SIZE, Page, Web, json_value
+from service.web.base import PAGE_SIZE, Page, Routes, Web, json_value
 from service.web.matching_pages import open_review_rows
 
 HOME = "query($lang: String) { schemes { code version name(lang: $lang) classCount itemCount } }"
@@ -61,7 +62,7 @@ CLASS = """query($scheme: String!, $code: String!, $lang: String, $filters: [Ite
 }"""
 
 
-def routes(web: Web) -> list[tuple[str, Any, list[str]]]:
+def routes(web: Web) -> Routes:
     return [
         ("/", web.view(home), ["GET"]),
         ("/browse", web.view(browse_schemes), ["GET"]),
@@ -129,7 +130,10 @@ async def _by_code(page: Page, text: str, scheme: str | None, schemes: list[dict
         if code_scheme == "CPMS" and text.isdigit() and len(text) == 8:
             codes.append(class_code(text))
         for code in codes:
-            hit = (await page.graph(BY_CODE, scheme=code_scheme, code=code, lang=page.lang))["class"]
+            try:
+                hit = (await page.graph(BY_CODE, scheme=code_scheme, code=code, lang=page.lang))["class"]
+            except InvalidInput:  # not a code of this scheme
+                continue
             if hit is not None:
                 found.append(hit)
     return found
@@ -170,7 +174,6 @@ async def class_view(page: Page, scheme: str, code: str) -> dict[str, Any] | Non
 
 
 async def class_page(page: Page, notice: str | None = None, status: int = 200) -> Response:
-    from common.errors import NotFound
 
     scheme, code = page.request.path_params["scheme"], page.request.path_params["code"]
     found = await class_view(page, scheme, code)

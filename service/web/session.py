@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ontology.apikeys import active_key
+from ontology.store import Store
 from service.auth import ANONYMOUS, Principal
 
 COOKIE = "cpms_session"
@@ -60,11 +62,11 @@ class Session:
         self.key_id, self.csrf, self.changed = None, secrets.token_urlsafe(24), True
 
     def token_matches(self, sent: str | None) -> bool:
-        return bool(sent) and hmac.compare_digest(sent.encode(), self.csrf.encode())
+        return sent is not None and bool(sent) and hmac.compare_digest(sent.encode(), self.csrf.encode())
 
 
 class Sessions:
-    def __init__(self, secret_source, secure: bool = False) -> None:
+    def __init__(self, secret_source: Callable[[], str], secure: bool = False) -> None:
         self._secret_source = secret_source  # called once, at the first request
         self._serializer: URLSafeTimedSerializer | None = None
         self.secure = secure
@@ -94,7 +96,7 @@ class Sessions:
         )
 
 
-async def principal_of(session: Session, store, anonymous_read: bool) -> Principal | None:
+async def principal_of(session: Session, store: Store, anonymous_read: bool) -> Principal | None:
     """Who the session is: its key's holder, anonymous (when anonymous reading is on), or None
     (sign-in needed). A revoked key's session falls back to anonymous."""
     if session.key_id:
