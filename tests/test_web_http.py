@@ -205,4 +205,4 @@ def test_an_editor_adds_a_value_a_mapping_and_a_template_entry(tmp_path, connect
             f"/classes/CPMS/{HEX_BOLT}/attach",
             data={"csrf": token, "version": class_version, "property": "no_such_property", "reason": "x"},
         )
-        assert bad.status_code == 404
+        assert bad.status_code == 400 and "no_such_property" in bad.text
