@@ -1,9 +1,9 @@
 """Server time per workbench page on the full seed: p50 and p95 over repeated requests and the CPU
 time each costs, beside a baseline (a static file) run the same way in the same process.
 
-    python -m benchmarks.bench_web [--repeat 60] [--warmup 5]
+    python -m benchmarks.bench_web [--repeat 60] [--warmup 5] [--reuse]
 
-Starts a private Neo4j (or uses NEO4J_URI: it is wiped and seeded), loads the seed, builds the
+Starts a private Neo4j (or uses NEO4J_URI: it is wiped and seeded, unless --reuse), loads the seed, builds the
 app in-process (starlette's test client: no network, the whole page from routing to HTML),
 waits for the matcher, finds the pages worth timing (a UNSPSC tree level with the most children,
 the CPMS class with the most standard items), then times each page. Goal: p95 under 100 ms.
@@ -83,12 +83,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="keep a store the seed is loaded in already")
     args = parser.parse_args()
     with bench_connection() as connection, tempfile.TemporaryDirectory() as tmp:
         with Store(connection) as store:
-            wipe(store)
+            if not args.reuse:
+                wipe(store)
             started = time.perf_counter()
-            seed(store, log=lambda _: None)
+            seed(store, log=lambda _: None)  # loads only what is not loaded yet
             print(f"seed loaded in {time.perf_counter() - started:.0f} s")
         service, jobs = ServiceSettings(session_secret="bench"), JobsSettings(job_workers=0)
         app = create_app(connection, Settings(home=Path(tmp), service=service, jobs=jobs))

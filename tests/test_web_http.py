@@ -55,6 +55,9 @@ def test_search_in_chinese_english_pinyin_and_codes(tmp_path, connection, keys):
             assert f'href="/classes/CPMS/{HEX_BOLT}"' in found.text, text
         path = client.get("/search", params={"q": "六角头螺栓", "scheme": "CPMS"}).text
         assert "紧固件 › 螺栓 ›" in path
+        for code in (HEX_BOLT, HEX_BOLT.split("-")[0], "31161600"):  # any scheme; without the check character
+            found = client.get("/search", params={"q": code})
+            assert found.status_code == 200 and 'class="exact"' in found.text, code
 
 
 def test_language_switch_and_traditional_chinese(tmp_path, connection, keys):

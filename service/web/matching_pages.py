@@ -171,10 +171,21 @@ async def _review_page(page: Page, after: int = 0, notice: str | None = None, st
     review_queue = _jobs(page).review(found["id"], page.principal)
     row = await asyncio.to_thread(review_queue.next_row, _reviewer(page), after)
     done, total = await asyncio.to_thread(review_queue.progress)
+    reasons = await _reasons(page, row, found["settings_scheme"]) if row is not None else {}
     return page.render(
         "review.html", status=status, job=found, row=row, done=done, total=total, notice=notice,
-        scheme=found["settings_scheme"],
+        scheme=found["settings_scheme"], reasons=reasons,
     )  # fmt: skip
+
+
+async def _reasons(page: Page, row: ReviewRow, scheme: str) -> dict[str, dict[str, Any]]:
+    """Why each candidate of the row matched, by code: the record matched again now (the job kept
+    only codes and scores). Empty while the matcher is being built."""
+    try:
+        result = (await page.graph(MATCH, text=row.input or row.text, scheme=scheme, lang=page.lang))["match"]
+    except Unavailable:
+        return {}
+    return {c["code"]: c for c in result["candidates"]}
 
 
 async def review(page: Page) -> Response:

@@ -132,7 +132,7 @@ async def _by_code(page: Page, text: str, scheme: str | None, schemes: list[dict
         for code in codes:
             try:
                 hit = (await page.graph(BY_CODE, scheme=code_scheme, code=code, lang=page.lang))["class"]
-            except InvalidInput:  # not a code of this scheme
+            except (InvalidInput, NotFound):  # not a code of this scheme
                 continue
             if hit is not None:
                 found.append(hit)
