@@ -122,7 +122,7 @@ class Web:
             principal = await principal_of(session, request.app.state.store, self.anonymous_read)
             page = Page(self, request, session, principal or _NOBODY, lang)
             response = await self._answer(handler, page, principal is None)
-            self.sessions.write(response, session)
+            self.sessions.write(response, session, request.url.scheme == "https")
             if request.query_params.get("lang") in LANGUAGES:
                 response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
             return response

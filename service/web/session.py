@@ -66,10 +66,9 @@ class Session:
 
 
 class Sessions:
-    def __init__(self, secret_source: Callable[[], str], secure: bool = False) -> None:
+    def __init__(self, secret_source: Callable[[], str]) -> None:
         self._secret_source = secret_source  # called once, at the first request
         self._serializer: URLSafeTimedSerializer | None = None
-        self.secure = secure
 
     @property
     def serializer(self) -> URLSafeTimedSerializer:
@@ -87,12 +86,13 @@ class Sessions:
                 pass
         return Session(csrf=secrets.token_urlsafe(24), changed=True)
 
-    def write(self, response: Response, session: Session) -> None:
+    def write(self, response: Response, session: Session, secure: bool) -> None:
+        """`secure`: the page came over HTTPS, so the cookie never goes back over plain HTTP."""
         if not session.changed:
             return
         value = self.serializer.dumps({"c": session.csrf, "k": session.key_id})
         response.set_cookie(
-            COOKIE, value, max_age=MAX_AGE_SECONDS, httponly=True, samesite="lax", secure=self.secure, path="/"
+            COOKIE, value, max_age=MAX_AGE_SECONDS, httponly=True, samesite="lax", secure=secure, path="/"
         )
 
 
