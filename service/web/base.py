@@ -119,7 +119,11 @@ class Web:
         async def endpoint(request: Request) -> Response:
             session = self.sessions.read(request)
             lang = choose_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
-            principal = await principal_of(session, request.app.state.store, self.anonymous_read)
+            try:
+                principal = await principal_of(session, request.app.state.store, self.anonymous_read)
+            except CpmsError as exc:  # Neo4j is down: say so, as /graphql does (503)
+                page = Page(self, request, session, _NOBODY, lang)
+                return self.refusal(page, exc.http_status, exc.message)
             page = Page(self, request, session, principal or _NOBODY, lang)
             response = await self._answer(handler, page, principal is None)
             self.sessions.write(response, session, request.url.scheme == "https")
