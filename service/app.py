@@ -27,6 +27,7 @@ from service.http.jobs import job_routes
 from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
+from service.reconcile.routes import reconcile_routes
 from service.web import web_routes
 
 
@@ -76,5 +77,6 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         *job_routes(),
         *web_routes(settings),
+        *reconcile_routes(service.anonymous_read, settings.graphql.timeout_seconds),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -29,9 +29,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from common.errors import CpmsError, LimitExceeded
 from common.settings import GraphQLLimits
 from service.auth import principal_for
-from service.errors import error_response, format_graphql_error, http_status_for
+from service.errors import BadRequest, TooLarge, WrongMethod, error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
-from service.graphql.execution import LeanExecutionContext
 from service.graphql.limits import query_cost
 from service.http.uploads import graphql_multipart, is_multipart
 
@@ -47,10 +46,6 @@ GRAPHIQL_HTML = """<!doctype html>
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {fetcher, defaultQuery: '{ health { version neo4jVersion neo4jEdition } }'}));
 </script></body></html>"""
-
-
-def _error(message: str, code: str, status: int) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
 
 
 class GraphQLEndpoint:
@@ -69,80 +64,72 @@ class GraphQLEndpoint:
         rules = (*specified_rules, depth_limit_validator(max_depth=self.limits.max_depth))
         return document, validate(self.schema.graphql_schema, document, rules)
 
-    async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
+    async def _params(self, request: Request) -> dict[str, Any]:
         if request.method == "GET":
             params: dict[str, Any] = dict(request.query_params)
             if "variables" in params:
                 try:
                     params["variables"] = json.loads(params["variables"])
                 except ValueError:
-                    return _error("variables is not valid JSON", "BAD_REQUEST", 400)
+                    raise BadRequest("variables is not valid JSON") from None
             return params
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > self.limits.max_body_bytes:
-                return _error(f"request body over {self.limits.max_body_bytes} bytes", "LIMIT_EXCEEDED", 413)
+                raise TooLarge(f"request body over {self.limits.max_body_bytes} bytes")
         try:
             params = json.loads(body)
         except ValueError:
-            return _error("request body is not valid JSON", "BAD_REQUEST", 400)
+            raise BadRequest("request body is not valid JSON") from None
         if not isinstance(params, dict):
-            return _error("request body must be one JSON object (batching is not supported)", "BAD_REQUEST", 400)
+            raise BadRequest("request body must be one JSON object (batching is not supported)")
         return params
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(GRAPHIQL_HTML)
-        if request.method == "POST" and is_multipart(request):
-            # a file upload (GraphQL multipart request spec): its files live as long as the request runs
-            try:
+        try:
+            if request.method == "POST" and is_multipart(request):
+                # a file upload (GraphQL multipart request spec): its files live as long as the request runs
                 async with graphql_multipart(request, request.app.state.jobs.config.max_upload_bytes) as params:
                     return await self._run(request, params)
-            except CpmsError as exc:
-                return error_response(exc)
-        given = await self._params(request)
-        if isinstance(given, JSONResponse):
-            return given
-        return await self._run(request, given)
+            return await self._run(request, await self._params(request))
+        except CpmsError as exc:  # refused before execution; errors in resolvers are GraphQL errors
+            return error_response(exc)
 
     async def _run(self, request: Request, params: dict[str, Any]) -> Response:
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
-            return _error('no GraphQL query given: send {"query": "..."}', "BAD_REQUEST", 400)
+            raise BadRequest('no GraphQL query given: send {"query": "..."}')
         variables = params.get("variables") or {}
         if not isinstance(variables, dict):
-            return _error("variables must be a JSON object", "BAD_REQUEST", 400)
+            raise BadRequest("variables must be a JSON object")
         operation = params.get("operationName")
         store = request.app.state.store
         authorization = request.headers.get("authorization")
-        try:
-            principal = (
-                await asyncio.to_thread(principal_for, authorization, store, self.anonymous_read)
-                if authorization  # only a key needs the store
-                else principal_for(None, store, self.anonymous_read)
-            )
-        except CpmsError as exc:
-            return error_response(exc)
+        principal = (
+            await asyncio.to_thread(principal_for, authorization, store, self.anonymous_read)
+            if authorization  # only a key needs the store
+            else principal_for(None, store, self.anonymous_read)
+        )
         document, errors = self._prepare(query)
         if document is None or errors:
             return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
         cost = query_cost(document, operation, variables)
         if cost > self.limits.max_cost:
-            return error_response(
-                LimitExceeded(f"query cost {cost} is over the limit of {self.limits.max_cost}; ask for smaller pages")
-            )
+            raise LimitExceeded(f"query cost {cost} is over the limit of {self.limits.max_cost}; ask for smaller pages")
         if request.method == "GET" and any(
             isinstance(d, OperationDefinitionNode) and d.operation.value != "query" for d in document.definitions
         ):
-            return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
+            raise WrongMethod("mutations must be sent with POST")
         context = RequestContext(store=store, principal=principal, app=request.app)
         try:
             async with asyncio.timeout(self.limits.timeout_seconds):  # unlike wait_for, no task of its own
                 result = await self._execute(document, variables, operation, context)
         except TimeoutError:
             seconds = self.limits.timeout_seconds
-            return error_response(LimitExceeded(f"the request took over {seconds:.0f} s and was stopped"))
+            raise LimitExceeded(f"the request took over {seconds:.0f} s and was stopped") from None
         payload: dict[str, Any] = {"data": result.data}
         errors_out = [format_graphql_error(e) for e in result.errors or ()]
         errors_out += [
@@ -163,7 +150,6 @@ class GraphQLEndpoint:
             operation_name=operation,
             context_value=context,
             is_awaitable=_is_awaitable,
-            execution_context_class=LeanExecutionContext,
         )
         return result if isinstance(result, ExecutionResult) else await result
 

@@ -15,13 +15,10 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
-from common.errors import InvalidInput, LimitExceeded
+from common.errors import InvalidInput
+from service.errors import TooLarge
 
 SPOOL_BYTES = 1 << 20  # an upload larger than this goes to a temporary file
-
-
-class UploadTooLarge(LimitExceeded):
-    http_status = 413
 
 
 @dataclass
@@ -44,8 +41,8 @@ async def limited_stream(request: Request, max_bytes: int) -> AsyncGenerator[byt
         yield chunk
 
 
-def _too_large(max_bytes: int) -> UploadTooLarge:
-    return UploadTooLarge(f"the upload is over the limit of {max_bytes:,} bytes (CPMS_MAX_UPLOAD_BYTES)")
+def _too_large(max_bytes: int) -> TooLarge:
+    return TooLarge(f"the upload is over the limit of {max_bytes:,} bytes (CPMS_MAX_UPLOAD_BYTES)")
 
 
 def is_multipart(request: Request) -> bool:

@@ -14,7 +14,6 @@ from starlette.requests import Request
 from common.errors import CpmsError, InvalidInput, LimitExceeded
 from service.auth import Principal
 from service.graphql.context import RequestContext
-from service.graphql.execution import LeanExecutionContext
 from service.graphql.schema import schema
 
 
@@ -57,7 +56,6 @@ async def _execute(query: str, variables: dict[str, Any], context: RequestContex
         variable_values=variables,
         context_value=context,
         is_awaitable=_is_awaitable,
-        execution_context_class=LeanExecutionContext,
     )
     if isinstance(result, ExecutionResult):
         return result
