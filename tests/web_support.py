@@ -15,7 +15,7 @@ from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.store import Store
 from service.app import create_app
-from tests.graphql_support import load_fixture_schemes
+from tests.bundles import load_fixture_schemes
 
 ROLES = ("reader", "manufacturer", "integrator", "editor", "admin")
 

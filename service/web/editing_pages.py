@@ -34,7 +34,7 @@ DEPRECATE = """mutation($reason: String!, $scheme: String!, $code: String!, $ver
     ok class { version } }
 }"""
 MAPPING = """mutation($reason: String!, $scheme: String!, $code: String!, $version: Int!, $toScheme: String!,
-                   $toCode: String!, $relation: String!, $remove: Boolean) {
+                   $toCode: String!, $relation: SkosRelation!, $remove: Boolean) {
   setMapping(reason: $reason, scheme: $scheme, fromCode: $code, expectedVersion: $version, toScheme: $toScheme,
              toCode: $toCode, relation: $relation, remove: $remove) { ok class { version } }
 }"""
@@ -48,10 +48,11 @@ ADD_VALUES = """mutation($reason: String!, $scheme: String!, $property: String!,
   addValues(reason: $reason, scheme: $scheme, property: $property, expectedVersion: $version, values: $values) {
     ok property { version } }
 }"""
-PROPOSE = """mutation($kind: String!, $scheme: String!, $target: String, $payload: JSONString!, $reason: String!) {
+PROPOSE = """mutation($kind: ChangeRequestKind!, $scheme: String!, $target: String, $payload: JSONString!,
+                   $reason: String!) {
   proposeChange(kind: $kind, scheme: $scheme, target: $target, payload: $payload, reason: $reason) { ok request { id } }
 }"""
-REQUESTS = """query($status: String, $after: String) {
+REQUESTS = """query($status: ChangeRequestStatus, $after: String) {
   changeRequests(status: $status, first: 20, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { id kind scheme target payload reason proposer status createdAt decidedBy decisionReason }

@@ -16,7 +16,7 @@ from service.web.matching_pages import open_review_rows
 
 HOME = "query($lang: String) { schemes { code version name(lang: $lang) classCount itemCount } }"
 OPEN_REQUESTS = """{
-  changeRequests(status: "open", first: 5) { totalCount nodes { id kind scheme target proposer createdAt reason } }
+  changeRequests(status: open, first: 5) { totalCount nodes { id kind scheme target proposer createdAt reason } }
 }"""
 RELEASES = "query($scheme: String!) { releases(scheme: $scheme) { scheme number publishedAt actor note concepts } }"
 
