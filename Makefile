@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint lock clean
+.PHONY: run test setup lint lock clean browser vendor-web
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # constraints.txt pins every package to the versions last tested together (`make lock`)
 $(BIN)/cpms: pyproject.toml constraints.txt
@@ -18,8 +20,16 @@ setup: $(BIN)/cpms
 run: setup
 	$(BIN)/cpms up
 
-test: setup
+# The workbench's browser tests drive Debian's chromium (Playwright's own download is not used).
+browser:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
+
+test: setup browser
 	$(BIN)/python -m pytest
+
+# Re-vendor htmx, GraphiQL and React from the npm registry into service/web/static/vendor/ (needs npm).
+vendor-web:
+	scripts/vendor_web.sh
 
 LINTED := service ontology matchers bulk common seed_data tests benchmarks
 

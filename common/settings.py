@@ -91,6 +91,12 @@ class ServiceSettings(BaseSettings):
         description="how often each server process looks for ontology edits and confirmed examples made by "
         "other processes",
     )
+    session_secret: str | None = Field(
+        None,
+        repr=False,
+        description="signs the workbench's session cookies; if unset, one is generated on first use and kept in "
+        "`$CPMS_HOME/session_secret` (mode 600), shared by all server processes",
+    )
 
 
 class GraphQLLimits(BaseSettings):

@@ -86,6 +86,15 @@ def authenticate(store: Store, key: str) -> ApiKey | None:
     return ApiKey(**{k: row[k] for k in ApiKey.model_fields})
 
 
+def active_key(store: Store, key_id: str) -> ApiKey | None:
+    """The record of key `key_id` while it is not revoked: a signed-in browser session holds the
+    key's id, never the key, and ends when the key is revoked."""
+    row = store.read(_find, key_id)
+    if row is None or row["revoked"]:
+        return None
+    return ApiKey(**{k: row[k] for k in ApiKey.model_fields})
+
+
 def _find(tx: ManagedTransaction, key_id: str) -> dict | None:
     row = tx.run(
         "MATCH (k:ApiKey {id: $id}) RETURN k.id AS id, k.name AS name, k.role AS role, k.hash AS hash, "

@@ -1,4 +1,5 @@
-"""The starlette application: `/graphql`, `/healthz` and the bulk jobs' `/jobs` routes."""
+"""The starlette application: `/graphql`, `/healthz`, the bulk jobs' `/jobs` routes and the workbench
+(`/`, service/web/)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
 from service.reconcile.routes import reconcile_routes
+from service.web import web_routes
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -77,6 +79,7 @@ def create_app(
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         *job_routes(),
+        *web_routes(settings),
         *reconcile_routes(service.anonymous_read, settings.graphql.timeout_seconds),
     ]
     handlers: dict[Any, Callable[..., Awaitable[Response]]] = {

@@ -4,11 +4,10 @@ readers, and the expected output computed with the matcher directly."""
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 
-from bulk import BulkSettings, Summary, run_bulk
+from bulk import BulkSettings, Summary, outputs, run_bulk
 from bulk.chunk_matcher import STATUS
 from bulk.snapshots import copy_scheme
 from matchers import Matcher
@@ -59,32 +58,7 @@ def run(input: Path, output: Path, ontology: Path, **settings: Any) -> Summary:
 
 def read_output(path: Path) -> list[dict[str, Any]]:
     """Output rows as dicts, the nested columns decoded, whatever the format."""
-    suffix = path.suffix
-    if suffix == ".jsonl":
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        rows = pq.read_table(path).to_pylist()
-        return [{**r, "values": dict(r["values"])} for r in rows]
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
-        header, *values = list(workbook.worksheets[0].iter_rows(values_only=True))
-        workbook.close()
-        rows = [dict(zip(map(str, header), [v if v is not None else "" for v in row], strict=True)) for row in values]
-    else:
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            rows = list(csv.DictReader(file))
-    return [_typed(r) for r in rows]
-
-
-def _typed(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **row, "row": int(row["row"]), "score": float(row["score"]) if row["score"] not in ("", None) else None,
-        "candidates": json.loads(row["candidates"]), "values": json.loads(row["values"]),
-    }  # fmt: skip
+    return list(outputs.read_output(path))
 
 
 def expected(rows: list[list[str]], headers: list[str] = HEADERS, scheme: str = "CPMS") -> list[dict[str, Any]]:

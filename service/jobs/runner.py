@@ -34,6 +34,7 @@ from ontology.exporting import list_schemes
 from ontology.store import Store
 from service.auth import Principal
 from service.jobs.ontology_snapshot import export_scheme
+from service.jobs.review import Review
 from service.jobs.store import FINISHED, Job, JobState, JobStore, now
 
 log = logging.getLogger("cpms.jobs")
@@ -235,6 +236,11 @@ class Jobs:
         if job.state is not JobState.done:
             raise JobConflict(f"job {job_id} is {job.state.value}; its result is there when it is done")
         return self.store.folder(job_id) / job.output_name, job.download_name
+
+    def review(self, job_id: str, viewer: Principal | None = None) -> Review:
+        """The review queue of a finished job (service/jobs/review.py)."""
+        path, _ = self.result(job_id, viewer)
+        return Review(self.store.folder(job_id), path, self.store.get(job_id).output_format)
 
     def _settings(self, options: Mapping[str, Any]) -> tuple[BulkSettings, OutputFormat]:
         try:
