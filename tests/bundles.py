@@ -108,7 +108,11 @@ def cpms_bundle() -> SchemeBundle:
                 level=3,
                 labels=labels("六角头螺栓", "Hexagon head bolt"),
                 definition=labels("头部为六角形的螺栓", "Bolt with a hexagonal head"),
-                synonyms=[Synonym(text="外六角螺丝"), Synonym(text="hex bolt", lang="en", source="trade")],
+                synonyms=[
+                    Synonym(text="外六角螺丝"),
+                    Synonym(text="六角螺栓"),
+                    Synonym(text="hex bolt", lang="en", source="trade"),
+                ],
             ),
             ConceptClass(
                 code=SOCKET_SCREW,
