@@ -15,7 +15,7 @@ PENDING = """{ examples(state: "pending") { id code text actor state } }"""
 ACCEPT = """mutation($id: ID!) { acceptExample(id: $id) { ok example { id state decidedBy } userErrors { code } } }"""
 REJECT = """mutation($id: ID!) { rejectExample(id: $id) { ok example { id state } userErrors { code } } }"""
 
-PLACEHOLDER = {"text": "无"}  # a catalog's empty name: no class means it
+PLACEHOLDER = {"text": "化学锚栓 M10"}  # a product the fixture standard has no class for
 
 
 def best(client, key=None, record=PLACEHOLDER):
@@ -33,7 +33,7 @@ def test_a_manufacturer_teaches_itself_until_an_editor_accepts(setup, store, con
     confirmed = gql(client, CONFIRM, maker, record=PLACEHOLDER, code=HEX_BOLT)["data"]["confirmMatch"]
     assert confirmed["ok"] and confirmed["state"] == "pending"
     assert best(client, maker) == HEX_BOLT, "it counts for its own key at once"
-    assert best(client, maker, {"text": " 无 "}) == HEX_BOLT, "the same record, however spaced"
+    assert best(client, maker, {"text": " 化学锚栓  M10 "}) == HEX_BOLT, "the same record, however spaced"
     assert best(client) == before and best(client, other) == before, "and for no one else"
     assert stored_examples(store).texts == {}, "no accepted example yet"
 
@@ -43,7 +43,13 @@ def test_a_manufacturer_teaches_itself_until_an_editor_accepts(setup, store, con
     assert error_codes(gql(client, PENDING, maker)) == ["FORBIDDEN"]
     pending = gql(client, PENDING, editor)["data"]["examples"]
     assert pending == [
-        {"id": confirmed["exampleId"], "code": HEX_BOLT, "text": "无", "actor": "test manufacturer", "state": "pending"}
+        {
+            "id": confirmed["exampleId"],
+            "code": HEX_BOLT,
+            "text": "化学锚栓 M10",
+            "actor": "test manufacturer",
+            "state": "pending",
+        }
     ]
     refused = gql(client, ACCEPT, maker, id=confirmed["exampleId"])["data"]["acceptExample"]
     assert refused["ok"] is False and refused["userErrors"] == [{"code": "FORBIDDEN"}]
@@ -51,7 +57,7 @@ def test_a_manufacturer_teaches_itself_until_an_editor_accepts(setup, store, con
     accepted = gql(client, ACCEPT, editor, id=confirmed["exampleId"])["data"]["acceptExample"]
     assert accepted["example"] == {"id": confirmed["exampleId"], "state": "accepted", "decidedBy": "test editor"}
     assert best(client) == HEX_BOLT and best(client, other) == HEX_BOLT, "accepted: it teaches everyone"
-    assert stored_examples(store).texts == {("CPMS", HEX_BOLT): ["无"]}
+    assert stored_examples(store).texts == {("CPMS", HEX_BOLT): ["化学锚栓 M10"]}
     again = gql(client, ACCEPT, editor, id=confirmed["exampleId"])["data"]["acceptExample"]
     assert again["ok"] is False and again["userErrors"] == [{"code": "INVALID_INPUT"}]
     assert gql(client, PENDING, editor)["data"]["examples"] == []
@@ -75,4 +81,4 @@ def test_an_editors_confirmation_teaches_everyone_at_once(setup, store) -> None:
     confirmed = gql(client, CONFIRM, keys["editor"], record=PLACEHOLDER, code=HEX_BOLT)["data"]["confirmMatch"]
     assert confirmed["state"] == "accepted"
     assert best(client) == HEX_BOLT
-    assert stored_examples(store).texts == {("CPMS", HEX_BOLT): ["无"]}
+    assert stored_examples(store).texts == {("CPMS", HEX_BOLT): ["化学锚栓 M10"]}

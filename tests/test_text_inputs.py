@@ -23,7 +23,7 @@ def post_escaped(client: TestClient, query: str, key: str | None = None, **varia
 
 
 PROPOSE = (
-    """mutation($payload: JSONString!, $reason: String!) { proposeChange(kind: "add_synonym", scheme: "CPMS",
+    """mutation($payload: JSONString!, $reason: String!) { proposeChange(kind: add_synonym, scheme: "CPMS",
     target: "%s", payload: $payload, reason: $reason) { ok } }"""
     % HEX_BOLT
 )
