@@ -28,6 +28,8 @@ CODES = {
 }  # fmt: skip
 """The documented codes, less INTERNAL: a generated request is never the service's fault."""
 
+# a file arrives as a multipart part, never inline: in a JSON request it can only be null or text
+schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(schemathesis.graphql.nodes.String))
 INTROSPECTION = graphql_sync(graphql_schema.graphql_schema, get_introspection_query()).data or {}
 SCHEMA = schemathesis.graphql.from_dict(INTROSPECTION)
 
