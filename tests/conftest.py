@@ -82,3 +82,10 @@ def setup(connection: Connection, store: Store) -> Iterator[tuple[TestClient, di
     keys = keys_by_role(store)
     with running_app(connection) as app_client:
         yield app_client, keys
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    from its first use to the end of the session, and asyncio.run() refuses to start beside it."""
+    items.sort(key=lambda item: item.path.name == "test_web_browser.py")
