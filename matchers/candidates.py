@@ -165,6 +165,9 @@ def idf(documents: int, df: int) -> float:
     return math.log(1.0 + (documents - df + 0.5) / (df + 0.5))
 
 
+NEAREST_CHARS = 64
+
+
 class CandidateIndex:
     def __init__(self, view: SchemeView, kind: Kind, lexicon: ValueLexicon, definitions: bool = True) -> None:
         self.scheme = view.code
@@ -359,9 +362,12 @@ class CandidateIndex:
 
     def nearest(self, text: str, size: int) -> list[Hit]:
         """The concepts whose names are most like `text` by characters (rapidfuzz `WRatio`), for a
-        record that shares no term with any concept: it still gets candidates, with low scores."""
+        record that shares no term with any concept: it still gets candidates, with low scores. Names
+        are short, so the record's first `NEAREST_CHARS` characters say as much as all of it, and a
+        long record costs no more than a short one."""
         docs = [d for d in self.docs if d.source in ("label", "synonym", "record")]
-        found = process.extract(text, [d.profile.text for d in docs], scorer=fuzz.WRatio, limit=size * 4)
+        names = [d.profile.text for d in docs]
+        found = process.extract(text[:NEAREST_CHARS], names, scorer=fuzz.WRatio, limit=size * 4)
         hits = [Hit(self.entries[docs[i].entry], docs[i], (similarity + 1.0) / 101.0) for _, similarity, i in found]
         return best_per_concept(hits)[:size]
 
