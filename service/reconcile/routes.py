@@ -336,16 +336,15 @@ async def suggest_answer(request: Request, principal: Principal) -> Response:
 
 
 async def preview_card(request: Request, principal: Principal) -> Response:
-    code = request.query_params.get("id", "")
-    view, lang = _entities(request), _lang(request)
-    concept = view.find(code)
-    mapped = await asyncio.to_thread(ent.mappings, request.app.state.store, view, [code], lang)
-    return HTMLResponse(preview.card(view, concept, mapped.get(code, []), lang))
+    return await _card(request, request.query_params.get("id", ""))
 
 
 async def view_page(request: Request, principal: Principal) -> Response:
     """The entity's page: the preview card, on a page of its own."""
-    code = request.path_params["code"]
+    return await _card(request, request.path_params["code"])
+
+
+async def _card(request: Request, code: str) -> Response:
     view, lang = _entities(request), _lang(request)
     concept = view.find(code)
     mapped = await asyncio.to_thread(ent.mappings, request.app.state.store, view, [code], lang)
