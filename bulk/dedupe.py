@@ -3,8 +3,8 @@
 A chunk is split into the items still to match (each distinct record once, whatever the number of
 rows holding it) and a plan that puts their outcomes back on every row; outcomes are remembered for
 later chunks, up to `size` records (the oldest forgotten first). Records are the same when the
-matcher is given the same thing: the same fields with the same text. Matching is deterministic, so
-this changes nothing in the output.
+matcher reads the same thing of them (`matchers.record.read_key`: not the unit, which it does not
+read). Matching is deterministic, so this changes nothing in the output.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bulk.chunk_matcher import Item
 from bulk.spool import Outcome
 from bulk.types import RowError
+from matchers.record import read_key
 
 Rows = list[tuple[int, Item]]
 """(row number, item) in input order."""
@@ -64,6 +65,4 @@ class Deduper:
 
 
 def _key(item: Item) -> Hashable:
-    if isinstance(item, str | RowError):
-        return item
-    return tuple(item.items())
+    return item if isinstance(item, RowError) else read_key(item)

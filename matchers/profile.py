@@ -16,7 +16,7 @@ from matchers.heads import Segment, segments
 from matchers.model_numbers import model_numbers
 from matchers.normalize import normalize
 from matchers.opposites import NO_STANCES, Stances, stances
-from matchers.record import Record, record_columns, record_context, record_text, split_context
+from matchers.record import Record, read_key, split_context
 from matchers.terms import text_terms
 from matchers.types import Extraction
 from matchers.units import format_number
@@ -114,12 +114,10 @@ def read_example(text: str) -> tuple[str, Profile]:
 
 
 def read_record(record: Record) -> Query:
-    columns = record_columns(record)
-    return read_query(record_text(record), tuple(columns.items()))
+    return read_query(*read_key(record))
 
 
 @lru_cache(maxsize=1 << 14)
-def read_query(text: str, columns: tuple[tuple[str, str], ...]) -> Query:
+def read_query(text: str, columns: tuple[tuple[str, str], ...], context: str) -> Query:
     """Catalogs repeat records (and a record is matched to several schemes): each is read once."""
-    named = dict(columns)
-    return Query(*read_text(text, named, record_context(named)))
+    return Query(*read_text(text, dict(columns), context))

@@ -31,21 +31,28 @@ def record_columns(record: Record) -> dict[str, str]:
 def record_text(record: Record) -> str:
     """The text a record is matched by: free text as it is, or the text columns of a row joined in
     the row's order (the description only if there is nothing else)."""
-    if isinstance(record, str):
-        return record
-    columns = record_columns(record)
-    text = " ".join(v for k, v in columns.items() if k.strip().lower() in TEXT_COLUMNS)
-    return text or _descriptions(columns)
+    return record if isinstance(record, str) else _text(record_columns(record))
 
 
 def record_context(record: Record) -> str:
     """A record's context: its description, when other columns make its text. Too noisy for the
     index, whose documents stay label-like, it is extra evidence for the example classifier
     (`matchers.classifier`)."""
+    return "" if isinstance(record, str) else _context(record_columns(record))
+
+
+ReadKey = tuple[str, tuple[tuple[str, str], ...], str]
+"""A record's text, the columns the extractor reads, and its context (`read_key`)."""
+
+
+def read_key(record: Record) -> ReadKey:
+    """All that the read stage takes of a record: records with the same key are matched alike,
+    whatever else their rows hold (a unit, a SKU, a price)."""
+    if isinstance(record, str):
+        return record, (), ""
     columns = record_columns(record)
-    if not any(k.strip().lower() in TEXT_COLUMNS for k in columns):
-        return ""
-    return _descriptions(columns)
+    extracted = tuple((k, v) for k, v in columns.items() if k.strip().lower() in COLUMN_ROLES)
+    return _text(columns), extracted, _context(columns)
 
 
 def example_text(record: Record) -> str:
@@ -59,6 +66,17 @@ def split_context(text: str) -> tuple[str, str]:
     """An example's text and its context (empty when it has none)."""
     text, _, context = text.partition(CONTEXT_SEPARATOR)
     return text, context
+
+
+def _text(columns: Mapping[str, str]) -> str:
+    text = " ".join(v for k, v in columns.items() if k.strip().lower() in TEXT_COLUMNS)
+    return text or _descriptions(columns)
+
+
+def _context(columns: Mapping[str, str]) -> str:
+    if not any(k.strip().lower() in TEXT_COLUMNS for k in columns):
+        return ""
+    return _descriptions(columns)
 
 
 def _descriptions(columns: Mapping[str, str]) -> str:

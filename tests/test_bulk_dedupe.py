@@ -23,6 +23,13 @@ def test_a_chunk_is_split_into_its_distinct_records_and_joined_back():
     assert deduper.join(later, [("matched", b"B"), ("review", b"X")])[0] == (7, ("review", b"N"))
 
 
+def test_records_are_the_same_when_the_matcher_reads_the_same_of_them():
+    bolt = {"name": "六角螺栓", "spec": "M8", "unit": "个"}
+    plan = Deduper().split([(2, bolt), (3, {**bolt, "unit": "千支"}), (4, {"name": "六角螺栓 M8"}), (5, "六角螺栓 M8")])
+    assert plan.items == [bolt, {"name": "六角螺栓 M8"}]  # the unit is not read; a spec column is
+    assert plan.sources == [0, 0, 1, 1]
+
+
 def test_repeated_records_are_matched_once_per_run(tmp_path, monkeypatch):
     matched = []
     match_items = ChunkMatcher.match_items
