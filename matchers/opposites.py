@@ -88,6 +88,8 @@ def contradictions(record: Stances, labels: Stances, names: Stances) -> list[tup
     """Where a candidate says the opposite of the record, by the sides its `labels` take and the
     words all its `names` affirm or deny: pairs of (what the record says, what the candidate
     says), at most two."""
+    if not (record.sides and labels.sides) and not record.denials and not names.denials:
+        return []  # the usual case, decided before any of the work below
     found: list[tuple[str, str]] = []
     candidate = names
     for group in sorted({g for g, _, _ in record.sides}):

@@ -65,23 +65,23 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from types import MappingProxyType
 from typing import NamedTuple
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
-from rapidfuzz import fuzz
 
 from matchers.attributes import STANDARD, Attributes, Comparison, compare, foreign_keys, tally
 from matchers.candidates import CandidateIndex, Hit
-from matchers.heads import NO_HEADS, Heads
+from matchers.heads import Heads
 from matchers.logistic import Choice, choice_probabilities, fit_choices
 from matchers.model_numbers import models_agree
 from matchers.opposites import contradictions
 from matchers.profile import Query
+from matchers.similarity import Similarities, chunk_similarities, similarities
 from matchers.snapshot import Kind
 
 
@@ -120,7 +120,6 @@ class Features(NamedTuple):
 FEATURES: tuple[str, ...] = Features._fields
 _MAX_COUNT = 3
 _NATS = 10.0  # the range of the classifier's log-probability that counts
-_FUZZY = (fuzz.token_set_ratio, fuzz.partial_ratio)  # the features token_set and partial
 LIGHT = 0.1
 """What a weak term (a light word, a word no concept knows, a word spread over many concepts'
 examples) counts in the record's coverage, as a share of its idf."""
@@ -153,6 +152,14 @@ class ScoreWeights(BaseModel):
     def logit(self, row: Sequence[float]) -> float:
         """The log-odds of a candidate with the features `row` (in the order of `FEATURES`)."""
         return self.bias + sum(map(operator.mul, self.vector, row))
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        """`logit` of each row of a matrix, summed feature by feature as `logit` sums them: the same
+        floats (a matrix product sums in another order, and equal rows could then differ)."""
+        total = np.zeros(len(rows))
+        for weight, column in zip(self.vector, rows.T, strict=True):
+            total += weight * column
+        return self.bias + total
 
 
 HAND_SET: dict[Kind, dict[str, float]] = {
@@ -312,20 +319,29 @@ Described = tuple[Features, frozenset[str], list[tuple[str, str]]]
 record (see `matchers.opposites.contradictions`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Shortlist:
+    """A record's candidates, and what the candidates stage found that scores them. `context`:
+    relative index scores of the record's class candidates, by code; `named`: codes the record
+    names; `classified`: the classifier's probabilities, by code."""
+
+    query: Query
+    hits: Sequence[Hit]
+    context: Mapping[str, float]
+    named: frozenset[str]
+    classified: Mapping[str, float]
+    heads: Heads
+
+
 def features(
-    query: Query,
-    hits: Sequence[Hit],
-    index: CandidateIndex,
-    context: Mapping[str, float],
-    named: frozenset[str],
-    weight: Mapping[str, float],
-    classified: Mapping[str, float],
-    heads: Heads = NO_HEADS,
+    shortlist: Shortlist, index: CandidateIndex, weight: Mapping[str, float], similar: Similarities
 ) -> list[Described]:
-    """Features of each hit, and the record's terms it matched. `context`:
-    relative index scores of the record's class candidates, by code; `weight`: the idf of each of
-    the record's terms; `classified`: the classifier's probabilities, by code. Sums of idfs are `fsum`s:
-    exact, so the same whatever order a set gives its terms in (it changes with the hash seed)."""
+    """Features of each hit, and the record's terms it matched. `weight`: the idf of each of the
+    record's terms; `similar`: the fuzzy features of each hit (`matchers.similarity`). Sums of
+    idfs are `fsum`s: exact, so the same whatever order a set gives its terms in (it changes with
+    the hash seed)."""
+    query, hits, context, named = shortlist.query, shortlist.hits, shortlist.context, shortlist.named
+    classified, heads = shortlist.classified, shortlist.heads
     q = query.profile
     classes = index.kind == "class"
     # for classes, how much of the product's name a text covers: a class names a kind of product,
@@ -346,7 +362,7 @@ def features(
     best_class = max(probabilities, default=0.0)
     standard = q.attributes.get(STANDARD)
     standards = standard.texts if standard is not None else frozenset()
-    token_set, partial = (_similarities(q.spaced, hits, scorer) for scorer in _FUZZY)
+    token_set, partial = similar
     record_terms, record_attributes, record_models = q.terms, q.attributes, q.models
     context_of, mass = context.get, index.mass
     record_stances = q.stances
@@ -407,37 +423,36 @@ def _log_probability(probability: float) -> float:
     return max(0.0, 1.0 + math.log(probability) / _NATS) if probability > 0 else 0.0
 
 
-def _similarities(query: str, hits: Sequence[Hit], scorer: Callable[..., float]) -> list[float]:
-    """The scorer's similarity of the record to each hit's text, or to the most similar of its
-    alternates, 0..1 (a plain loop: for ten texts it is quicker than `process.extract` or
-    `process.cdist`)."""
-    similarities = []
-    for hit in hits:
-        similarity = scorer(query, hit.doc.profile.spaced)
-        for doc in hit.alternates if similarity < 100.0 else ():
-            similarity = max(similarity, scorer(query, doc.profile.spaced))
-        similarities.append(similarity / 100.0)
-    return similarities
-
-
-def score(
-    query: Query,
-    hits: Sequence[Hit],
-    index: CandidateIndex,
-    weights: ScoreWeights,
-    context: Mapping[str, float],
-    named: frozenset[str] = frozenset(),
-    classified: Mapping[str, float] = MappingProxyType({}),
-    heads: Heads = NO_HEADS,
-) -> list[Scored]:
+def score(shortlist: Shortlist, index: CandidateIndex, weights: ScoreWeights) -> list[Scored]:
     """The hits scored, best first: each one's probability of being the right one, against the
     others and against none of them (see `matchers.logistic`)."""
-    idfs = index.idfs(query.profile.terms)
-    described = features(query, hits, index, context, named, idfs, classified, heads)
-    probabilities = choice_probabilities([weights.logit(row) for row, _, _ in described])
-    attributes = query.profile.attributes
+    idfs = index.idfs(shortlist.query.profile.terms)
+    described = features(shortlist, index, idfs, similarities(shortlist.query.profile.spaced, shortlist.hits))
+    return _ranked(shortlist, idfs, described, [weights.logit(row) for row, _, _ in described])
+
+
+def score_chunk(shortlists: Sequence[Shortlist], index: CandidateIndex, weights: ScoreWeights) -> list[list[Scored]]:
+    """`score` of each record of a chunk, with the same floats: the fuzzy features of the whole
+    chunk in one call per scorer, its logits as one sum over a matrix."""
+    similar = chunk_similarities([(s.query.profile.spaced, s.hits) for s in shortlists])
+    idfs = [index.idfs(s.query.profile.terms) for s in shortlists]
+    described = [features(s, index, w, f) for s, w, f in zip(shortlists, idfs, similar, strict=True)]
+    rows = [row for d in described for row, _, _ in d]
+    logits = weights.logits(np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))).tolist()
+    out, at = [], 0
+    for shortlist, w, d in zip(shortlists, idfs, described, strict=True):
+        out.append(_ranked(shortlist, w, d, logits[at : at + len(d)]))
+        at += len(d)
+    return out
+
+
+def _ranked(
+    shortlist: Shortlist, idfs: Mapping[str, float], described: list[Described], logits: Sequence[float]
+) -> list[Scored]:
+    probabilities = choice_probabilities(logits)
+    attributes = shortlist.query.profile.attributes
     scored = [
         Scored(hit, row, matched, idfs, attributes, 100.0 * p, opposites)
-        for hit, (row, matched, opposites), p in zip(hits, described, probabilities, strict=True)
+        for hit, (row, matched, opposites), p in zip(shortlist.hits, described, probabilities, strict=True)
     ]
     return sorted(scored, key=lambda s: (-s.score, s.hit.entry.concept.code))
