@@ -19,6 +19,7 @@ from pathlib import Path
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
+from matchers.deadline import check
 from matchers.decide import MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
@@ -113,10 +114,14 @@ class Matcher:
         are matched at that depth of the hierarchy (2 for an HS heading, 3 for a GPC class)."""
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
+        check()  # between the stages: a caller's time limit (matchers.deadline) stops the match there
         query = read_record(record)
+        check()
         scored, read_as = self._score(loaded, index, query, settings, level), None
+        check()
         alternative = index.pinyin.read(query.profile.text)
         if alternative:
+            check()
             pinyin_query = read_record(alternative)
             pinyin_scored = self._score(loaded, index, pinyin_query, settings, level)
             if pinyin_scored and (not scored or pinyin_scored[0].score > scored[0].score):

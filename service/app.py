@@ -17,6 +17,7 @@ from ontology.changes import change_token
 from ontology.connection import Connection
 from ontology.store import Store
 from service.change_watch import ChangeWatch
+from service.cpu_pool import CpuPool
 from service.graphql.endpoint import GraphQLEndpoint
 from service.graphql.health import health_report
 from service.graphql.schema import schema
@@ -49,6 +50,7 @@ def create_app(
     async def lifespan(app: Starlette):
         # Resolvers wait on Neo4j in threads; the default pool (cores + 4) would queue them.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(settings.threads, "cpms-io"))
+        app.state.cpu = CpuPool(settings.cpu_threads)
         app.state.store = store = Store(connection or Connection.from_env())
         app.state.read_cache = ReadCache(ChangeWatch(lambda: change_token(store)))
         # the matcher reads through a driver of its own: its rebuilds and its looks for changes
@@ -61,12 +63,13 @@ def create_app(
         try:
             yield
         finally:
+            app.state.cpu.stop()
             app.state.jobs.stop()
             app.state.matcher.stop()
             matcher_store.close()
             app.state.store.close()
 
-    graphql = GraphQLEndpoint(schema, anonymous_read=settings.anonymous_read)
+    graphql = GraphQLEndpoint(schema, anonymous_read=settings.anonymous_read, timeout_seconds=settings.request_seconds)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -48,10 +48,12 @@ class MatcherService:
         self._wake.set()
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 2.0) -> None:
+        """A build under way is left to the process's exit (the thread is a daemon): it holds
+        nothing that must be written out."""
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=30)
+        self._thread.join(timeout)
 
     def get(self) -> Matcher:
         if self._matcher is None:

@@ -215,7 +215,8 @@ def test_anonymous_access_can_be_switched_off(connection: Connection, loaded: St
 # that their resolvers' coroutines were never awaited
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_request_over_the_time_limit_is_stopped(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("service.graphql.endpoint.TIMEOUT_SECONDS", 0.0)
+    graphql = next(r.endpoint.__self__ for r in api.app.routes if r.path == "/graphql")
+    monkeypatch.setattr(graphql, "timeout_seconds", 0.0)
     slow = gql(api, CLASS_QUERY, code=HEX_BOLT)  # waits for the store
     assert error_codes(slow) == ["LIMIT_EXCEEDED"] and "was stopped" in slow["errors"][0]["message"]
     assert gql(api, "{ __typename }")["data"] == {"__typename": "Query"}  # nothing to wait for

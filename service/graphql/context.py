@@ -19,7 +19,8 @@ T = TypeVar("T")
 class RequestContext:
     store: Store
     principal: Principal
-    app: Any  # the starlette app: its state holds the matcher and the read cache
+    app: Any  # the starlette app: its state holds the matcher, the read cache and the CPU pool
+    deadline: float | None = None  # time.monotonic() by which the request must be answered
     loaders: Loaders = field(init=False)
     user_errors: list[dict[str, Any]] = field(default_factory=list)
     _token: RequestToken = field(init=False)
@@ -40,6 +41,10 @@ class RequestContext:
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking store call in a worker thread, keeping the event loop free."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def compute(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run CPU-bound work (matching) in the CPU pool, stopped at the request's deadline."""
+        return await self.app.state.cpu.run(fn, *args, deadline=self.deadline)
 
     async def read(self, fn: Callable[..., T], *args: Hashable) -> T:
         """`fn(store, *args)`, a read of the store, answered from the read cache when it can be."""

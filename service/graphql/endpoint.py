@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import time
 from typing import Any
 
 import graphene
@@ -22,7 +23,7 @@ from service.auth import principal_for
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.execution import LeanExecutionContext
-from service.graphql.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
+from service.graphql.limits import MAX_COST, MAX_DEPTH, query_cost
 from service.http.uploads import graphql_multipart, is_multipart
 
 MAX_BODY_BYTES = 2_000_000
@@ -46,9 +47,10 @@ def _error(message: str, code: str, status: int) -> JSONResponse:
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema: graphene.Schema, anonymous_read: bool = True) -> None:
+    def __init__(self, schema: graphene.Schema, anonymous_read: bool = True, timeout_seconds: float = 30.0) -> None:
         self.schema = schema
         self.anonymous_read = anonymous_read
+        self.timeout_seconds = timeout_seconds
         # Clients send the same few documents over and over: parse and validate each once.
         self._prepare = functools.lru_cache(maxsize=1024)(self._parse_and_validate)
 
@@ -127,12 +129,14 @@ class GraphQLEndpoint:
             getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
         ):
             return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
-        context = RequestContext(store=store, principal=principal, app=request.app)
+        context = RequestContext(
+            store=store, principal=principal, app=request.app, deadline=time.monotonic() + self.timeout_seconds
+        )
         try:
-            async with asyncio.timeout(TIMEOUT_SECONDS):  # unlike wait_for, no task of its own
+            async with asyncio.timeout(self.timeout_seconds):  # unlike wait_for, no task of its own
                 result = await self._execute(document, variables, operation, context)
         except TimeoutError:
-            return error_response(LimitExceeded(f"the request took over {TIMEOUT_SECONDS:.0f} s and was stopped"))
+            return error_response(LimitExceeded(f"the request took over {self.timeout_seconds:g} s and was stopped"))
         payload: dict[str, Any] = {"data": result.data}
         errors_out = [format_graphql_error(e) for e in result.errors or ()]
         errors_out += [

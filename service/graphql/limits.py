@@ -1,4 +1,5 @@
-"""Limits on what one GraphQL request may ask: depth, estimated cost, time.
+"""Limits on what one GraphQL request may ask: its record fields' lengths, depth, estimated
+cost (its time limit is a setting, CPMS_REQUEST_SECONDS).
 
 The cost estimate multiplies each field by the page sizes (`first`, default 20) and batch sizes
 (`records`) of the lists above it, so `classes(first: 100) { children(first: 100) { ... } }`
@@ -25,7 +26,12 @@ from service.graphql.connections import DEFAULT_PAGE
 
 MAX_DEPTH = 12
 MAX_COST = 50_000
-TIMEOUT_SECONDS = 30.0
+
+MAX_FIELD_CHARS = 2_000
+"""Characters in one field of a record (text, name, spec ... or a column's name or value): a
+catalog line is tens of characters, a product description a few hundred."""
+MAX_COLUMNS = 64
+"""Columns in one record."""
 
 
 def _multiplier(field: FieldNode, variables: dict[str, Any]) -> int:

@@ -10,10 +10,12 @@ from matchers.record import example_text
 from ontology.examples import add_example
 from ontology.rows import uid
 from service.graphql.context import ctx
+from service.graphql.limits import MAX_COLUMNS, MAX_FIELD_CHARS
 from service.graphql.ontology_types import ClassType, ItemType
 from service.graphql.payloads import MutationPayload, mutation
 
 MAX_BATCH = 1000
+BATCH_CHUNK = 8  # records of a batch matched in one turn of the CPU pool
 
 
 class ColumnInput(graphene.InputObjectType):
@@ -34,8 +36,34 @@ class RecordInput(graphene.InputObjectType):
     columns = graphene.List(graphene.NonNull(ColumnInput), description="other columns, by header")
 
 
+_NAMED = ("text", "name", "spec", "material", "finish", "brand", "model")
+
+
+def check_record(record_input, where: str = "record") -> None:
+    """Refuse a record with a field over MAX_FIELD_CHARS or over MAX_COLUMNS columns, naming the
+    field (`records[3].columns[2].value`) and the limit, before any of it is read."""
+    columns = record_input.get("columns") or []
+    if len(columns) > MAX_COLUMNS:
+        raise LimitExceeded(
+            f"记录的列数超过 {MAX_COLUMNS}；a record has at most {MAX_COLUMNS} columns, {where} has {len(columns)}",
+            field=f"{where}.columns",
+            limit=MAX_COLUMNS,
+        )
+    values = [(name, record_input.get(name)) for name in _NAMED]
+    for i, column in enumerate(columns):
+        values += [(f"columns[{i}].name", column["name"]), (f"columns[{i}].value", column["value"])]
+    for name, value in values:
+        if value is not None and len(value) > MAX_FIELD_CHARS:
+            raise LimitExceeded(
+                f"字段 {where}.{name} 超过 {MAX_FIELD_CHARS} 个字符；{where}.{name} has {len(value)} characters, "
+                f"over the limit of {MAX_FIELD_CHARS}",
+                field=f"{where}.{name}",
+                limit=MAX_FIELD_CHARS,
+            )
+
+
 def record_from(record_input) -> str | dict[str, str]:
-    fields = {k: v for k in ("name", "spec", "material", "finish", "brand", "model") if (v := record_input.get(k))}
+    fields = {k: v for k in _NAMED[1:] if (v := record_input.get(k))}
     for column in record_input.get("columns") or []:
         fields[column["name"]] = column["value"]
     text = record_input.get("text")
@@ -148,21 +176,27 @@ class MatchQuery(graphene.ObjectType):
     @staticmethod
     async def resolve_match(root, info, record, scheme="CPMS", kind=None, limit=None):
         ctx(info).principal.require("match")
-        # CPU-bound for a millisecond or two, so run on the event loop: a worker thread would only
-        # add a hand-over and fight the loop for the GIL, and requests are served in turn
-        return _match(info, record, scheme, kind, limit)
+        check_record(record)
+        return await ctx(info).compute(_match, info, record, scheme, kind, limit)
 
     @staticmethod
     async def resolve_match_batch(root, info, records, scheme="CPMS", kind=None, limit=None):
         ctx(info).principal.require("batch")
         if len(records) > MAX_BATCH:
             raise LimitExceeded(f"matchBatch takes at most {MAX_BATCH} records; got {len(records)}", field="records")
+        for i, record in enumerate(records):
+            check_record(record, f"records[{i}]")
 
-        def run() -> list[MatchResult]:
+        def run(chunk) -> list[MatchResult]:
             matcher = ctx(info).app.state.matcher.get()
-            return [matcher.match(record_from(r), scheme=scheme, kind=kind, limit=limit) for r in records]
+            return [matcher.match(record_from(r), scheme=scheme, kind=kind, limit=limit) for r in chunk]
 
-        return await ctx(info).call(run)
+        # a chunk at a time, each queued behind the work already waiting: single matches that
+        # arrive meanwhile are not held until the whole batch is done
+        results: list[MatchResult] = []
+        for start in range(0, len(records), BATCH_CHUNK):
+            results += await ctx(info).compute(run, records[start : start + BATCH_CHUNK])
+        return results
 
 
 class FeedbackPayload(MutationPayload):
@@ -172,12 +206,13 @@ class FeedbackPayload(MutationPayload):
 async def _feedback(info, record, scheme, code, decision, wrong_code=None):
     context = ctx(info)
     context.principal.require("feedback")
+    check_record(record)
     parsed = record_from(record)
     # stored as the matcher keeps it (its text, and its description as context), so that it
     # teaches the same after a restart; SKU, price and other columns are left out
     text = example_text(parsed)
     example_id = await context.write(add_example, scheme, code, text, context.principal.name, decision, wrong_code)
-    await context.call(context.app.state.matcher.confirm, example_id, parsed, scheme, code)
+    await context.compute(context.app.state.matcher.confirm, example_id, parsed, scheme, code)
     return FeedbackPayload(ok=True, user_errors=[], example_id=example_id)
 
 

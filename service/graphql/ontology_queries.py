@@ -159,7 +159,7 @@ class OntologyQuery(graphene.ObjectType):
         offset, limit = page_window(first, after)
         hits = await ctx(info).read(search, text, scheme, limit + 1, kind, status, parent, offset)
         if not hits and offset == 0 and looks_like_pinyin(text):
-            hits = await ctx(info).call(_pinyin_hits, info, text, scheme, kind, limit)
+            hits = await ctx(info).compute(_pinyin_hits, info, text, scheme, kind, limit)
         more = len(hits) > limit
         return ConnectionData(hits[:limit], offset, offset + len(hits[:limit]) + (1 if more else 0))
 

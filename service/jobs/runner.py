@@ -15,6 +15,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -138,15 +139,19 @@ class Jobs:
         self._thread.start()
         self._sweeper.start()
 
-    def stop(self) -> None:
-        """The running job stops after its current chunk and stays resumable."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """The running job stops after its current chunk and stays resumable. A chunk that takes
+        longer than `timeout` is left to the process's exit (the threads are daemons); the job
+        resumes from its journal, as after a kill, and the runner lock stays held until then."""
         if self._runner_lock is None:
             return
         self._stopping.set()
         self._queue.put(None)
-        self._thread.join()
-        self._sweeper.join()
-        self._runner_lock.close()
+        deadline = time.monotonic() + timeout
+        self._thread.join(timeout)
+        self._sweeper.join(max(0.0, deadline - time.monotonic()))
+        if not self._thread.is_alive():
+            self._runner_lock.close()
 
     def submit(
         self, upload: IO[bytes], filename: str, options: Mapping[str, Any], owner: Principal | None = None

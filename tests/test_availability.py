@@ -1,0 +1,175 @@
+"""One request must never hold the others (issue 14, availability): limits at the API edge,
+matching off the event loop under the request's deadline, and SIGTERM that stops the service
+within seconds whatever it is doing. Real HTTP, the real app, the real Neo4j."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+
+from ontology.connection import Connection
+from ontology.maintenance import wipe
+from ontology.store import Store
+from service.app import create_app
+from service.graphql.limits import MAX_FIELD_CHARS
+from service.settings import ServiceSettings
+from tests.conftest import free_port
+from tests.graphql_support import keys_by_role, load_fixture_schemes
+from tests.live_server import serving
+
+MATCH = "query($record: RecordInput!) { match(record: $record) { decision best { code } } }"
+BATCH = "query($records: [RecordInput!]!) { matchBatch(records: $records) { decision } }"
+CONFIRM = """mutation($record: RecordInput!) { confirmMatch(record: $record, scheme: "CPMS", code: "21010100")
+  { ok userErrors { field code message } } }"""
+
+
+@pytest.fixture(scope="module")
+def loaded(session_store: Store) -> Store:
+    wipe(session_store)
+    load_fixture_schemes(session_store)
+    return session_store
+
+
+@pytest.fixture(scope="module")
+def keys(loaded: Store) -> dict[str, str]:
+    return keys_by_role(loaded)
+
+
+@pytest.fixture(scope="module")
+def base(connection: Connection, loaded: Store) -> Iterator[str]:
+    with serving(create_app(connection, ServiceSettings())) as url:
+        yield url
+
+
+def post(base: str, query: str, key: str | None = None, timeout: float = 60, **variables: Any) -> dict[str, Any]:
+    headers = {"authorization": f"Bearer {key}"} if key else {}
+    response = httpx.post(
+        f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=timeout
+    )
+    return {"status": response.status_code, **response.json()}
+
+
+def long_record(i: int, chars: int = MAX_FIELD_CHARS - 10) -> dict[str, str]:
+    """A record at the field limit, different in each `i` (no cache answers it)."""
+    words = f"螺栓{i} luosi M8x{i % 90 + 10} 镀锌 304 六角 bolt {i} "
+    return {"text": (words * (chars // len(words) + 1))[:chars]}
+
+
+# --- item 1: every record field is bounded at the edge, with the field and the limit named ---
+
+
+def test_a_record_field_over_the_limit_is_refused_naming_it(base: str, keys: dict[str, str]) -> None:
+    body = post(base, MATCH, record={"text": "螺栓 luosi " * 6000})  # 60k characters
+    assert body["errors"][0]["extensions"] == {
+        "code": "LIMIT_EXCEEDED",
+        "field": "record.text",
+        "limit": MAX_FIELD_CHARS,
+    }
+    assert "record.text" in body["errors"][0]["message"]
+
+    records = [{"text": "螺栓"}, {"name": "螺栓"}, {"name": "螺栓", "columns": [{"name": "备注", "value": "x" * 5000}]}]
+    body = post(base, BATCH, keys["manufacturer"], records=records)
+    assert body["errors"][0]["extensions"]["field"] == "records[2].columns[0].value"
+
+    body = post(base, CONFIRM, keys["manufacturer"], record={"name": "六角螺栓" * 1000})
+    assert body["data"]["confirmMatch"]["userErrors"][0]["field"] == "record.name"
+    assert body["data"]["confirmMatch"]["userErrors"][0]["code"] == "LIMIT_EXCEEDED"
+
+    at_limit = post(base, MATCH, record=long_record(1, MAX_FIELD_CHARS))
+    assert "errors" not in at_limit and at_limit["data"]["match"]["decision"]
+
+
+# --- item 1: matching is off the event loop, and the request's deadline stops it ---
+
+
+def test_a_batch_over_the_time_limit_is_stopped_while_others_are_answered(
+    connection: Connection, loaded: Store, keys: dict[str, str]
+) -> None:
+    app = create_app(connection, ServiceSettings(request_seconds=1.0))
+    with serving(app) as url:
+        answer: dict[str, Any] = {}
+        batch = threading.Thread(
+            target=lambda: answer.update(
+                post(url, BATCH, keys["manufacturer"], records=[long_record(i) for i in range(500)])
+            )
+        )
+        batch.start()
+        while app.state.cpu.running == 0 and batch.is_alive():  # the batch is being matched
+            time.sleep(0.01)
+        answered_meanwhile = 0
+        while batch.is_alive():
+            probe = post(url, MATCH, record={"text": "六角螺栓 M8x30"})
+            answered_meanwhile += batch.is_alive() and probe["data"]["match"]["decision"] is not None
+        batch.join()
+        assert answered_meanwhile >= 1, "single matches were answered while the batch ran"
+        assert answer["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+        assert "was stopped" in answer["errors"][0]["message"]
+        waited = time.monotonic() + 30
+        while app.state.cpu.running and time.monotonic() < waited:
+            time.sleep(0.01)
+        assert app.state.cpu.running == 0 and app.state.cpu.stopped >= 1, "the batch's work stopped itself"
+
+
+# --- item 1: SIGTERM stops `cpms serve` within seconds, whatever it is doing ---
+
+
+def test_sigterm_stops_the_service_within_seconds_during_hostile_requests(
+    connection: Connection, loaded: Store, keys: dict[str, str]
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": connection.uri,
+        "NEO4J_USER": connection.user,
+        "NEO4J_PASSWORD": connection.password or "",
+        "CPMS_PORT": str(port),
+        "CPMS_REQUEST_SECONDS": "120",  # the hostile requests would run on: only SIGTERM stops them
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli.main", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if post(base, "{ health { matcherReady } }")["data"]["health"]["matcherReady"]:
+                    break
+            except (httpx.TransportError, KeyError, TypeError):
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None, "cpms serve came up"
+            time.sleep(0.3)
+        hostile = [
+            lambda: post(base, BATCH, keys["manufacturer"], timeout=120, records=[long_record(i) for i in range(500)]),
+            lambda: post(base, MATCH, timeout=120, record={"text": "luo" * 20000}),
+        ]
+        for send in hostile:
+            threading.Thread(target=lambda send=send: _ignore_failures(send), daemon=True).start()
+        time.sleep(1.0)  # the batch is being matched
+        assert proc.poll() is None
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, output.decode(errors="replace")
+    assert took < 10, f"cpms serve took {took:.1f} s to stop after SIGTERM"
+
+
+def _ignore_failures(send) -> None:
+    # the service stops under it (a closed connection, or an empty answer), as it should
+    with contextlib.suppress(httpx.TransportError, ValueError):
+        send()
