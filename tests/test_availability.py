@@ -1,5 +1,5 @@
-"""One request must never hold the others (issue 14, availability): limits at the API edge,
-matching off the event loop under the request's deadline, and SIGTERM that stops the service
+"""One request must never hold the others (issue 14, availability): limits at the API edge
+(record fields, documents), matching off the event loop under the request's deadline, and SIGTERM that stops the service
 within seconds whatever it is doing. Real HTTP, the real app, the real Neo4j."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
-from service.graphql.limits import MAX_FIELD_CHARS
+from service.graphql.limits import MAX_ALIASES, MAX_COST, MAX_FIELD_CHARS, MAX_QUERY_CHARS, MAX_REPEATS, MAX_TOKENS
 from service.settings import ServiceSettings
 from tests.conftest import free_port
 from tests.graphql_support import keys_by_role, load_fixture_schemes
@@ -173,3 +173,67 @@ def _ignore_failures(send) -> None:
     # the service stops under it (a closed connection, or an empty answer), as it should
     with contextlib.suppress(httpx.TransportError, ValueError):
         send()
+
+
+# --- item 2: a document's size, tokens, fields and aliases are bounded before it is parsed in
+# full; its cost is checked before validation and before any resolver; only accepted documents are
+# cached, within a memory budget ---
+
+
+def _graphql_endpoint(app):
+    return next(route.endpoint.__self__ for route in app.routes if route.path == "/graphql")
+
+
+def test_hostile_documents_are_refused_before_they_are_read_in_full(base: str, keys: dict[str, str]) -> None:
+    aliases = "{" + " ".join(f"a{i}: health {{ version }}" for i in range(5_000)) + "}"  # 120k characters
+    body = post(base, aliases)
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": MAX_ALIASES}
+
+    matches = "{" + " ".join(f'm{i}: match(record: {{text: "螺栓 {i}"}}) {{ decision }}' for i in range(8_000)) + "}"
+    assert post(base, matches)["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+
+    inline = ", ".join('{text: "六角螺栓 M8"}' for _ in range(60_000))
+    body = post(base, f"{{ matchBatch(records: [{inline}]) {{ decision }} }}", keys["manufacturer"])
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": MAX_QUERY_CHARS}
+    inline = ", ".join('{text: "x"}' for _ in range(15_000))  # short enough, but too many tokens
+    body = post(base, f"{{ matchBatch(records: [{inline}]) {{ decision }} }}", keys["manufacturer"])
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": MAX_TOKENS}
+
+    repeated = "{" + " health { version }" * 400 + "}"  # validation would compare them in pairs
+    assert post(base, repeated)["errors"][0]["extensions"]["limit"] == MAX_REPEATS
+
+
+def test_the_cost_is_checked_before_validation(base: str) -> None:
+    # each fragment spreads the next twice: 2^40 fields, and an unknown field that validation would report
+    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40))
+    bomb = f"{{ ...F0 }} {fragments} fragment F40 on Query {{ health {{ version }} nope }}"
+    body = post(base, bomb)
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": MAX_COST}
+
+
+def test_only_accepted_documents_are_cached_within_a_memory_budget(
+    connection: Connection, loaded: Store, keys: dict[str, str]
+) -> None:
+    app = create_app(connection, ServiceSettings())
+    with serving(app) as url:
+        documents = _graphql_endpoint(app).documents
+        before = documents.cached_bytes
+        for i in range(6):  # distinct, large, rejected by validation
+            rejected = "{ " + " ".join(f"f{i}_{j}: nope{j}" for j in range(90)) + " }"
+            assert post(url, rejected)["status"] == 400
+        assert documents.cached_bytes == before, "rejected documents are not kept"
+        accepted = "{ " + " ".join(f"a{j}: health {{ version }}" for j in range(90)) + " }"
+        assert post(url, accepted)["data"]["a0"]["version"]
+        assert documents.cached(accepted) is not None and documents.cached_bytes > before
+
+
+def test_the_document_cache_drops_the_oldest_beyond_its_budget() -> None:
+    from service.graphql.documents import Documents
+    from service.graphql.schema import schema
+
+    documents = Documents(schema.graphql_schema, budget=1_000_000)
+    queries = ["{ " + " ".join(f"a{i}_{j}: health {{ version }}" for j in range(40)) + " }" for i in range(40)]
+    for query in queries:
+        assert documents.prepare(query, None, {}, lambda: None)[1] == []
+        assert documents.cached_bytes <= 1_000_000
+    assert documents.cached(queries[-1]) is not None and documents.cached(queries[0]) is None

@@ -1,29 +1,32 @@
 """The `/graphql` endpoint: GraphiQL for browsers, JSON GraphQL over POST (and GET) for programs.
 
-A request is parsed, checked (size, authentication, validation, depth, cost), then executed with
-a time limit. Resolvers are async; the ones that reach Neo4j run its blocking driver in threads.
+A request is checked (body and document length, authentication), its document read under limits
+(tokens, fields, aliases) in the CPU pool, its cost estimated before validation (see
+`service.graphql.documents`), then executed, all under the request's time limit. Resolvers are
+async; the ones that reach Neo4j run its blocking driver in threads, matching runs in the CPU pool.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import time
 from typing import Any
 
 import graphene
 from graphene.validation import depth_limit_validator
-from graphql import DocumentNode, GraphQLError, execute, parse, specified_rules, validate
+from graphql import GraphQLError, execute
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from common.errors import CpmsError, LimitExceeded
+from matchers.deadline import check
 from service.auth import principal_for
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
+from service.graphql.documents import Documents, Prepared, check_cost, check_length
 from service.graphql.execution import LeanExecutionContext
-from service.graphql.limits import MAX_COST, MAX_DEPTH, query_cost
+from service.graphql.limits import INLINE_QUERY_CHARS, MAX_DEPTH
 from service.http.uploads import graphql_multipart, is_multipart
 
 MAX_BODY_BYTES = 2_000_000
@@ -51,16 +54,8 @@ class GraphQLEndpoint:
         self.schema = schema
         self.anonymous_read = anonymous_read
         self.timeout_seconds = timeout_seconds
-        # Clients send the same few documents over and over: parse and validate each once.
-        self._prepare = functools.lru_cache(maxsize=1024)(self._parse_and_validate)
-
-    def _parse_and_validate(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
-        try:
-            document = parse(query)
-        except GraphQLError as exc:
-            return None, [exc]
-        rules = (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH))
-        return document, validate(self.schema.graphql_schema, document, rules)
+        # Clients send the same few documents over and over: each is read and validated once.
+        self.documents = Documents(schema.graphql_schema, (depth_limit_validator(max_depth=MAX_DEPTH),))
 
     async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
         if request.method == "GET":
@@ -103,6 +98,10 @@ class GraphQLEndpoint:
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
             return _error('no GraphQL query given: send {"query": "..."}', "BAD_REQUEST", 400)
+        try:
+            check_length(query)
+        except LimitExceeded as exc:
+            return error_response(exc)
         variables = params.get("variables") or {}
         if not isinstance(variables, dict):
             return _error("variables must be a JSON object", "BAD_REQUEST", 400)
@@ -117,26 +116,26 @@ class GraphQLEndpoint:
             )
         except CpmsError as exc:
             return error_response(exc)
-        document, errors = self._prepare(query)
-        if errors:
-            return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
-        cost = query_cost(document, operation, variables)
-        if cost > MAX_COST:
-            return error_response(
-                LimitExceeded(f"query cost {cost} is over the limit of {MAX_COST}; ask for smaller pages")
-            )
-        if request.method == "GET" and any(
-            getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
-        ):
-            return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
-        context = RequestContext(
-            store=store, principal=principal, app=request.app, deadline=time.monotonic() + self.timeout_seconds
-        )
+        deadline = time.monotonic() + self.timeout_seconds
         try:
             async with asyncio.timeout(self.timeout_seconds):  # unlike wait_for, no task of its own
+                document = self.documents.cached(query)
+                if document is None:
+                    document, errors = await self._prepare(request, query, operation, variables, deadline)
+                    if errors:
+                        return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
+                else:  # accepted before: its cost is bounded by the walk's budget
+                    check_cost(document, operation, variables)
+                if request.method == "GET" and any(
+                    getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
+                ):
+                    return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
+                context = RequestContext(store=store, principal=principal, app=request.app, deadline=deadline)
                 result = await self._execute(document, variables, operation, context)
         except TimeoutError:
             return error_response(LimitExceeded(f"the request took over {self.timeout_seconds:g} s and was stopped"))
+        except LimitExceeded as exc:
+            return error_response(exc)
         payload: dict[str, Any] = {"data": result.data}
         errors_out = [format_graphql_error(e) for e in result.errors or ()]
         errors_out += [
@@ -146,6 +145,14 @@ class GraphQLEndpoint:
         if errors_out:
             payload["errors"] = errors_out
         return JSONResponse(payload, status_code=http_status_for(errors_out, has_data=_has_data(result.data)))
+
+    async def _prepare(self, request: Request, query: str, operation, variables, deadline: float) -> Prepared:
+        """A new document read and validated: a short one at once (less work than handing it over),
+        a longer one in the CPU pool, under the request's deadline."""
+        if len(query) <= INLINE_QUERY_CHARS:
+            return self.documents.prepare(query, operation, variables, check)
+        cpu = request.app.state.cpu
+        return await cpu.run(self.documents.prepare, query, operation, variables, check, deadline=deadline)
 
     async def _execute(self, document, variables, operation, context):
         result = execute(
