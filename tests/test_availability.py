@@ -5,8 +5,10 @@ within seconds whatever it is doing. Real HTTP, the real app, the real Neo4j."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -237,3 +239,55 @@ def test_the_document_cache_drops_the_oldest_beyond_its_budget() -> None:
         assert documents.prepare(query, None, {}, lambda: None)[1] == []
         assert documents.cached_bytes <= 1_000_000
     assert documents.cached(queries[-1]) is not None and documents.cached(queries[0]) is None
+
+
+# --- item 3: the key and the declared size are checked before the body is read, everywhere ---
+
+
+def _headers_only(base: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """POST the headers of a request whose body never comes: the answer must not wait for it."""
+    host, port = base.removeprefix("http://").split(":")
+    lines = [f"POST {path} HTTP/1.1", f"host: {host}", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall("\r\n".join(lines).encode())
+        sock.sendall(b"--x\r\n")  # the start of a body, and then nothing
+        received = b""
+        while b"\r\n\r\n" not in received or len(received.split(b"\r\n\r\n", 1)[1]) < _length(received):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+def _length(received: bytes) -> int:
+    head = received.split(b"\r\n\r\n", 1)[0].decode().lower()
+    return next((int(line.split(":")[1]) for line in head.split("\r\n") if line.startswith("content-length:")), 0)
+
+
+MULTIPART = {"content-type": "multipart/form-data; boundary=x"}
+
+
+def test_uploads_are_refused_before_their_body_is_read(base: str, keys: dict[str, str]) -> None:
+    huge = {"content-length": str(2 << 30)}  # over the 1 GiB default
+    small = {"content-length": "100000"}
+    status, body = _headers_only(base, "/graphql", {**MULTIPART, **small})
+    assert (status, body["errors"][0]["extensions"]["code"]) == (401, "UNAUTHENTICATED")
+    status, body = _headers_only(base, "/graphql", {**MULTIPART, **small, "authorization": "Bearer nope"})
+    assert (status, body["errors"][0]["extensions"]["code"]) == (401, "UNAUTHENTICATED")
+    bearer = {"authorization": f"Bearer {keys['manufacturer']}"}  # a key without the jobs permission
+    status, body = _headers_only(base, "/graphql", {**MULTIPART, **small, **bearer})
+    assert (status, body["errors"][0]["extensions"]["code"]) == (403, "FORBIDDEN")
+    bearer = {"authorization": f"Bearer {keys['editor']}"}
+    status, body = _headers_only(base, "/graphql", {**MULTIPART, **huge, **bearer})
+    assert (status, body["errors"][0]["extensions"]["code"]) == (413, "LIMIT_EXCEEDED")
+
+    json_body = {"content-type": "application/json", "content-length": str(3_000_000)}
+    status, body = _headers_only(base, "/graphql", json_body)
+    assert (status, body["errors"][0]["extensions"]["code"]) == (413, "LIMIT_EXCEEDED")
+
+    status, body = _headers_only(base, "/jobs", {**MULTIPART, **small})
+    assert status == 401
+    status, body = _headers_only(base, "/jobs", {**MULTIPART, **huge, **bearer})
+    assert (status, body["errors"][0]["extensions"]["code"]) == (413, "LIMIT_EXCEEDED")

@@ -21,13 +21,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from common.errors import CpmsError, LimitExceeded
 from matchers.deadline import check
-from service.auth import principal_for
+from service.auth import Principal, principal_for
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.documents import Documents, Prepared, check_cost, check_length
 from service.graphql.execution import LeanExecutionContext
 from service.graphql.limits import INLINE_QUERY_CHARS, MAX_DEPTH
-from service.http.uploads import graphql_multipart, is_multipart
+from service.http.uploads import check_declared_size, graphql_multipart, is_multipart, too_large
 
 MAX_BODY_BYTES = 2_000_000
 
@@ -70,7 +70,7 @@ class GraphQLEndpoint:
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY_BYTES:
-                return _error(f"request body over {MAX_BODY_BYTES} bytes", "LIMIT_EXCEEDED", 413)
+                return error_response(too_large(MAX_BODY_BYTES, "request body"))
         try:
             params = json.loads(body)
         except ValueError:
@@ -82,19 +82,32 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(GRAPHIQL_HTML)
-        if request.method == "POST" and is_multipart(request):
-            # a file upload (GraphQL multipart request spec): its files live as long as the request runs
-            try:
-                async with graphql_multipart(request, request.app.state.jobs.config.max_upload_bytes) as params:
-                    return await self._run(request, params)
-            except CpmsError as exc:
-                return error_response(exc)
+        # who is calling, and the size the body declares, before any of the body is read
+        try:
+            principal = await self._principal(request)
+            if request.method == "POST" and is_multipart(request):
+                # a file upload (GraphQL multipart request spec), for `submitJob` only: its files
+                # live as long as the request runs
+                max_bytes = request.app.state.jobs.config.max_upload_bytes
+                check_declared_size(request, max_bytes)
+                principal.require("jobs")
+                async with graphql_multipart(request, max_bytes) as params:
+                    return await self._run(request, params, principal)
+            check_declared_size(request, MAX_BODY_BYTES, "request body")
+        except CpmsError as exc:
+            return error_response(exc)
         params = await self._params(request)
         if isinstance(params, JSONResponse):
             return params
-        return await self._run(request, params)
+        return await self._run(request, params, principal)
 
-    async def _run(self, request: Request, params: dict[str, Any]) -> Response:
+    async def _principal(self, request: Request) -> Principal:
+        authorization = request.headers.get("authorization")
+        if not authorization:  # only a key needs the store
+            return principal_for(None, request.app.state.store, self.anonymous_read)
+        return await asyncio.to_thread(principal_for, authorization, request.app.state.store, self.anonymous_read)
+
+    async def _run(self, request: Request, params: dict[str, Any], principal: Principal) -> Response:
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
             return _error('no GraphQL query given: send {"query": "..."}', "BAD_REQUEST", 400)
@@ -107,15 +120,6 @@ class GraphQLEndpoint:
             return _error("variables must be a JSON object", "BAD_REQUEST", 400)
         operation = params.get("operationName")
         store = request.app.state.store
-        authorization = request.headers.get("authorization")
-        try:
-            principal = (
-                await asyncio.to_thread(principal_for, authorization, store, self.anonymous_read)
-                if authorization  # only a key needs the store
-                else principal_for(None, store, self.anonymous_read)
-            )
-        except CpmsError as exc:
-            return error_response(exc)
         deadline = time.monotonic() + self.timeout_seconds
         try:
             async with asyncio.timeout(self.timeout_seconds):  # unlike wait_for, no task of its own
