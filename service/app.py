@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -26,12 +25,13 @@ from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
 from service.settings import ServiceSettings
+from service.store_watch import KeyMemory, StoreWatch
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """For load balancers: 200 when Neo4j answers, 503 when it does not."""
+    """For load balancers: 200 when Neo4j answers, 503 when it does not, within CPMS_HEALTH_SECONDS."""
     try:
-        report = await run_in_threadpool(health_report, request.app.state.store)
+        report = await request.app.state.store_watch.report()
     except Unavailable as exc:
         return JSONResponse({"status": "unavailable", "reason": exc.message}, status_code=503)
     return JSONResponse({"status": "ok", **report})
@@ -53,6 +53,8 @@ def create_app(
         app.state.cpu = CpuPool(settings.cpu_threads)
         app.state.store = store = Store(connection or Connection.from_env())
         app.state.read_cache = ReadCache(ChangeWatch(lambda: change_token(store)))
+        app.state.store_watch = StoreWatch(lambda: health_report(store), settings.health_seconds)
+        app.state.keys = KeyMemory(settings.key_memory_seconds)
         # the matcher reads through a driver of its own: its rebuilds and its looks for changes
         # take no connection from the requests' pool
         matcher_store = Store(connection or Connection.from_env())

@@ -18,6 +18,8 @@ class ServiceSettings:
     matcher_poll_seconds: float = 5.0  # how often the matcher looks for changes made by other processes
     request_seconds: float = 30.0  # a GraphQL request is stopped after this long
     shutdown_seconds: float = 3.0  # on SIGTERM, requests still running after this long are cancelled
+    health_seconds: float = 1.5  # how long a health check or a key lookup waits for Neo4j
+    key_memory_seconds: float = 900.0  # while Neo4j is down, keys it confirmed this recently still work
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -33,6 +35,8 @@ class ServiceSettings:
             matcher_poll_seconds=float(env.get("CPMS_MATCHER_POLL_SECONDS", "5")),
             request_seconds=float(env.get("CPMS_REQUEST_SECONDS", "30")),
             shutdown_seconds=float(env.get("CPMS_SHUTDOWN_SECONDS", "3")),
+            health_seconds=float(env.get("CPMS_HEALTH_SECONDS", "1.5")),
+            key_memory_seconds=float(env.get("CPMS_KEY_MEMORY_SECONDS", "900")),
         )
 
 

@@ -14,20 +14,24 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 
+from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
 from service.graphql.limits import MAX_ALIASES, MAX_COST, MAX_FIELD_CHARS, MAX_QUERY_CHARS, MAX_REPEATS, MAX_TOKENS
+from service.jobs.runner import JobsConfig
 from service.settings import ServiceSettings
 from tests.conftest import free_port
 from tests.graphql_support import keys_by_role, load_fixture_schemes
 from tests.live_server import serving
+from tests.tcp_proxy import TcpProxy
 
 MATCH = "query($record: RecordInput!) { match(record: $record) { decision best { code } } }"
 BATCH = "query($records: [RecordInput!]!) { matchBatch(records: $records) { decision } }"
@@ -291,3 +295,53 @@ def test_uploads_are_refused_before_their_body_is_read(base: str, keys: dict[str
     assert status == 401
     status, body = _headers_only(base, "/jobs", {**MULTIPART, **huge, **bearer})
     assert (status, body["errors"][0]["extensions"]["code"]) == (413, "LIMIT_EXCEEDED")
+
+
+# --- item 5: without Neo4j, /healthz answers 503 at once, and what needs no store keeps working:
+# matching, and bulk jobs for keys the store confirmed recently ---
+
+
+def test_without_neo4j_health_answers_at_once_and_jobs_and_matching_go_on(
+    connection: Connection, loaded: Store, tmp_path
+) -> None:
+    integrator = create_key(loaded, "test integrator", "integrator")[1]
+    stranger = create_key(loaded, "test stranger", "integrator")[1]  # never used before the outage
+    host, port = connection.uri.removeprefix("bolt://").split(":")
+    proxy = TcpProxy(host, int(port))
+    proxy.start()
+    through_proxy = replace(connection, uri=f"bolt://127.0.0.1:{proxy.port}")
+    jobs = JobsConfig(root=tmp_path / "jobs", workers=0)
+    try:
+        with serving(create_app(through_proxy, jobs=jobs)) as url:
+            headers = {"authorization": f"Bearer {integrator}"}
+            assert httpx.get(f"{url}/healthz").status_code == 200
+            assert httpx.get(f"{url}/jobs", headers=headers).status_code == 200  # the store confirms the key
+
+            proxy.stop()  # Neo4j goes away
+            health = httpx.get(f"{url}/healthz", timeout=5)  # the driver alone would take about 8 s
+            assert health.status_code == 503 and health.json()["status"] == "unavailable"
+
+            catalog = tmp_path / "catalog.csv"
+            catalog.write_text("品名,规格\n六角螺栓,M8x30\n", encoding="utf-8")
+            submitted = httpx.post(
+                f"{url}/jobs", headers=headers, files={"file": ("catalog.csv", catalog.read_bytes())}, timeout=10
+            )
+            assert submitted.status_code == 201, submitted.text
+            job_url = f"{url}/jobs/{submitted.json()['id']}"
+            assert httpx.get(job_url, headers=headers, timeout=5).json()["state"] in ("queued", "running")
+            unknown = httpx.get(f"{url}/jobs", headers={"authorization": f"Bearer {stranger}"}, timeout=5)
+            assert (unknown.status_code, unknown.json()["errors"][0]["extensions"]["code"]) == (503, "UNAVAILABLE")
+            matched = post(url, MATCH, timeout=5, record={"text": "六角螺栓 M8x30"})
+            assert matched["data"]["match"]["decision"], "the matcher is in memory"
+            time.sleep(3)
+            waiting = httpx.get(job_url, headers=headers, timeout=5).json()
+            assert waiting["state"] in ("queued", "running"), f"it waits for the store: {waiting}"
+
+            proxy.start()  # Neo4j is back: the job runs
+            deadline = time.monotonic() + 120
+            while (job := httpx.get(job_url, headers=headers, timeout=10).json())["state"] != "done":
+                assert job["state"] in ("queued", "running") and time.monotonic() < deadline, job
+                time.sleep(0.2)
+            assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+    finally:
+        proxy.stop()

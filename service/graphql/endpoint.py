@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from common.errors import CpmsError, LimitExceeded
 from matchers.deadline import check
-from service.auth import Principal, principal_for
+from service.auth import Principal, request_principal
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.documents import Documents, Prepared, check_cost, check_length
@@ -102,10 +102,9 @@ class GraphQLEndpoint:
         return await self._run(request, params, principal)
 
     async def _principal(self, request: Request) -> Principal:
+        state = request.app.state
         authorization = request.headers.get("authorization")
-        if not authorization:  # only a key needs the store
-            return principal_for(None, request.app.state.store, self.anonymous_read)
-        return await asyncio.to_thread(principal_for, authorization, request.app.state.store, self.anonymous_read)
+        return await request_principal(authorization, state.store, self.anonymous_read, state.store_watch, state.keys)
 
     async def _run(self, request: Request, params: dict[str, Any], principal: Principal) -> Response:
         query = params.get("query")

@@ -35,5 +35,5 @@ class HealthQuery(graphene.ObjectType):
 
     @staticmethod
     async def resolve_health(root, info):
-        report = await ctx(info).call(health_report, ctx(info).store)
+        report = await ctx(info).app.state.store_watch.report()
         return Health(**report, matcher_ready=ctx(info).app.state.matcher.wait_ready(0))

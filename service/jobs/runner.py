@@ -30,7 +30,7 @@ from bulk.run import check_input
 from bulk.settings import invalid_settings
 from bulk.snapshots import copy_scheme
 from bulk.types import OutputFormat
-from common.errors import CpmsError, NotFound
+from common.errors import CpmsError, NotFound, Unavailable
 from ontology.store import Store
 from service.auth import Principal
 from service.jobs.ontology_snapshot import export_scheme
@@ -288,6 +288,12 @@ class Jobs:
                 progress=lambda p: self._progress(job_id, p),
                 should_stop=lambda: self._stopping.is_set() or self._cancel_requested(job_id),
             )
+        except Unavailable as exc:  # Neo4j is down: the job waits for it, queued, and is tried again
+            log.warning("job %s waits for the store: %s", job_id, exc.message)
+            self.store.update(job_id, state=JobState.queued)
+            if not self._stopping.wait(POLL_SECONDS):
+                self._queue.put(job_id)
+            return
         except CpmsError as exc:
             self.store.update(job_id, state=JobState.failed, error=exc.message, finished_at=now())
             return
