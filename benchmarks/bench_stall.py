@@ -75,8 +75,8 @@ def _outcome(response: httpx.Response) -> str:
 def _bomb(folder: Path) -> bytes:
     plain = folder / "plain.xlsx"
     book = Workbook()
-    book.active.append(["品名"])
-    book.active.append(["六角螺栓"])
+    book.worksheets[0].append(["品名"])
+    book.worksheets[0].append(["六角螺栓"])
     book.save(plain)
     path = folder / "bomb.xlsx"
     entry = "<si><t>不锈钢六角螺栓 M8x30 镀锌</t></si>".encode() * 2000
@@ -261,7 +261,7 @@ def run(connection: Connection, clients: int, seconds: float, warmup: float) -> 
 
 
 async def _sigterm_under_load(url: str, server, clients: int, kinds: dict[str, Send]) -> float:
-    seen = {name: Counter() for name in kinds}
+    seen: dict[str, Counter[str]] = {name: Counter() for name in kinds}
     stop = asyncio.Event()
     hostile = asyncio.create_task(_hostile(url, kinds, stop, seen))
     ordinary = asyncio.create_task(_raw_scenario(f"{url}/graphql", clients, 30, _ordinary_body()))

@@ -9,12 +9,11 @@ finishes on the indexes it started with. `confirm` adds an example to the live i
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
@@ -40,30 +39,15 @@ class _Loaded:
 
 
 def _load(snapshot: Snapshot) -> _Loaded:
-    indexes, lexicons = {}, {}
-    with _no_cycle_collection():
-        for view in snapshot.schemes.values():
-            lexicon = ValueLexicon.of(view.classes.values())
-            lexicons[view.code] = lexicon
-            for kind in ("class", "item"):
-                if view.concepts(kind):
-                    indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
+    indexes: dict[tuple[str, Kind], CandidateIndex] = {}
+    lexicons: dict[str, ValueLexicon] = {}
+    for view in snapshot.schemes.values():
+        lexicon = ValueLexicon.of(view.classes.values())
+        lexicons[view.code] = lexicon
+        for kind in get_args(Kind):
+            if view.concepts(kind):
+                indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
     return _Loaded(snapshot, indexes, lexicons)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: a build makes millions of objects that all stay,
-    and the collector went through them again and again (the whole seed: 9.5 s with it, 7.0 s
-    without). It is enabled again after, if it was. The pause is process-wide: during a reload,
-    matching in other threads goes on without cycle collection for those seconds."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Matcher:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from common.errors import Forbidden, Unauthenticated, Unavailable
 from ontology.apikeys import ApiKey, authenticate
+from ontology.store import Store
 from service.store_watch import KeyMemory, StoreWatch
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -44,7 +45,7 @@ ANONYMOUS = Principal(role="anonymous", name="anonymous")
 
 
 async def request_principal(
-    authorization: str | None, store, anonymous_read: bool, watch: StoreWatch, keys: KeyMemory
+    authorization: str | None, store: Store, anonymous_read: bool, watch: StoreWatch, keys: KeyMemory
 ) -> Principal:
     """Who sends a request. Raises Unauthenticated for a bad key, or for no key when anonymous
     access is off. The store is asked for at most `watch.deadline` seconds; while it is down a key

@@ -43,7 +43,9 @@ class CpuPool:
             abandoned.set()
             raise
 
-    def _call(self, fn: Callable[..., T], args: tuple[Any, ...], deadline: float | None, abandoned) -> T:
+    def _call(
+        self, fn: Callable[..., T], args: tuple[Any, ...], deadline: float | None, abandoned: threading.Event
+    ) -> T:
         with self._lock:
             self.running += 1
         try:

@@ -15,7 +15,7 @@ from tests.conftest import free_port
 
 
 @contextmanager
-def serving(app: Starlette, shutdown_seconds: float = 3.0) -> Iterator[str]:
+def serving(app: Starlette, shutdown_seconds: int = 3) -> Iterator[str]:
     """The app's base URL while it is served; the matcher is built before it is yielded."""
     port = free_port()
     config = uvicorn.Config(

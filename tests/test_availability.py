@@ -20,18 +20,20 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
+from common.settings import GraphQLLimits, Settings
 from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
-from service.graphql.limits import MAX_ALIASES, MAX_COST, MAX_FIELD_CHARS, MAX_QUERY_CHARS, MAX_REPEATS, MAX_TOKENS
 from service.jobs.runner import JobsConfig
-from service.settings import ServiceSettings
 from tests.conftest import free_port
 from tests.graphql_support import keys_by_role, load_fixture_schemes
 from tests.live_server import serving
 from tests.tcp_proxy import TcpProxy
+
+LIMITS = GraphQLLimits()
+MAX_FIELD_CHARS = LIMITS.max_field_chars
 
 MATCH = "query($record: RecordInput!) { match(record: $record) { decision best { code } } }"
 BATCH = "query($records: [RecordInput!]!) { matchBatch(records: $records) { decision } }"
@@ -53,7 +55,7 @@ def keys(loaded: Store) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def base(connection: Connection, loaded: Store) -> Iterator[str]:
-    with serving(create_app(connection, ServiceSettings())) as url:
+    with serving(create_app(connection, Settings())) as url:
         yield url
 
 
@@ -101,7 +103,7 @@ def test_a_record_field_over_the_limit_is_refused_naming_it(base: str, keys: dic
 def test_a_batch_over_the_time_limit_is_stopped_while_others_are_answered(
     connection: Connection, loaded: Store, keys: dict[str, str]
 ) -> None:
-    app = create_app(connection, ServiceSettings(request_seconds=1.0))
+    app = create_app(connection, Settings(graphql=GraphQLLimits(timeout_seconds=1.0)))
     with serving(app) as url:
         answer: dict[str, Any] = {}
         batch = threading.Thread(
@@ -139,7 +141,7 @@ def test_sigterm_stops_the_service_within_seconds_during_hostile_requests(
         "NEO4J_USER": connection.user,
         "NEO4J_PASSWORD": connection.password or "",
         "CPMS_PORT": str(port),
-        "CPMS_REQUEST_SECONDS": "120",  # the hostile requests would run on: only SIGTERM stops them
+        "CPMS_GRAPHQL_TIMEOUT_SECONDS": "120",  # the hostile requests would run on: only SIGTERM stops them
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.cli.main", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -193,20 +195,24 @@ def _graphql_endpoint(app):
 def test_hostile_documents_are_refused_before_they_are_read_in_full(base: str, keys: dict[str, str]) -> None:
     aliases = "{" + " ".join(f"a{i}: health {{ version }}" for i in range(5_000)) + "}"  # 120k characters
     body = post(base, aliases)
-    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": MAX_ALIASES}
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": LIMITS.max_aliases}
 
     matches = "{" + " ".join(f'm{i}: match(record: {{text: "螺栓 {i}"}}) {{ decision }}' for i in range(8_000)) + "}"
     assert post(base, matches)["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 
     inline = ", ".join('{text: "六角螺栓 M8"}' for _ in range(60_000))
     body = post(base, f"{{ matchBatch(records: [{inline}]) {{ decision }} }}", keys["manufacturer"])
-    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": MAX_QUERY_CHARS}
+    assert body["errors"][0]["extensions"] == {
+        "code": "LIMIT_EXCEEDED",
+        "field": "query",
+        "limit": LIMITS.max_query_chars,
+    }
     inline = ", ".join('{text: "x"}' for _ in range(15_000))  # short enough, but too many tokens
     body = post(base, f"{{ matchBatch(records: [{inline}]) {{ decision }} }}", keys["manufacturer"])
-    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": MAX_TOKENS}
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": LIMITS.max_tokens}
 
     repeated = "{" + " health { version }" * 400 + "}"  # validation would compare them in pairs
-    assert post(base, repeated)["errors"][0]["extensions"]["limit"] == MAX_REPEATS
+    assert post(base, repeated)["errors"][0]["extensions"]["limit"] == LIMITS.max_repeats
 
 
 def test_the_cost_is_checked_before_validation(base: str) -> None:
@@ -214,13 +220,13 @@ def test_the_cost_is_checked_before_validation(base: str) -> None:
     fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40))
     bomb = f"{{ ...F0 }} {fragments} fragment F40 on Query {{ health {{ version }} nope }}"
     body = post(base, bomb)
-    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": MAX_COST}
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": LIMITS.max_cost}
 
 
 def test_only_accepted_documents_are_cached_within_a_memory_budget(
     connection: Connection, loaded: Store, keys: dict[str, str]
 ) -> None:
-    app = create_app(connection, ServiceSettings())
+    app = create_app(connection, Settings())
     with serving(app) as url:
         documents = _graphql_endpoint(app).documents
         before = documents.cached_bytes
@@ -237,7 +243,7 @@ def test_the_document_cache_drops_the_oldest_beyond_its_budget() -> None:
     from service.graphql.documents import Documents
     from service.graphql.schema import schema
 
-    documents = Documents(schema.graphql_schema, budget=1_000_000)
+    documents = Documents(schema.graphql_schema, GraphQLLimits(max_cached_document_bytes=1_000_000))
     queries = ["{ " + " ".join(f"a{i}_{j}: health {{ version }}" for j in range(40)) + " }" for i in range(40)]
     for query in queries:
         assert documents.prepare(query, None, {}, lambda: None)[1] == []
@@ -310,7 +316,7 @@ def test_without_neo4j_health_answers_at_once_and_jobs_and_matching_go_on(
     proxy = TcpProxy(host, int(port))
     proxy.start()
     through_proxy = replace(connection, uri=f"bolt://127.0.0.1:{proxy.port}")
-    jobs = JobsConfig(root=tmp_path / "jobs", workers=0)
+    jobs = replace(JobsConfig.from_settings(), root=tmp_path / "jobs", workers=0, snapshot=None)
     try:
         with serving(create_app(through_proxy, jobs=jobs)) as url:
             headers = {"authorization": f"Bearer {integrator}"}

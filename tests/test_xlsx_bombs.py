@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import httpx2 as httpx
@@ -27,8 +28,9 @@ from tests.live_server import serving
 
 def workbook(path: Path, rows: list[list[str]]) -> Path:
     book = Workbook()
+    sheet = book.worksheets[0]
     for row in rows:
-        book.active.append(row)
+        sheet.append(row)
     book.save(path)
     return path
 
@@ -80,7 +82,9 @@ def test_the_service_refuses_a_bomb_and_reads_workbooks_in_the_job(
     tmp_path: Path, connection: Connection, integrator: str
 ) -> None:
     root = tmp_path / "jobs"
-    app = create_app(connection, jobs=JobsConfig(root=root, workers=0, snapshot=ontology_file(tmp_path)))
+    app = create_app(
+        connection, jobs=replace(JobsConfig.from_settings(), root=root, workers=0, snapshot=ontology_file(tmp_path))
+    )
     with serving(app) as url:
         headers = {"authorization": f"Bearer {integrator}"}
 

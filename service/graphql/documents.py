@@ -28,27 +28,22 @@ from graphql.language.parser import Parser
 from graphql.validation import ValidationRule
 
 from common.errors import LimitExceeded
-from service.graphql.limits import (
-    MAX_ALIASES,
-    MAX_CACHED_DOCUMENT_BYTES,
-    MAX_COST,
-    MAX_FIELDS,
-    MAX_FRAGMENTS,
-    MAX_QUERY_CHARS,
-    MAX_REPEATS,
-    MAX_TOKENS,
-    PARSED_BYTES_PER_TOKEN,
-    query_cost,
-)
+from common.settings import GraphQLLimits
+from service.graphql.limits import query_cost
+
+PARSED_BYTES_PER_TOKEN = 400
+"""What a parsed document holds a token: its tokens (kept for error locations) and nodes, as
+tracemalloc measured them."""
 
 
-def check_length(query: str) -> None:
-    if len(query) > MAX_QUERY_CHARS:
+def check_length(query: str, limits: GraphQLLimits) -> None:
+    most = limits.max_query_chars
+    if len(query) > most:
         raise LimitExceeded(
-            f"查询文本超过 {MAX_QUERY_CHARS:,} 个字符；the query has {len(query):,} characters, over the limit of "
-            f"{MAX_QUERY_CHARS:,}: send large inputs as variables",
+            f"查询文本超过 {most:,} 个字符；the query has {len(query):,} characters, over the limit of "
+            f"{most:,}: send large inputs as variables",
             field="query",
-            limit=MAX_QUERY_CHARS,
+            limit=most,
         )
 
 
@@ -60,8 +55,9 @@ class _CountingParser(Parser):
     """graphql-core's parser, stopped at the first field, alias, fragment or repeated field over
     the limits: what validation then compares in pairs is bounded before it starts."""
 
-    def __init__(self, query: str) -> None:
-        super().__init__(query, max_tokens=MAX_TOKENS)
+    def __init__(self, query: str, limits: GraphQLLimits) -> None:
+        super().__init__(query, max_tokens=limits.max_tokens)
+        self.limits = limits
         self.selections = self.aliases = self.fragments = 0
         self._names: list[dict[str, int]] = []  # response names in each open selection set
         self._inline = False  # the next selection set is an inline fragment's: it merges into its parent's
@@ -76,21 +72,22 @@ class _CountingParser(Parser):
 
     def parse_selection(self) -> SelectionNode:
         self.selections += 1
-        if self.selections > MAX_FIELDS:
-            raise _over("fields", MAX_FIELDS, "查询的字段")
+        if self.selections > self.limits.max_fields:
+            raise _over("fields", self.limits.max_fields, "查询的字段")
         return super().parse_selection()
 
     def parse_field(self) -> FieldNode:
         token = self._lexer.token
-        if token.kind is TokenKind.NAME:
+        if token.kind is TokenKind.NAME and token.value is not None:
             if self._lexer.lookahead().kind is TokenKind.COLON:
                 self.aliases += 1
-                if self.aliases > MAX_ALIASES:
-                    raise _over("aliases", MAX_ALIASES, "查询的别名")
+                if self.aliases > self.limits.max_aliases:
+                    raise _over("aliases", self.limits.max_aliases, "查询的别名")
             names = self._names[-1]
             names[token.value] = seen = names.get(token.value, 0) + 1
-            if seen > MAX_REPEATS:
-                raise _over(f"repeats of {token.value!r} in one selection", MAX_REPEATS, f"同一层的 {token.value} ")
+            if seen > self.limits.max_repeats:
+                what, zh = f"repeats of {token.value!r} in one selection", f"同一层的 {token.value} "
+                raise _over(what, self.limits.max_repeats, zh)
         return super().parse_field()
 
     def parse_fragment(self) -> FragmentSpreadNode | InlineFragmentNode:
@@ -102,30 +99,29 @@ class _CountingParser(Parser):
 
     def parse_fragment_definition(self) -> FragmentDefinitionNode:
         self.fragments += 1
-        if self.fragments > MAX_FRAGMENTS:
-            raise _over("fragments", MAX_FRAGMENTS, "查询的片段")
+        if self.fragments > self.limits.max_fragments:
+            raise _over("fragments", self.limits.max_fragments, "查询的片段")
         return super().parse_fragment_definition()
 
 
-def parse_limited(query: str) -> tuple[DocumentNode, int]:
-    """The document and its number of tokens. Raises LimitExceeded (length, fields, aliases) or
-    GraphQLError (syntax, tokens, nesting)."""
-    check_length(query)
-    parser = _CountingParser(query)
+def parse_limited(query: str, limits: GraphQLLimits) -> tuple[DocumentNode, int]:
+    """The document and its number of tokens. Raises LimitExceeded (length, tokens, fields,
+    aliases, fragments) or GraphQLError (syntax, nesting)."""
+    check_length(query, limits)
+    parser = _CountingParser(query, limits)
     try:
         return parser.parse_document(), parser._token_counter
     except GraphQLError:
-        if parser._token_counter >= MAX_TOKENS:  # graphql-core's own limit, stopped at
-            raise _over("tokens", MAX_TOKENS, "查询的词法单元") from None
+        if parser._token_counter >= limits.max_tokens:  # graphql-core's own limit stopped it
+            raise _over("tokens", limits.max_tokens, "查询的词法单元") from None
         raise
 
 
-def check_cost(document: DocumentNode, operation: str | None, variables: dict[str, Any]) -> None:
-    cost = query_cost(document, operation, variables, MAX_COST)
-    if cost > MAX_COST:
+def check_cost(document: DocumentNode, operation: str | None, variables: dict[str, Any], limits: GraphQLLimits) -> None:
+    most = limits.max_cost
+    if query_cost(document, operation, variables, most) > most:
         raise LimitExceeded(
-            f"查询代价超过 {MAX_COST:,}；query cost over the limit of {MAX_COST:,}; ask for smaller pages",
-            limit=MAX_COST,
+            f"查询代价超过 {most:,}；query cost over the limit of {most:,}; ask for smaller pages", limit=most
         )
 
 
@@ -135,14 +131,10 @@ Prepared = tuple[DocumentNode | None, list[GraphQLError]]
 class Documents:
     """Parse, cost-check and validate documents, keeping the accepted ones."""
 
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        rules: tuple[type[ValidationRule], ...] = (),
-        budget: int = MAX_CACHED_DOCUMENT_BYTES,
-    ) -> None:
+    def __init__(self, schema: GraphQLSchema, limits: GraphQLLimits, rules: tuple[type[ValidationRule], ...] = ()):
         self.schema = schema
-        self.budget = budget
+        self.limits = limits
+        self.budget = limits.max_cached_document_bytes
         self.rules = (*specified_rules, *rules)
         self._cache: OrderedDict[str, tuple[DocumentNode, int]] = OrderedDict()
         self._bytes = 0
@@ -163,13 +155,13 @@ class Documents:
         Raises LimitExceeded; a syntax or validation error comes back in the list. `check` is
         called between the steps (a time limit)."""
         try:
-            document, tokens = parse_limited(query)
+            document, tokens = parse_limited(query, self.limits)
         except LimitExceeded:
             raise
         except GraphQLError as exc:
             return None, [exc]
         check()
-        check_cost(document, operation, variables)
+        check_cost(document, operation, variables, self.limits)
         check()
         errors = validate(self.schema, document, self.rules)
         if not errors:

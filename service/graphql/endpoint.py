@@ -1,9 +1,10 @@
 """The `/graphql` endpoint: GraphiQL for browsers, JSON GraphQL over POST (and GET) for programs.
 
-A request is checked (body and document length, authentication), its document read under limits
-(tokens, fields, aliases) in the CPU pool, its cost estimated before validation (see
-`service.graphql.documents`), then executed, all under the request's time limit. Resolvers are
-async; the ones that reach Neo4j run its blocking driver in threads, matching runs in the CPU pool.
+A request is checked (who sends it, the size its body declares, the document's length), its
+document read under limits (tokens, fields, aliases) and its cost estimated before it is
+validated (see `service.graphql.documents`; a long one in the CPU pool), then executed, all under
+the request's time limit. Resolvers are async; the ones that reach Neo4j run its blocking driver
+in threads, matching runs in the CPU pool.
 """
 
 from __future__ import annotations
@@ -15,21 +16,19 @@ from typing import Any
 
 import graphene
 from graphene.validation import depth_limit_validator
-from graphql import GraphQLError, execute
+from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode, execute
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from common.errors import CpmsError, LimitExceeded
+from common.settings import GraphQLLimits
 from matchers.deadline import check
 from service.auth import Principal, request_principal
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.documents import Documents, Prepared, check_cost, check_length
 from service.graphql.execution import LeanExecutionContext
-from service.graphql.limits import INLINE_QUERY_CHARS, MAX_DEPTH
 from service.http.uploads import check_declared_size, graphql_multipart, is_multipart, too_large
-
-MAX_BODY_BYTES = 2_000_000
 
 GRAPHIQL_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CPMS GraphQL</title>
@@ -50,12 +49,13 @@ def _error(message: str, code: str, status: int) -> JSONResponse:
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema: graphene.Schema, anonymous_read: bool = True, timeout_seconds: float = 30.0) -> None:
+    def __init__(self, schema: graphene.Schema, limits: GraphQLLimits, anonymous_read: bool = True) -> None:
         self.schema = schema
+        self.limits = limits
         self.anonymous_read = anonymous_read
-        self.timeout_seconds = timeout_seconds
         # Clients send the same few documents over and over: each is read and validated once.
-        self.documents = Documents(schema.graphql_schema, (depth_limit_validator(max_depth=MAX_DEPTH),))
+        rules = (depth_limit_validator(max_depth=limits.max_depth),)
+        self.documents = Documents(schema.graphql_schema, limits, rules)
 
     async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
         if request.method == "GET":
@@ -69,8 +69,8 @@ class GraphQLEndpoint:
         body = b""
         async for chunk in request.stream():
             body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                return error_response(too_large(MAX_BODY_BYTES, "request body"))
+            if len(body) > self.limits.max_body_bytes:
+                return error_response(too_large(self.limits.max_body_bytes, "request body"))
         try:
             params = json.loads(body)
         except ValueError:
@@ -86,20 +86,20 @@ class GraphQLEndpoint:
         try:
             principal = await self._principal(request)
             if request.method == "POST" and is_multipart(request):
-                # a file upload (GraphQL multipart request spec), for `submitJob` only: its files
-                # live as long as the request runs
+                # a file upload (GraphQL multipart request spec), for `submitMatchJob` only: its
+                # files live as long as the request runs
                 max_bytes = request.app.state.jobs.config.max_upload_bytes
                 check_declared_size(request, max_bytes)
                 principal.require("jobs")
                 async with graphql_multipart(request, max_bytes) as params:
                     return await self._run(request, params, principal)
-            check_declared_size(request, MAX_BODY_BYTES, "request body")
+            check_declared_size(request, self.limits.max_body_bytes, "request body")
         except CpmsError as exc:
             return error_response(exc)
-        params = await self._params(request)
-        if isinstance(params, JSONResponse):
-            return params
-        return await self._run(request, params, principal)
+        given = await self._params(request)
+        if isinstance(given, JSONResponse):
+            return given
+        return await self._run(request, given, principal)
 
     async def _principal(self, request: Request) -> Principal:
         state = request.app.state
@@ -110,33 +110,37 @@ class GraphQLEndpoint:
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
             return _error('no GraphQL query given: send {"query": "..."}', "BAD_REQUEST", 400)
-        try:
-            check_length(query)
-        except LimitExceeded as exc:
-            return error_response(exc)
         variables = params.get("variables") or {}
         if not isinstance(variables, dict):
             return _error("variables must be a JSON object", "BAD_REQUEST", 400)
         operation = params.get("operationName")
-        store = request.app.state.store
-        deadline = time.monotonic() + self.timeout_seconds
+        seconds = self.limits.timeout_seconds
+        deadline = time.monotonic() + seconds
         try:
-            async with asyncio.timeout(self.timeout_seconds):  # unlike wait_for, no task of its own
+            check_length(query, self.limits)
+            async with asyncio.timeout(seconds):  # unlike wait_for, no task of its own
                 document = self.documents.cached(query)
                 if document is None:
                     document, errors = await self._prepare(request, query, operation, variables, deadline)
-                    if errors:
+                    if document is None or errors:
                         return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
                 else:  # accepted before: its cost is bounded by the walk's budget
-                    check_cost(document, operation, variables)
+                    check_cost(document, operation, variables, self.limits)
                 if request.method == "GET" and any(
-                    getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
+                    isinstance(d, OperationDefinitionNode) and d.operation.value != "query"
+                    for d in document.definitions
                 ):
                     return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
-                context = RequestContext(store=store, principal=principal, app=request.app, deadline=deadline)
+                context = RequestContext(
+                    store=request.app.state.store,
+                    principal=principal,
+                    app=request.app,
+                    limits=self.limits,
+                    deadline=deadline,
+                )
                 result = await self._execute(document, variables, operation, context)
         except TimeoutError:
-            return error_response(LimitExceeded(f"the request took over {self.timeout_seconds:g} s and was stopped"))
+            return error_response(LimitExceeded(f"the request took over {seconds:g} s and was stopped"))
         except LimitExceeded as exc:
             return error_response(exc)
         payload: dict[str, Any] = {"data": result.data}
@@ -149,15 +153,21 @@ class GraphQLEndpoint:
             payload["errors"] = errors_out
         return JSONResponse(payload, status_code=http_status_for(errors_out, has_data=_has_data(result.data)))
 
-    async def _prepare(self, request: Request, query: str, operation, variables, deadline: float) -> Prepared:
+    async def _prepare(
+        self, request: Request, query: str, operation: str | None, variables: dict[str, Any], deadline: float
+    ) -> Prepared:
         """A new document read and validated: a short one at once (less work than handing it over),
         a longer one in the CPU pool, under the request's deadline."""
-        if len(query) <= INLINE_QUERY_CHARS:
+        if len(query) <= self.limits.inline_query_chars:
             return self.documents.prepare(query, operation, variables, check)
-        cpu = request.app.state.cpu
-        return await cpu.run(self.documents.prepare, query, operation, variables, check, deadline=deadline)
+        prepared: Prepared = await request.app.state.cpu.run(
+            self.documents.prepare, query, operation, variables, check, deadline=deadline
+        )
+        return prepared
 
-    async def _execute(self, document, variables, operation, context):
+    async def _execute(
+        self, document: DocumentNode, variables: dict[str, Any], operation: str | None, context: RequestContext
+    ) -> ExecutionResult:
         result = execute(
             self.schema.graphql_schema,
             document,
@@ -167,9 +177,7 @@ class GraphQLEndpoint:
             is_awaitable=_is_awaitable,
             execution_context_class=LeanExecutionContext,
         )
-        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-            result = await result
-        return result
+        return result if isinstance(result, ExecutionResult) else await result
 
 
 _PLAIN = frozenset((str, int, float, bool, type(None), dict, list, tuple))
@@ -184,4 +192,4 @@ def _is_awaitable(value: Any) -> bool:
 
 
 def _has_data(data: dict[str, Any] | None) -> bool:
-    return bool(data) and any(value is not None for value in data.values())
+    return data is not None and any(value is not None for value in data.values())

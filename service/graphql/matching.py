@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
+from graphql import GraphQLResolveInfo
 
 from common.errors import LimitExceeded
+from common.settings import GraphQLLimits
 from matchers import MatchResult
 from matchers.record import example_text
+from matchers.result import Candidate
 from ontology.examples import add_example
 from ontology.rows import uid
 from service.graphql.context import ctx
-from service.graphql.limits import MAX_COLUMNS, MAX_FIELD_CHARS
 from service.graphql.ontology_types import ClassType, ItemType
 from service.graphql.payloads import MutationPayload, mutation
 
@@ -39,30 +43,31 @@ class RecordInput(graphene.InputObjectType):
 _NAMED = ("text", "name", "spec", "material", "finish", "brand", "model")
 
 
-def check_record(record_input, where: str = "record") -> None:
-    """Refuse a record with a field over MAX_FIELD_CHARS or over MAX_COLUMNS columns, naming the
-    field (`records[3].columns[2].value`) and the limit, before any of it is read."""
+def check_record(record_input: dict[str, Any], limits: GraphQLLimits, where: str = "record") -> None:
+    """Refuse a record with a field over `limits.max_field_chars` or over `limits.max_columns`
+    columns, naming the field (`records[3].columns[2].value`) and the limit, before any of it is read."""
     columns = record_input.get("columns") or []
-    if len(columns) > MAX_COLUMNS:
+    most, longest = limits.max_columns, limits.max_field_chars
+    if len(columns) > most:
         raise LimitExceeded(
-            f"记录的列数超过 {MAX_COLUMNS}；a record has at most {MAX_COLUMNS} columns, {where} has {len(columns)}",
+            f"记录的列数超过 {most}；a record has at most {most} columns, {where} has {len(columns)}",
             field=f"{where}.columns",
-            limit=MAX_COLUMNS,
+            limit=most,
         )
     values = [(name, record_input.get(name)) for name in _NAMED]
     for i, column in enumerate(columns):
         values += [(f"columns[{i}].name", column["name"]), (f"columns[{i}].value", column["value"])]
     for name, value in values:
-        if value is not None and len(value) > MAX_FIELD_CHARS:
+        if value is not None and len(value) > longest:
             raise LimitExceeded(
-                f"字段 {where}.{name} 超过 {MAX_FIELD_CHARS} 个字符；{where}.{name} has {len(value)} characters, "
-                f"over the limit of {MAX_FIELD_CHARS}",
+                f"字段 {where}.{name} 超过 {longest} 个字符；{where}.{name} has {len(value)} characters, "
+                f"over the limit of {longest}",
                 field=f"{where}.{name}",
-                limit=MAX_FIELD_CHARS,
+                limit=longest,
             )
 
 
-def record_from(record_input) -> str | dict[str, str]:
+def record_from(record_input: dict[str, Any]) -> str | dict[str, str]:
     fields = {k: v for k in _NAMED[1:] if (v := record_input.get(k))}
     for column in record_input.get("columns") or []:
         fields[column["name"]] = column["value"]
@@ -98,13 +103,13 @@ class MatchCandidate(graphene.ObjectType):
     item = graphene.Field(ItemType, description="the standard item, when kind is item")
 
     @staticmethod
-    def resolve_of_class(candidate, info):
+    def resolve_of_class(candidate: Candidate, info: GraphQLResolveInfo) -> Any:
         if candidate.kind != "class":
             return None
         return ctx(info).loaders.classes.load_now(uid(candidate.scheme, candidate.code))
 
     @staticmethod
-    async def resolve_item(candidate, info):
+    async def resolve_item(candidate: Candidate, info: GraphQLResolveInfo) -> Any:
         if candidate.kind != "item":
             return None
         item = await ctx(info).loaders.items.load(uid(candidate.scheme, candidate.code))
@@ -149,7 +154,9 @@ class MatchResultType(graphene.ObjectType):
     resolve_decision = staticmethod(lambda result, _: result.decision.value)
 
 
-def _match(info, record_input, scheme, kind, limit) -> MatchResult:
+def _match(
+    info: GraphQLResolveInfo, record_input: dict[str, Any], scheme: str, kind: str | None, limit: int | None
+) -> MatchResult:
     matcher = ctx(info).app.state.matcher.get()
     return matcher.match(record_from(record_input), scheme=scheme, kind=kind, limit=limit)
 
@@ -174,20 +181,34 @@ class MatchQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_match(root, info, record, scheme="CPMS", kind=None, limit=None):
+    async def resolve_match(
+        root: object,
+        info: GraphQLResolveInfo,
+        record: dict[str, Any],
+        scheme: str = "CPMS",
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> MatchResult:
         ctx(info).principal.require("match")
-        check_record(record)
+        check_record(record, ctx(info).limits)
         return await ctx(info).compute(_match, info, record, scheme, kind, limit)
 
     @staticmethod
-    async def resolve_match_batch(root, info, records, scheme="CPMS", kind=None, limit=None):
+    async def resolve_match_batch(
+        root: object,
+        info: GraphQLResolveInfo,
+        records: list[dict[str, Any]],
+        scheme: str = "CPMS",
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[MatchResult]:
         ctx(info).principal.require("batch")
         if len(records) > MAX_BATCH:
             raise LimitExceeded(f"matchBatch takes at most {MAX_BATCH} records; got {len(records)}", field="records")
         for i, record in enumerate(records):
-            check_record(record, f"records[{i}]")
+            check_record(record, ctx(info).limits, f"records[{i}]")
 
-        def run(chunk) -> list[MatchResult]:
+        def run(chunk: list[dict[str, Any]]) -> list[MatchResult]:
             matcher = ctx(info).app.state.matcher.get()
             return [matcher.match(record_from(r), scheme=scheme, kind=kind, limit=limit) for r in chunk]
 
@@ -203,10 +224,17 @@ class FeedbackPayload(MutationPayload):
     example_id = graphene.String()
 
 
-async def _feedback(info, record, scheme, code, decision, wrong_code=None):
+async def _feedback(
+    info: GraphQLResolveInfo,
+    record: dict[str, Any],
+    scheme: str,
+    code: str,
+    decision: str,
+    wrong_code: str | None = None,
+) -> FeedbackPayload:
     context = ctx(info)
     context.principal.require("feedback")
-    check_record(record)
+    check_record(record, context.limits)
     parsed = record_from(record)
     # stored as the matcher keeps it (its text, and its description as context), so that it
     # teaches the same after a restart; SKU, price and other columns are left out
@@ -237,10 +265,14 @@ class FeedbackMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(FeedbackPayload)
-    async def resolve_confirm_match(root, info, record, scheme, code):
+    async def resolve_confirm_match(
+        root: object, info: GraphQLResolveInfo, record: dict[str, Any], scheme: str, code: str
+    ) -> FeedbackPayload:
         return await _feedback(info, record, scheme, code, "confirm")
 
     @staticmethod
     @mutation(FeedbackPayload)
-    async def resolve_correct_match(root, info, record, scheme, wrong_code, code):
+    async def resolve_correct_match(
+        root: object, info: GraphQLResolveInfo, record: dict[str, Any], scheme: str, wrong_code: str, code: str
+    ) -> FeedbackPayload:
         return await _feedback(info, record, scheme, code, "correct", wrong_code)

@@ -5,7 +5,7 @@ a multipart form, or a GraphQL multipart request (the GraphQL multipart request 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
@@ -39,7 +39,7 @@ def check_declared_size(request: Request, max_bytes: int, what: str = "upload") 
         raise too_large(max_bytes, what)
 
 
-async def limited_stream(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
+async def limited_stream(request: Request, max_bytes: int) -> AsyncGenerator[bytes]:
     """The request body, failing as soon as it is over `max_bytes`."""
     check_declared_size(request, max_bytes)
     received = 0
