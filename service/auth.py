@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from common.errors import Forbidden, Unauthenticated, Unavailable
 from ontology.apikeys import ApiKey, authenticate
 from ontology.store import Store
-from service.store_watch import KeyMemory, StoreWatch
+from service.store_watch import KEY_LOOKUP_SECONDS, KeyMemory, StoreWatch
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "anonymous": frozenset({"read", "match"}),
@@ -48,7 +48,7 @@ async def request_principal(
     authorization: str | None, store: Store, anonymous_read: bool, watch: StoreWatch, keys: KeyMemory
 ) -> Principal:
     """Who sends a request. Raises Unauthenticated for a bad key, or for no key when anonymous
-    access is off. The store is asked for at most `watch.deadline` seconds; while it is down a key
+    access is off. The store is asked for at most KEY_LOOKUP_SECONDS; while it is down a key
     is taken from those it confirmed in the last `keys.seconds`, or the request fails with
     UNAVAILABLE (revoking a key takes effect at once while the store is up)."""
     if not authorization:
@@ -56,7 +56,7 @@ async def request_principal(
     token = _bearer(authorization)
     if not watch.down:
         try:
-            key = await asyncio.wait_for(asyncio.to_thread(authenticate, store, token), watch.deadline)
+            key = await asyncio.wait_for(asyncio.to_thread(authenticate, store, token), KEY_LOOKUP_SECONDS)
         except (Unavailable, TimeoutError):
             watch.mark_down()
         else:

@@ -17,8 +17,12 @@ from typing import Any
 
 from common.errors import Unavailable
 
-DOWN_SECONDS = 2.0
-"""After a failed look at the store, how long requests do not look again."""
+DOWN_SECONDS = 5.0
+"""After a failed look at the store, how long key lookups do not look again (a good answer to a
+health check ends it sooner)."""
+KEY_LOOKUP_SECONDS = 5.0
+"""How long a key lookup waits for the store: longer than a health check, so that a store that is
+slow under load, not down, does not turn keys away."""
 
 
 class StoreWatch:
@@ -35,6 +39,9 @@ class StoreWatch:
     def mark_down(self) -> None:
         self._down_until = time.monotonic() + DOWN_SECONDS
 
+    def mark_up(self) -> None:
+        self._down_until = 0.0
+
     async def report(self) -> dict[str, Any]:
         """The probe's answer within `deadline` seconds; raises Unavailable after it."""
         if self._running is None or self._running.done():
@@ -42,7 +49,7 @@ class StoreWatch:
             # its outcome is read here even when every caller stopped waiting for it
             self._running.add_done_callback(lambda probe: probe.cancelled() or probe.exception())
         try:
-            return await asyncio.wait_for(asyncio.shield(self._running), self.deadline)
+            report = await asyncio.wait_for(asyncio.shield(self._running), self.deadline)
         except TimeoutError:
             self.mark_down()
             raise Unavailable(
@@ -51,6 +58,8 @@ class StoreWatch:
         except Unavailable:
             self.mark_down()
             raise
+        self.mark_up()
+        return report
 
 
 class KeyMemory:
