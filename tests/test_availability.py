@@ -351,3 +351,8 @@ def test_without_neo4j_health_answers_at_once_and_jobs_and_matching_go_on(
             assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
     finally:
         proxy.stop()
+
+
+def test_a_search_text_over_the_limit_is_refused_naming_it(base: str) -> None:
+    body = post(base, "query($t: String!) { search(text: $t) { nodes { code } } }", t="luosi" * 1000)
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "text", "limit": MAX_FIELD_CHARS}
