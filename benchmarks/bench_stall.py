@@ -255,7 +255,7 @@ def run(connection: Connection, clients: int, seconds: float, warmup: float) -> 
     server = _serve(connection, port, 1)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(f"{url}/graphql")
+        _wait_ready(f"{url}/graphql", timeout=1200)  # the matcher of the whole seed, on a busy machine
         body = _ordinary_body()
         if warmup:
             asyncio.run(_raw_scenario(f"{url}/graphql", clients, warmup, body))

@@ -29,6 +29,9 @@ class RequestContext:
     deadline: float | None = None  # time.monotonic() by which the request must be answered
     loaders: Loaders = field(init=False)
     user_errors: list[dict[str, Any]] = field(default_factory=list)
+    # one task of this request in the CPU pool at a time: a request of many aliased matches queues
+    # them one after another, behind other requests' work, instead of all at once ahead of it
+    _cpu_turn: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     _token: RequestToken = field(init=False)
 
     def __post_init__(self) -> None:
@@ -50,7 +53,8 @@ class RequestContext:
 
     async def compute(self, fn: Callable[[*Args], T], *args: *Args) -> T:
         """Run CPU-bound work (matching) in the CPU pool, stopped at the request's deadline."""
-        result: T = await self.app.state.cpu.run(fn, *args, deadline=self.deadline)
+        async with self._cpu_turn:
+            result: T = await self.app.state.cpu.run(fn, *args, deadline=self.deadline)
         return result
 
     async def read(self, fn: Callable[[Store, *Args], T], *args: *Args) -> T:
