@@ -46,6 +46,7 @@ def _load(snapshot: Snapshot) -> _Loaded:
         lexicons[view.code] = lexicon
         for kind in get_args(Kind):
             if view.concepts(kind):
+                check()  # a build can be stopped between its indexes (matchers.deadline)
                 indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
     return _Loaded(snapshot, indexes, lexicons)
 

@@ -143,7 +143,7 @@ class Jobs:
     def stop(self, timeout: float = 5.0) -> None:
         """The running job stops after its current chunk and stays resumable. A chunk that takes
         longer than `timeout` is left to the process's exit (the threads are daemons); the job
-        resumes from its journal, as after a kill, and the runner lock stays held until then."""
+        resumes from its journal, as after a kill."""
         if self._runner_lock is None:
             return
         self._stopping.set()
@@ -151,8 +151,7 @@ class Jobs:
         deadline = time.monotonic() + timeout
         self._thread.join(timeout)
         self._sweeper.join(max(0.0, deadline - time.monotonic()))
-        if not self._thread.is_alive():
-            self._runner_lock.close()
+        self._runner_lock.close()
 
     def submit(
         self, upload: IO[bytes], filename: str, options: Mapping[str, Any], owner: Principal | None = None
