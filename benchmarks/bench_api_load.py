@@ -51,6 +51,10 @@ CLASS_QUERY = """query($code: String!) { class(scheme: "CPMS", code: $code) { co
 SEARCH_QUERY = """query($text: String!) { search(text: $text, first: 10) { nodes { kind scheme code label score } } }"""
 MATCH_QUERY = """query($text: String!) { match(record: {text: $text}) { decision
   best { code score } values { property value number } } }"""
+FULL_MATCH_QUERY = """query($text: String!) { match(record: {text: $text}, limit: 5) { text readAs scheme kind
+  decision best { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
+  candidates { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
+  values { property value number unit } missingRequired warnings } }"""
 SEARCH_WORDS = [
     "螺栓",
     "六角螺母",
@@ -221,6 +225,26 @@ def _wait_ready(url: str, timeout: float = 300) -> None:
         raise SystemExit("the service did not get ready")
 
 
+def _scenarios(codes: list[str], records: list[str]) -> dict[str, Callable[[random.Random], dict[str, Any]]]:
+    return {
+        "baseline { __typename }": lambda rng: {"query": "{ __typename }"},
+        "class lookup": lambda rng: {"query": CLASS_QUERY, "variables": {"code": rng.choice(codes)}},
+        "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},
+        "match": lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(records)}},
+        "match, every field": lambda rng: {"query": FULL_MATCH_QUERY, "variables": {"text": rng.choice(records)}},
+    }
+
+
+COLUMNS = f"{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'client CPU µs/req':>19}"
+
+
+def _row(name: str, r: dict) -> str:
+    return (
+        f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}"
+        f"{r['cpu_us']:>19.0f}"
+    )
+
+
 def run(connection: Connection, clients: int, seconds: float, workers: int, warmup: float, client: str = "raw") -> None:
     with Store(connection) as store:
         seed(store, log=lambda _: None)
@@ -230,27 +254,16 @@ def run(connection: Connection, clients: int, seconds: float, workers: int, warm
     url = f"http://127.0.0.1:{port}/graphql"
     try:
         _wait_ready(url)
-        scenarios: dict[str, Callable[[random.Random], dict[str, Any]]] = {
-            "baseline { __typename }": lambda rng: {"query": "{ __typename }"},
-            "class lookup": lambda rng: {"query": CLASS_QUERY, "variables": {"code": rng.choice(codes)}},
-            "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},
-            "match": lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(records)}},
-        }
         print(
             f"{clients} concurrent clients, {seconds:.0f} s per scenario after {warmup:.0f} s of warm-up, "
             f"{workers} server process(es), loopback, {client} client"
         )
-        columns = f"{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'client CPU µs/req':>19}"
-        print(f"{'scenario':<26}{columns}")
+        print(f"{'scenario':<26}{COLUMNS}")
         scenario = SCENARIO[client]
-        for name, body in scenarios.items():
+        for name, body in _scenarios(codes, records).items():
             if warmup:
                 asyncio.run(scenario(url, clients, warmup, body))
-            r = asyncio.run(scenario(url, clients, seconds, body))
-            print(
-                f"{name:<26}{r['requests']:>10}{r['rps']:>10.1f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>8}"
-                f"{r['cpu_us']:>19.0f}"
-            )
+            print(_row(name, asyncio.run(scenario(url, clients, seconds, body))))
     finally:
         server.terminate()
         server.wait(30)

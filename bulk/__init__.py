@@ -4,8 +4,9 @@
     summary = run_bulk(Path("catalog.xlsx"), Path("matched.csv"), BulkSettings(scheme="CPMS"), write_snapshot)
 
 Stages, one module each: `readers` (format and encoding), `columns` (headers to fields),
-`matching` (a chunk of rows to output rows: the only work an engine runs), `engines` (a local
-process pool, or Dask), `journal` (durable progress, for `resume`), `writers` (CSV, XLSX, JSONL,
+`chunk_matcher` (a chunk of rows to output rows: the only work an executor runs), `executors`
+(this process, a local process pool) and `dask_executor` (the `cpms[dask]` extra), `engine` (the
+setting made an executor), `journal` (durable progress, for `resume`), `writers` (CSV, XLSX, JSONL,
 Parquet) and `run` (the pipeline). Pure Python: nothing here talks to Neo4j.
 """
 

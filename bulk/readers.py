@@ -1,5 +1,6 @@
 """Catalog files as streams of rows: CSV and TSV (UTF-8, UTF-8 with BOM, UTF-16, GBK, GB18030,
-Big5, detected), XLSX, JSONL and Parquet, read in constant memory.
+Big5, detected), XLSX, JSONL and Parquet, read in constant memory; old Excel (.xls) workbooks, which
+the format caps at 65,536 rows, read whole.
 
 A row comes out as (row number, cells) or (row number, `RowError`): a bad row is reported where it
 is and reading goes on. A file that cannot be read at all raises `InvalidInput`. The row number is
@@ -125,6 +126,9 @@ def open_source(
         if format == "xlsx":
             headers, rows, fraction = _xlsx(path, sheet, stack, max_cells)
             layout = None  # a sheet is one compressed stream: no row can be reached but by reading those before
+        elif format == "xls":
+            headers, rows, fraction = _xls(path, sheet, stack)
+            layout = None
         elif format == "parquet":
             headers, rows, fraction, layout = _parquet(path, stack)
         else:
@@ -132,7 +136,8 @@ def open_source(
             delimiter = "\t" if format == "tsv" else detect_delimiter(sample, encoding)
             format = format if format == "jsonl" else "tsv" if delimiter == "\t" else "csv"
             headers, rows, fraction, layout = _text(path, file, format, encoding, delimiter, stack)
-        source = Source(path, format, headers, rows, fraction, max_cell_chars, encoding if format != "xlsx" else None)
+        text = format not in ("xlsx", "xls")
+        source = Source(path, format, headers, rows, fraction, max_cell_chars, encoding if text else None)
         source.layout = layout
         yield source
 
@@ -199,13 +204,14 @@ def _text(
 
 
 def detect_format(path: Path, sample: bytes) -> InputFormat:
-    """By content where the content says (XLSX is a zip, Parquet starts with PAR1), else by name."""
+    """By content where the content says (XLSX is a zip, XLS an OLE2 compound file, Parquet starts
+    with PAR1), else by name."""
     if sample.startswith(XLSX_MAGIC):
         return "xlsx"
     if sample.startswith(b"PAR1"):
         return "parquet"
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidInput(f"{path.name}: an old Excel (.xls) workbook; save it as .xlsx or CSV")
+        return "xls"
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
@@ -360,6 +366,34 @@ def _xlsx(
 
     headers, raw = _split_header(path, rows())
     total = worksheet.max_row or 0
+    return headers, raw, lambda: min(position[0] / total, 1.0) if total else 0.0
+
+
+def _xls(path: Path, sheet: str | None, stack: ExitStack) -> tuple[list[str], RawRows, Callable[[], float]]:
+    """An old Excel workbook, read by calamine: the sheet is loaded whole, which the format bounds
+    (65,536 rows of 256 columns)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:
+        raise InvalidInput(f"{path.name}: not a readable Excel workbook ({exc})") from exc
+    stack.callback(workbook.close)
+    if sheet is not None and sheet not in workbook.sheet_names:
+        raise InvalidInput(f"{path.name}: no sheet {sheet!r} (have: {', '.join(workbook.sheet_names)})")
+    try:
+        worksheet = workbook.get_sheet_by_name(sheet) if sheet is not None else workbook.get_sheet_by_index(0)
+    except CalamineError as exc:
+        raise InvalidInput(f"{path.name}: the sheet cannot be read ({exc})") from exc
+    first, total = (worksheet.start or (0, 0))[0] + 1, worksheet.height
+    position = [0]
+
+    def rows() -> RawRows:
+        for index, values in enumerate(worksheet.iter_rows()):
+            position[0] = index + 1
+            yield first + index, None if _blank(values) else values
+
+    headers, raw = _split_header(path, rows())
     return headers, raw, lambda: min(position[0] / total, 1.0) if total else 0.0
 
 

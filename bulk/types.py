@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
-InputFormat = Literal["csv", "tsv", "xlsx", "jsonl", "parquet"]
+InputFormat = Literal["csv", "tsv", "xlsx", "xls", "jsonl", "parquet"]
 OutputFormat = Literal["csv", "xlsx", "jsonl", "parquet"]
 SpoolFormat = Literal["csv", "jsonl"]
 

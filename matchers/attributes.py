@@ -19,7 +19,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from common.units import read_unit, to_base
-from matchers.extract import extract
+from matchers.extract import extract, word_alternation
 from matchers.notations import BROADER, STANDARD_BODIES
 from matchers.snapshot import Concept, SchemeView, StatedValue, TemplateProperty
 from matchers.types import NAMING_KEYS, Extraction, Found
@@ -146,7 +146,10 @@ class ValueLexicon:
             generic[p.code] = frozenset(broader_only - direct)
             texts[p.code] = MappingProxyType(by_text)
             if not_read:
-                unread[p.code] = (_alternation(spelling for spelling, _ in not_read), MappingProxyType(dict(not_read)))
+                unread[p.code] = (
+                    re.compile(word_alternation(dict.fromkeys(spelling for spelling, _ in not_read))),
+                    MappingProxyType(dict(not_read)),
+                )
         return cls(
             MappingProxyType(forms),
             MappingProxyType(codes),
@@ -157,19 +160,6 @@ class ValueLexicon:
 
     def of_value(self, property: str, value: str) -> Attributes:
         return self.forms.get((property, value), NO_ATTRIBUTES)
-
-
-def _alternation(words: Iterable[str]) -> re.Pattern[str]:
-    """A regex for any of `words`, longest first; Latin words must stand alone (BZP, not in BZPX)."""
-    alternatives = [
-        # the left boundary after the first character, so that every alternative starts with a
-        # literal and `re` can skip to the positions where one may start
-        rf"{re.escape(w[0])}(?<![0-9a-z]{re.escape(w[0])}){re.escape(w[1:])}(?![0-9a-z])"
-        if w.isascii()
-        else re.escape(w)
-        for w in sorted(set(words), key=len, reverse=True)
-    ]
-    return re.compile("|".join(alternatives))
 
 
 def extractor_unit(p: TemplateProperty) -> str | None:

@@ -55,7 +55,8 @@ def _longest_first(words: Iterable[str]) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
-def _alternation(words: Iterable[str]) -> str:
+def word_alternation(words: Iterable[str]) -> str:
+    """A regex for any of `words`, longest first; Latin words stand alone (BZP, not in BZPX)."""
     return "|".join(_latin(w) if w.isascii() else re.escape(w) for w in _longest_first(words))
 
 
@@ -79,7 +80,7 @@ _GRADE = re.compile(
     rf"(?![0-9a-z.\-/{n.MEASURE_CHARS}])"
 )
 _WORDS = {word: (key, code) for key, words in n.VOCABULARY.items() for word, code in words.items()}
-_WORD = re.compile(_alternation(_WORDS))
+_WORD = re.compile(word_alternation(_WORDS))
 _UNIT_TEXT = "|".join(_longest_first(TEXT_UNITS))
 _QUANTITY = re.compile(rf"(?:(?<=ac)|(?<=dc)|(?<![0-9a-z.]))({_NUMBER})({_UNIT_TEXT})(?![0-9a-z])")
 _QUANTITY_KEYS = {
@@ -87,8 +88,8 @@ _QUANTITY_KEYS = {
     "rotational_speed": "speed", "torque": "torque",
 }  # fmt: skip
 _STAINLESS = "stainless_steel"
-_TOOL_CONTEXT = re.compile(_alternation(n.TOOL_CONTEXT_WORDS))
-_PIPE_CONTEXT = re.compile(_alternation(n.PIPE_CONTEXT_WORDS))
+_TOOL_CONTEXT = re.compile(word_alternation(n.TOOL_CONTEXT_WORDS))
+_PIPE_CONTEXT = re.compile(word_alternation(n.PIPE_CONTEXT_WORDS))
 
 
 class _Scan:

@@ -18,7 +18,7 @@ it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,27 +100,42 @@ class _Stacked:
 
 
 def fit_choices(choices: Sequence[Choice], l2: float = 1e-3, iterations: int = 30) -> tuple[float, list[float]]:
-    """(bias, weights) maximizing the penalized likelihood of which candidate was right; Newton
-    steps, halved until the objective does not fall."""
+    """(bias, weights) maximizing the penalized likelihood of which candidate was right."""
     if not any(c.rows for c in choices):
         raise ValueError("no candidates to fit")
     stacked = _Stacked.of(choices)
-    beta = np.zeros(stacked.rows.shape[1])
-    objective = stacked.objective(beta, l2)
+    beta = newton_maximize(
+        lambda b: stacked.objective(b, l2),
+        lambda b: stacked.newton_step(b, l2),
+        np.zeros(stacked.rows.shape[1]),
+        iterations,
+    )
+    return float(beta[0]), [float(b) for b in beta[1:]]
+
+
+def newton_maximize(
+    objective: Callable[[np.ndarray], float],
+    newton_step: Callable[[np.ndarray], np.ndarray],
+    start: np.ndarray,
+    iterations: int,
+) -> np.ndarray:
+    """Newton steps from `start`, each halved until the objective does not fall, until the gain is
+    negligible."""
+    beta, value = start, objective(start)
     for _ in range(iterations):
-        step = stacked.newton_step(beta, l2)
+        step = newton_step(beta)
         scale = 1.0
         while True:
             trial = beta + scale * step
-            trial_objective = stacked.objective(trial, l2)
-            if trial_objective >= objective or scale < 1e-4:
+            trial_value = objective(trial)
+            if trial_value >= value or scale < 1e-4:
                 break
             scale /= 2
-        converged = trial_objective - objective < 1e-7 * max(1.0, abs(objective))
-        beta, objective = trial, trial_objective
+        converged = trial_value - value < 1e-7 * max(1.0, abs(value))
+        beta, value = trial, trial_value
         if converged:
             break
-    return float(beta[0]), [float(b) for b in beta[1:]]
+    return beta
 
 
 def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], l2: float = 1e-3) -> tuple[float, list[float]]:

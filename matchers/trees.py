@@ -2,7 +2,8 @@
 Python: small (a few hundred trees of depth 3), deterministic (no sampling) and quick to fit on
 the few thousand labelled pairs a catalog's users confirm. Trees, unlike the logistic scorer,
 learn where a feature stops mattering and how features interact (a shared model number outweighs
-a different wording)."""
+a different wording). Kept over scikit-learn's: cheaper to score a record's few candidates, no
+SciPy in the service (docs/matching.md, "Design history")."""
 
 from __future__ import annotations
 

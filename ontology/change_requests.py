@@ -23,6 +23,7 @@ from ontology.rows import synonyms_from, uid
 from ontology.store import Store
 
 Kind = Literal["new_class", "add_synonym", "add_value", "correction"]
+RequestStatus = Literal["open", "approved", "rejected"]
 
 
 class Correction(BaseModel):
@@ -46,7 +47,7 @@ class ChangeRequest(BaseModel):
     payload: dict[str, Any]
     reason: str
     proposer: str
-    status: str  # open, approved, rejected
+    status: RequestStatus
     created_at: str
     decided_by: str | None = None
     decision_reason: str | None = None
@@ -65,18 +66,18 @@ def _parse(kind: str, payload: dict[str, Any]) -> BaseModel:
 
 
 def propose(
-    store: Store, kind: str, scheme: str, target: str | None, payload: dict[str, Any], reason: str, proposer: str
+    store: Store, kind: str, scheme: str, target: str | None, payload: dict[str, Any], edit: editing.Edit
 ) -> ChangeRequest:
-    editing.require_reason(proposer, reason)
+    edit.require()
     parsed = _parse(kind, payload)
     if kind != "new_class" and not target:
         raise InvalidInput(f"a {kind} request names its target", field="target")
     fields = parsed.model_dump(mode="json", by_alias=True)
-    return store.write_beside_ontology(_propose, kind, scheme, target, fields, reason, proposer)
+    return store.write_beside_ontology(_propose, kind, scheme, target, fields, edit)
 
 
 def _propose(
-    tx: ManagedTransaction, kind: str, scheme: str, target: str | None, payload: dict, reason: str, proposer: str
+    tx: ManagedTransaction, kind: str, scheme: str, target: str | None, payload: dict, edit: editing.Edit
 ) -> ChangeRequest:
     if target is not None:
         _target(tx, kind, uid(scheme, target))
@@ -88,8 +89,8 @@ def _propose(
         scheme=scheme,
         target=target,
         payload=json.dumps(payload, ensure_ascii=False),
-        reason=reason,
-        proposer=proposer,
+        reason=edit.reason,
+        proposer=edit.actor,
     ).single(strict=True)["r"]
     return _from(row)
 
@@ -138,21 +139,21 @@ def _open_request(tx: ManagedTransaction, request_id: str) -> ChangeRequest:
     return request
 
 
-def _decide(tx: ManagedTransaction, request_id: str, status: str, editor: str, reason: str) -> ChangeRequest:
+def _decide(tx: ManagedTransaction, request_id: str, status: str, edit: editing.Edit) -> ChangeRequest:
     row = tx.run(
         "MATCH (r:ChangeRequest {id: $id}) SET r.status = $status, r.decided_by = $editor, "
         "r.decision_reason = $reason, r.decided_at = datetime() RETURN r",
         id=request_id,
         status=status,
-        editor=editor,
-        reason=reason,
+        editor=edit.actor,
+        reason=edit.reason,
     ).single(strict=True)
     return _from(row["r"])
 
 
-def approve(store: Store, request_id: str, editor: str, reason: str) -> ChangeRequest:
-    editing.require_reason(editor, reason)
-    return store.write(_approve, request_id, editor, reason)
+def approve(store: Store, request_id: str, edit: editing.Edit) -> ChangeRequest:
+    edit.require()
+    return store.write(_approve, request_id, edit)
 
 
 _TARGET = {
@@ -170,32 +171,34 @@ def _target(tx: ManagedTransaction, kind: str, key: str) -> dict[str, Any]:
     return row["p"]
 
 
-def _approve(tx: ManagedTransaction, request_id: str, editor: str, reason: str) -> ChangeRequest:
+def _approve(tx: ManagedTransaction, request_id: str, edit: editing.Edit) -> ChangeRequest:
     request = _open_request(tx, request_id)
     payload = _parse(request.kind, request.payload)
-    why = f"change request {request.id} by {request.proposer}: {request.reason}; approved: {reason}"
+    why = editing.Edit(
+        edit.actor, f"change request {request.id} by {request.proposer}: {request.reason}; approved: {edit.reason}"
+    )
     scheme, target = request.scheme, request.target or ""  # only a new class has none (`propose`)
     if isinstance(payload, ConceptClass):
         cls = payload.model_copy(update={"code": editing.check_code(scheme, payload.code), "version": 1})
-        editing.create_class_tx(tx, scheme, cls, editor, why)
+        editing.create_class_tx(tx, scheme, cls, why)
     elif isinstance(payload, Value):
         current = _target(tx, request.kind, uid(scheme, target))
-        curation.add_values_tx(tx, scheme, target, current["version"], [payload], editor, why)
+        curation.add_values_tx(tx, scheme, target, current["version"], [payload], why)
     else:
         current = _target(tx, request.kind, uid(scheme, target))
         if isinstance(payload, Synonym):
             changes = editing.ClassChanges(synonyms=[*synonyms_from(current), payload])
         elif isinstance(payload, Correction):
             changes = editing.ClassChanges(labels=payload.labels, definition=payload.definition)
-        editing.update_class_tx(tx, uid(scheme, target), current["version"], changes, editor, why)
-    return _decide(tx, request_id, "approved", editor, reason)
+        editing.update_class_tx(tx, uid(scheme, target), current["version"], changes, why)
+    return _decide(tx, request_id, "approved", edit)
 
 
-def reject(store: Store, request_id: str, editor: str, reason: str) -> ChangeRequest:
-    editing.require_reason(editor, reason)
-    return store.write_beside_ontology(_reject, request_id, editor, reason)
+def reject(store: Store, request_id: str, edit: editing.Edit) -> ChangeRequest:
+    edit.require()
+    return store.write_beside_ontology(_reject, request_id, edit)
 
 
-def _reject(tx: ManagedTransaction, request_id: str, editor: str, reason: str) -> ChangeRequest:
+def _reject(tx: ManagedTransaction, request_id: str, edit: editing.Edit) -> ChangeRequest:
     _open_request(tx, request_id)
-    return _decide(tx, request_id, "rejected", editor, reason)
+    return _decide(tx, request_id, "rejected", edit)

@@ -280,7 +280,31 @@ def _none(value: str) -> str | None:
 def read_csv_folder(folder: Path) -> SchemeBundle:
     """Build a bundle from a CSV folder; raises ImportRejected naming every bad row (file:line)."""
     r = _Reader(folder)
-    synonyms = r.grouped(
+    synonyms = _synonyms(r)
+    schemes, _ = _schemes(r)
+    units, _ = _units(r, synonyms)
+    properties, property_lines = _properties(r, synonyms)
+    classes, class_lines = _classes(r, synonyms)
+    items, item_lines = _items(r, synonyms)
+    mappings, mapping_lines = _mappings(r)
+    if r.problems or not schemes:
+        raise ImportRejected(r.problems)
+    bundle = SchemeBundle(
+        scheme=schemes[0], units=units, properties=properties, classes=classes, items=items, mappings=mappings
+    )
+    lines = {"classes": class_lines, "items": item_lines, "mappings": mapping_lines, "properties": property_lines}
+    problems = check_bundle(bundle, lambda collection, n, code: f"{lines[collection][n]} ({code})")
+    if problems:
+        raise ImportRejected(problems)
+    return bundle
+
+
+Synonyms = defaultdict[Any, list[Synonym]]
+"""Synonyms by their owner: (kind, property, code)."""
+
+
+def _synonyms(r: _Reader) -> Synonyms:
+    return r.grouped(
         "synonyms.csv",
         Synonym,
         lambda row: (row.get("owner_kind", ""), row.get("property", ""), row.get("owner", "")),
@@ -290,7 +314,10 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "source": row.get("source") or "cpms",
         },
     )
-    schemes, _ = r.collect(
+
+
+def _schemes(r: _Reader) -> tuple[list[Scheme], list[str]]:
+    return r.collect(
         "scheme.csv",
         Scheme,
         lambda row: {
@@ -309,7 +336,10 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "code_pattern": _none(row.get("code_pattern", "")),
         },
     )
-    units, _ = r.collect(
+
+
+def _units(r: _Reader, synonyms: Synonyms) -> tuple[list[Unit], list[str]]:
+    return r.collect(
         "units.csv",
         Unit,
         lambda row: {
@@ -323,6 +353,10 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "synonyms": synonyms[("unit", "", row.get("code", ""))],
         },
     )
+
+
+def _properties(r: _Reader, synonyms: Synonyms) -> tuple[list[Property], list[str]]:
+    """The properties with their allowed values."""
     values = r.grouped(
         "values.csv",
         Value,
@@ -334,7 +368,7 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "synonyms": synonyms[("value", row.get("property", ""), row.get("code", ""))],
         },
     )
-    properties, property_lines = r.collect(
+    return r.collect(
         "properties.csv",
         Property,
         lambda row: {
@@ -347,13 +381,17 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "values": values[row.get("code", "")],
         },
     )
+
+
+def _classes(r: _Reader, synonyms: Synonyms) -> tuple[list[ConceptClass], list[str]]:
+    """The classes with their attached properties."""
     class_props = r.grouped(
         "class_properties.csv",
         ClassProperty,
         lambda row: row.get("class", ""),
         lambda row: {"property": row.get("property"), "required": row.get("required") or False},
     )
-    classes, class_lines = r.collect(
+    return r.collect(
         "classes.csv",
         ConceptClass,
         lambda row: {
@@ -369,6 +407,10 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "properties": class_props[row.get("code", "")],
         },
     )
+
+
+def _items(r: _Reader, synonyms: Synonyms) -> tuple[list[Item], list[str]]:
+    """The standard items with their values."""
     item_values = r.grouped(
         "item_values.csv",
         ItemValue,
@@ -381,7 +423,7 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "flag": _none(row.get("flag", "")),
         },
     )
-    items, item_lines = r.collect(
+    return r.collect(
         "items.csv",
         Item,
         lambda row: {
@@ -395,7 +437,10 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "synonyms": synonyms[("item", "", row.get("code", ""))],
         },
     )
-    mappings, mapping_lines = r.collect(
+
+
+def _mappings(r: _Reader) -> tuple[list[Mapping], list[str]]:
+    return r.collect(
         "mappings.csv",
         Mapping,
         lambda row: {
@@ -406,13 +451,3 @@ def read_csv_folder(folder: Path) -> SchemeBundle:
             "source": row.get("source") or "cpms",
         },
     )
-    if r.problems or not schemes:
-        raise ImportRejected(r.problems)
-    bundle = SchemeBundle(
-        scheme=schemes[0], units=units, properties=properties, classes=classes, items=items, mappings=mappings
-    )
-    lines = {"classes": class_lines, "items": item_lines, "mappings": mapping_lines, "properties": property_lines}
-    problems = check_bundle(bundle, lambda collection, n, code: f"{lines[collection][n]} ({code})")
-    if problems:
-        raise ImportRejected(problems)
-    return bundle

@@ -12,7 +12,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from common.errors import InvalidInput, NotFound
-from ontology.editing import bump, check_code, lock, record, require_reason
+from ontology.editing import Edit, bump, check_code, lock, record_change
 from ontology.model import DataType, Item, Labels, Mapping, Property, Unit, Value
 from ontology.rows import (
     item_props,
@@ -27,12 +27,12 @@ from ontology.rows import (
 from ontology.store import Store
 
 
-def define_unit(store: Store, scheme: str, unit: Unit, actor: str, reason: str) -> Unit:
-    require_reason(actor, reason)
-    return store.write(_define_unit, scheme, unit, actor, reason)
+def define_unit(store: Store, scheme: str, unit: Unit, edit: Edit) -> Unit:
+    edit.require()
+    return store.write(_define_unit, scheme, unit, edit)
 
 
-def _define_unit(tx: ManagedTransaction, scheme: str, unit: Unit, actor: str, reason: str) -> Unit:
+def _define_unit(tx: ManagedTransaction, scheme: str, unit: Unit, edit: Edit) -> Unit:
     if tx.run("MATCH (u:Unit {code: $code}) RETURN u", code=unit.code).single() is not None:
         raise InvalidInput(f"unit {unit.code} already exists", field="code")
     props = unit_props(unit)
@@ -43,18 +43,18 @@ def _define_unit(tx: ManagedTransaction, scheme: str, unit: Unit, actor: str, re
         scheme=scheme,
         props=props,
     ).consume()
-    record(tx, f"{scheme}:unit:{unit.code}", "define_unit", actor, reason, None, props)
+    record_change(tx, edit, f"{scheme}:unit:{unit.code}", "define_unit", None, props)
     return unit
 
 
-def define_property(store: Store, scheme: str, prop: Property, actor: str, reason: str) -> Property:
-    require_reason(actor, reason)
+def define_property(store: Store, scheme: str, prop: Property, edit: Edit) -> Property:
+    edit.require()
     if prop.data_type in (DataType.number, DataType.range) and not prop.unit:
         raise InvalidInput(f"a {prop.data_type.value} property needs a unit", field="unit")
-    return store.write(_define_property, scheme, prop.model_copy(update={"version": 1}), actor, reason)
+    return store.write(_define_property, scheme, prop.model_copy(update={"version": 1}), edit)
 
 
-def _define_property(tx: ManagedTransaction, scheme: str, prop: Property, actor: str, reason: str) -> Property:
+def _define_property(tx: ManagedTransaction, scheme: str, prop: Property, edit: Edit) -> Property:
     key = uid(scheme, prop.code)
     if tx.run("MATCH (p:Property {uid: $uid}) RETURN p", uid=key).single() is not None:
         raise InvalidInput(f"property {prop.code} already exists in {scheme}", field="code")
@@ -68,7 +68,7 @@ def _define_property(tx: ManagedTransaction, scheme: str, prop: Property, actor:
         unit=prop.unit,
     ).consume()
     _add_values(tx, scheme, prop.code, prop.values, start=0)
-    record(tx, key, "define_property", actor, reason, None, {**props, "values": [v.code for v in prop.values]})
+    record_change(tx, edit, key, "define_property", None, {**props, "values": [v.code for v in prop.values]})
     return prop
 
 
@@ -82,11 +82,11 @@ def _add_values(tx: ManagedTransaction, scheme: str, property_code: str, values:
 
 
 def add_values(
-    store: Store, scheme: str, property_code: str, expected_version: int, values: list[Value], actor: str, reason: str
+    store: Store, scheme: str, property_code: str, expected_version: int, values: list[Value], edit: Edit
 ) -> dict[str, Any]:
     """Extend an enum property's value list (value codes are never reused)."""
-    require_reason(actor, reason)
-    return store.write(add_values_tx, scheme, property_code, expected_version, values, actor, reason)
+    edit.require()
+    return store.write(add_values_tx, scheme, property_code, expected_version, values, edit)
 
 
 def add_values_tx(
@@ -95,8 +95,7 @@ def add_values_tx(
     property_code: str,
     expected_version: int,
     values: list[Value],
-    actor: str,
-    reason: str,
+    edit: Edit,
 ) -> dict[str, Any]:
     key = uid(scheme, property_code)
     before = lock(tx, "Property", key, expected_version)
@@ -108,7 +107,7 @@ def add_values_tx(
         raise InvalidInput(f"value code(s) {', '.join(clash)} already exist in {property_code}", field="values")
     _add_values(tx, scheme, property_code, values, start=len(existing))
     after = bump(tx, "Property", key, {})
-    record(tx, key, "add_values", actor, reason, before, {**after, "added": [v.code for v in values]})
+    record_change(tx, edit, key, "add_values", before, {**after, "added": [v.code for v in values]})
     return after
 
 
@@ -119,12 +118,11 @@ def attach_property(
     expected_version: int,
     property_code: str,
     required: bool,
-    actor: str,
-    reason: str,
+    edit: Edit,
 ) -> dict[str, Any]:
     """Attach a property to a class's template (or change its `required` flag)."""
-    require_reason(actor, reason)
-    return store.write(_attach, scheme, class_code, expected_version, property_code, required, actor, reason)
+    edit.require()
+    return store.write(_attach, scheme, class_code, expected_version, property_code, required, edit)
 
 
 def _attach(
@@ -134,8 +132,7 @@ def _attach(
     expected_version: int,
     property_code: str,
     required: bool,
-    actor: str,
-    reason: str,
+    edit: Edit,
 ) -> dict[str, Any]:
     key = uid(scheme, class_code)
     before = lock(tx, "Class", key, expected_version)
@@ -150,22 +147,20 @@ def _attach(
     if attached is None:
         raise InvalidInput(f"property {property_code} is not defined in {scheme}", field="property")
     after = bump(tx, "Class", key, {})
-    record(
-        tx, key, "attach_property", actor, reason, before, {**after, "property": property_code, "required": required}
-    )
+    record_change(tx, edit, key, "attach_property", before, {**after, "property": property_code, "required": required})
     return after
 
 
 def set_mapping(
-    store: Store, scheme: str, expected_version: int, mapping: Mapping, actor: str, reason: str, remove: bool = False
+    store: Store, scheme: str, expected_version: int, mapping: Mapping, edit: Edit, remove: bool = False
 ) -> dict[str, Any]:
     """Add (or with `remove`, delete) a SKOS mapping from a class to another scheme's class."""
-    require_reason(actor, reason)
-    return store.write(_set_mapping, scheme, expected_version, mapping, actor, reason, remove)
+    edit.require()
+    return store.write(_set_mapping, scheme, expected_version, mapping, edit, remove)
 
 
 def _set_mapping(
-    tx: ManagedTransaction, scheme: str, expected_version: int, mapping: Mapping, actor: str, reason: str, remove: bool
+    tx: ManagedTransaction, scheme: str, expected_version: int, mapping: Mapping, edit: Edit, remove: bool
 ) -> dict[str, Any]:
     key = uid(scheme, mapping.from_code)
     target = uid(mapping.to_scheme, mapping.to_code)
@@ -196,14 +191,14 @@ def _set_mapping(
         ).consume()
     after = bump(tx, "Class", key, {})
     action = "remove_mapping" if remove else "add_mapping"
-    record(tx, key, action, actor, reason, before, {**after, "mapping": mapping.model_dump(mode="json")})
+    record_change(tx, edit, key, action, before, {**after, "mapping": mapping.model_dump(mode="json")})
     return after
 
 
-def create_item(store: Store, scheme: str, item: Item, actor: str, reason: str) -> Item:
-    require_reason(actor, reason)
+def create_item(store: Store, scheme: str, item: Item, edit: Edit) -> Item:
+    edit.require()
     item = item.model_copy(update={"code": check_code(scheme, item.code), "version": 1})
-    return store.write(_create_item, scheme, item, actor, reason)
+    return store.write(_create_item, scheme, item, edit)
 
 
 def _check_item_values(tx: ManagedTransaction, scheme: str, item: Item) -> None:
@@ -224,7 +219,7 @@ def _check_item_values(tx: ManagedTransaction, scheme: str, item: Item) -> None:
             raise InvalidInput(f"{v.value!r} is not an allowed value of {v.property}", field=f"values.{v.property}")
 
 
-def _create_item(tx: ManagedTransaction, scheme: str, item: Item, actor: str, reason: str) -> Item:
+def _create_item(tx: ManagedTransaction, scheme: str, item: Item, edit: Edit) -> Item:
     key = uid(scheme, item.code)
     if tx.run("MATCH (c:Class {uid: $uid}) RETURN c", uid=uid(scheme, item.class_code)).single() is None:
         raise InvalidInput(f"class {item.class_code} is not in {scheme}", field="classCode")
@@ -249,21 +244,21 @@ def _create_item(tx: ManagedTransaction, scheme: str, item: Item, actor: str, re
             if v.value is not None
         ],
     ).consume()
-    record(tx, key, "create_item", actor, reason, None, props)
+    record_change(tx, edit, key, "create_item", None, props)
     return item
 
 
 def update_item_labels(
-    store: Store, scheme: str, code: str, expected_version: int, labels: Labels, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, labels: Labels, edit: Edit
 ) -> dict[str, Any]:
-    require_reason(actor, reason)
-    return store.write(_update_item_labels, uid(scheme, code), expected_version, labels, actor, reason)
+    edit.require()
+    return store.write(_update_item_labels, uid(scheme, code), expected_version, labels, edit)
 
 
 def _update_item_labels(
-    tx: ManagedTransaction, key: str, expected_version: int, labels: Labels, actor: str, reason: str
+    tx: ManagedTransaction, key: str, expected_version: int, labels: Labels, edit: Edit
 ) -> dict[str, Any]:
     before = lock(tx, "Item", key, expected_version)
     after = bump(tx, "Item", key, {**labels_props(labels), "search_text": search_text(labels, synonyms_from(before))})
-    record(tx, key, "update_item", actor, reason, before, after)
+    record_change(tx, edit, key, "update_item", before, after)
     return after

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
@@ -49,34 +50,59 @@ def _snapshot(props: dict[str, Any] | None) -> str | None:
     return json.dumps({k: v for k, v in sorted(props.items()) if k not in _HISTORY_HIDDEN}, ensure_ascii=False)
 
 
-def record(
+@dataclass(frozen=True)
+class Edit:
+    """Who makes a change and why: every write records both."""
+
+    actor: str
+    reason: str
+
+    def require(self) -> None:
+        if not self.actor.strip():
+            raise InvalidInput("every change needs an actor (who)", field="actor")
+        if not self.reason.strip():
+            raise InvalidInput("every change needs a reason (why)", field="reason")
+
+
+class Changed(NamedTuple):
+    """One concept's change: its uid (or a scheme's code), the action, and its state before and after."""
+
+    concept: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def record_change(
     tx: ManagedTransaction,
+    edit: Edit,
     concept: str,
     action: str,
-    actor: str,
-    reason: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
+    record_changes(tx, edit, [Changed(concept, action, before, after)])
+
+
+def record_changes(tx: ManagedTransaction, edit: Edit, changes: list[Changed]) -> None:
+    """Write the history records of `changes`, all made by one edit (an import makes many)."""
     tx.run(
-        "CREATE (:Change {uid: $uid, at: datetime(), actor: $actor, reason: $reason, action: $action, "
-        "scheme: $scheme, concept: $concept, before: $before, after: $after})",
-        uid=str(uuid.uuid4()),
-        actor=actor,
-        reason=reason,
-        action=action,
-        scheme=concept.split(":", 1)[0],
-        concept=concept,
-        before=_snapshot(before),
-        after=_snapshot(after),
+        "UNWIND $rows AS row CREATE (:Change {uid: row.uid, at: datetime(), actor: $actor, reason: $reason, "
+        "action: row.action, scheme: row.scheme, concept: row.concept, before: row.before, after: row.after})",
+        rows=[
+            {
+                "uid": str(uuid.uuid4()),
+                "action": c.action,
+                "scheme": c.concept.split(":", 1)[0],
+                "concept": c.concept,
+                "before": _snapshot(c.before),
+                "after": _snapshot(c.after),
+            }
+            for c in changes
+        ],
+        actor=edit.actor,
+        reason=edit.reason,
     ).consume()
-
-
-def require_reason(actor: str, reason: str) -> None:
-    if not actor.strip():
-        raise InvalidInput("every change needs an actor (who)", field="actor")
-    if not reason.strip():
-        raise InvalidInput("every change needs a reason (why)", field="reason")
 
 
 # Labels cannot be query parameters: one literal query per kind of versioned concept.
@@ -124,14 +150,14 @@ def check_code(scheme: str, code: str) -> str:
         raise InvalidInput(str(exc), field="code") from exc
 
 
-def create_class(store: Store, scheme: str, cls: ConceptClass, actor: str, reason: str) -> ConceptClass:
-    require_reason(actor, reason)
+def create_class(store: Store, scheme: str, cls: ConceptClass, edit: Edit) -> ConceptClass:
+    edit.require()
     code = check_code(scheme, cls.code)
     cls = cls.model_copy(update={"code": code, "version": 1, "status": cls.status or Status.draft})
-    return store.write(create_class_tx, scheme, cls, actor, reason)
+    return store.write(create_class_tx, scheme, cls, edit)
 
 
-def create_class_tx(tx: ManagedTransaction, scheme: str, cls: ConceptClass, actor: str, reason: str) -> ConceptClass:
+def create_class_tx(tx: ManagedTransaction, scheme: str, cls: ConceptClass, edit: Edit) -> ConceptClass:
     key = uid(scheme, cls.code)
     if tx.run("MATCH (s:Scheme {code: $scheme}) RETURN s", scheme=scheme).single() is None:
         raise NotFound(f"scheme {scheme!r} does not exist", field="scheme")
@@ -153,19 +179,19 @@ def create_class_tx(tx: ManagedTransaction, scheme: str, cls: ConceptClass, acto
         props=props,
         parent=uid(scheme, cls.parent) if cls.parent else None,
     ).consume()
-    record(tx, key, "create", actor, reason, None, props)
+    record_change(tx, edit, key, "create", None, props)
     return class_from(props, cls.parent, [])
 
 
 def update_class(
-    store: Store, scheme: str, code: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, changes: ClassChanges, edit: Edit
 ) -> dict[str, Any]:
-    require_reason(actor, reason)
-    return store.write(update_class_tx, uid(scheme, code), expected_version, changes, actor, reason)
+    edit.require()
+    return store.write(update_class_tx, uid(scheme, code), expected_version, changes, edit)
 
 
 def update_class_tx(
-    tx: ManagedTransaction, key: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
+    tx: ManagedTransaction, key: str, expected_version: int, changes: ClassChanges, edit: Edit
 ) -> dict[str, Any]:
     before = lock(tx, "Class", key, expected_version)
     labels = changes.labels or class_from(before, None, []).labels
@@ -178,15 +204,15 @@ def update_class_tx(
     if changes.definition is not None:
         new.update(labels_props(changes.definition, "definition"))
     after = bump(tx, "Class", key, new)
-    record(tx, key, "update", actor, reason, before, after)
+    record_change(tx, edit, key, "update", before, after)
     return after
 
 
 def move_class(
-    store: Store, scheme: str, code: str, expected_version: int, new_parent: str | None, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, new_parent: str | None, edit: Edit
 ) -> dict[str, Any]:
-    require_reason(actor, reason)
-    return store.write(_move_class, scheme, code, expected_version, new_parent, actor, reason)
+    edit.require()
+    return store.write(_move_class, scheme, code, expected_version, new_parent, edit)
 
 
 def _move_class(
@@ -195,8 +221,7 @@ def _move_class(
     code: str,
     expected_version: int,
     new_parent: str | None,
-    actor: str,
-    reason: str,
+    edit: Edit,
 ) -> dict[str, Any]:
     key = uid(scheme, code)
     before = lock(tx, "Class", key, expected_version)
@@ -222,12 +247,11 @@ def _move_class(
             parent=uid(scheme, new_parent),
         ).consume()
     after = bump(tx, "Class", key, {"level": level})
-    record(
+    record_change(
         tx,
+        edit,
         key,
         "move",
-        actor,
-        reason,
         {**before, "parent": before_parent and before_parent["code"]},
         {**after, "parent": new_parent},
     )
@@ -235,11 +259,11 @@ def _move_class(
 
 
 def deprecate_class(
-    store: Store, scheme: str, code: str, expected_version: int, replaced_by: str | None, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, replaced_by: str | None, edit: Edit
 ) -> dict[str, Any]:
     """Deprecate a class, optionally pointing to its successor. It stays resolvable by its code."""
-    require_reason(actor, reason)
-    return store.write(_deprecate_class, scheme, code, expected_version, replaced_by, actor, reason)
+    edit.require()
+    return store.write(_deprecate_class, scheme, code, expected_version, replaced_by, edit)
 
 
 def _deprecate_class(
@@ -248,8 +272,7 @@ def _deprecate_class(
     code: str,
     expected_version: int,
     replaced_by: str | None,
-    actor: str,
-    reason: str,
+    edit: Edit,
 ) -> dict[str, Any]:
     key = uid(scheme, code)
     before = lock(tx, "Class", key, expected_version)
@@ -264,7 +287,7 @@ def _deprecate_class(
         if successor["status"] == Status.deprecated:
             raise InvalidInput(f"replacement {replaced_by} is itself deprecated", field="replacedBy")
     after = bump(tx, "Class", key, {"status": Status.deprecated.value, "replaced_by": replaced_by})
-    record(tx, key, "deprecate", actor, reason, before, after)
+    record_change(tx, edit, key, "deprecate", before, after)
     return after
 
 

@@ -8,7 +8,8 @@ from typing import NamedTuple
 
 from neo4j import ManagedTransaction
 
-from common.errors import NotFound
+from common.errors import InvalidInput, NotFound
+from ontology.model import Status
 from ontology.rows import uid
 from ontology.store import Store
 
@@ -22,20 +23,31 @@ def add_example(
 
 
 def _add(tx: ManagedTransaction, key: str, text: str, actor: str, decision: str, wrong_code: str | None) -> str:
+    concept = tx.run(
+        "CALL { MATCH (c:Class {uid: $uid}) RETURN c UNION MATCH (c:Item {uid: $uid}) RETURN c } "
+        "RETURN c.code AS code, c.status AS status, c.replaced_by AS replaced_by",
+        uid=key,
+    ).single()
+    if concept is None:
+        raise NotFound(f"{key} is not a class or item in the store", field="code")
+    if concept["status"] == Status.deprecated:  # checked before anything is written
+        successor = concept["replaced_by"]
+        zh, en = f"{key} 已停用，不能再作样例", f"{key} is deprecated and takes no examples"
+        if successor:
+            zh, en = f"{zh}；请确认替代编码 {successor}", f"{en}; confirm its replacement {successor}"
+        raise InvalidInput(f"{zh} / {en}", field="code", replacedBy=successor)
     example_id = str(uuid.uuid4())
-    created = tx.run(
+    tx.run(
         "CALL { MATCH (c:Class {uid: $uid}) RETURN c UNION MATCH (c:Item {uid: $uid}) RETURN c } "
         "CREATE (e:Example {uid: $id, text: $text, actor: $actor, decision: $decision, wrong_code: $wrong, "
-        "at: datetime()})-[:EXAMPLE_OF]->(c) RETURN e.uid AS id",
+        "at: datetime()})-[:EXAMPLE_OF]->(c)",
         uid=key,
         id=example_id,
         text=text,
         actor=actor,
         decision=decision,
         wrong=wrong_code,
-    ).single()
-    if created is None:
-        raise NotFound(f"{key} is not a class or item in the store", field="code")
+    ).consume()
     return example_id
 
 

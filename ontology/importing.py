@@ -8,16 +8,15 @@ but never removed. One transaction means a failed import writes nothing.
 
 from __future__ import annotations
 
-import json
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from neo4j import ManagedTransaction
 
+from ontology.editing import Changed, Edit, record_changes
 from ontology.exporting import read_bundle
-from ontology.model import ConceptClass, Item, Mapping, SchemeBundle
+from ontology.model import ConceptClass, Item, Mapping, Property, Scheme, SchemeBundle, Unit
 from ontology.rows import class_props, item_props, property_props, uid, unit_props, value_props
 from ontology.store import Store
 from ontology.validate import ImportRejected, Locate, Problem, check_bundle, json_location
@@ -69,9 +68,7 @@ def _content(concept: ConceptClass | Item, mappings: list[Mapping]) -> dict:
     }
 
 
-def _versioned(
-    tx: ManagedTransaction, bundle: SchemeBundle
-) -> tuple[SchemeBundle, list[dict[str, Any]], list[Problem]]:
+def _versioned(tx: ManagedTransaction, bundle: SchemeBundle) -> tuple[SchemeBundle, list[Changed], list[Problem]]:
     """Compare the bundle with what the store holds of the scheme. A concept whose content changed
     gets the next version, if the file was made from the store's current version; otherwise that is
     a conflict (someone changed it since the export). Returns the bundle with those versions, the
@@ -86,7 +83,7 @@ def _versioned(
     new_maps: dict[str, list[Mapping]] = {}
     for m in bundle.mappings:
         new_maps.setdefault(m.from_code, []).append(m)
-    changes: list[dict[str, Any]] = []
+    changes: list[Changed] = []
     problems: list[Problem] = []
 
     def reconcile(kind: str, olds: list, news: list) -> list:
@@ -110,11 +107,10 @@ def _versioned(
                 ))  # fmt: skip
             updated = concept.model_copy(update={"version": previous.version + 1})
             result.append(updated)
-            changes.append({"uid": uid(scheme, concept.code), "action": "import_update",
-                            "before": old_content, "after": {**new_content, "version": updated.version}})  # fmt: skip
+            after = {**new_content, "version": updated.version}
+            changes.append(Changed(uid(scheme, concept.code), "import_update", old_content, after))
         for code, gone in before.items():
-            changes.append({"uid": uid(scheme, code), "action": "import_remove", "before": _content(gone, []),
-                            "after": None})  # fmt: skip
+            changes.append(Changed(uid(scheme, code), "import_remove", _content(gone, []), None))
         return result
 
     classes = reconcile("classes", old.classes, bundle.classes)
@@ -122,17 +118,36 @@ def _versioned(
     return bundle.model_copy(update={"classes": classes, "items": items}), changes, problems
 
 
-def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str) -> dict[str, int]:
+def _write(tx: ManagedTransaction, bundle: SchemeBundle, edit: Edit) -> dict[str, int]:
     problems = _store_problems(tx, bundle)
     bundle, changes, conflicts = _versioned(tx, bundle)
     problems += conflicts
     if problems:
         raise ImportRejected(problems)
-    s = bundle.scheme
-    scheme = s.code
+    scheme = bundle.scheme.code
+    _write_scheme(tx, bundle.scheme)
+    _write_units(tx, scheme, bundle.units)
+    values = _write_properties(tx, scheme, bundle.properties)
+    _write_classes(tx, scheme, bundle.classes, bundle.mappings)
+    _write_items(tx, scheme, bundle.items)
+    counts = {
+        "changed": len(changes),
+        "classes": len(bundle.classes),
+        "properties": len(bundle.properties),
+        "values": values,
+        "units": len(bundle.units),
+        "items": len(bundle.items),
+        "mappings": len(bundle.mappings),
+    }
+    imported = Changed(scheme, "import", None, {"version": bundle.scheme.version, **counts})
+    record_changes(tx, edit, [*changes, imported])
+    return counts
+
+
+def _write_scheme(tx: ManagedTransaction, s: Scheme) -> None:
     tx.run(
         "MERGE (s:Scheme {code: $code}) SET s += $props",
-        code=scheme,
+        code=s.code,
         props={
             "version": s.version,
             "source": s.source,
@@ -144,18 +159,23 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
             "name_en": s.name.en,
         },
     ).consume()
+
+
+def _write_units(tx: ManagedTransaction, scheme: str, units: list[Unit]) -> None:
     tx.run("MATCH (:Scheme {code: $scheme})-[r:DEFINES_UNIT]->() DELETE r", scheme=scheme).consume()
     _run_batched(
         tx,
         "MATCH (s:Scheme {code: $scheme}) UNWIND $rows AS row "
         "MERGE (u:Unit {code: row.props.code}) SET u = row.props "
         "CREATE (s)-[:DEFINES_UNIT {ord: row.ord}]->(u)",
-        [{"props": unit_props(u), "ord": n} for n, u in enumerate(bundle.units)],
+        [{"props": unit_props(u), "ord": n} for n, u in enumerate(units)],
         scheme=scheme,
     )
 
-    # properties and their values
-    prop_rows = [{**property_props(scheme, p), "ord": n} for n, p in enumerate(bundle.properties)]
+
+def _write_properties(tx: ManagedTransaction, scheme: str, properties: list[Property]) -> int:
+    """The properties with their units and values; returns the number of values."""
+    prop_rows = [{**property_props(scheme, p), "ord": n} for n, p in enumerate(properties)]
     tx.run(
         "MATCH (p:Property {scheme: $scheme}) WHERE NOT p.uid IN $keep "
         "OPTIONAL MATCH (p)-[:HAS_VALUE]->(v:Value) DETACH DELETE p, v",
@@ -175,7 +195,7 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
     )
     value_rows: list[dict[str, Any]] = [
         {"property": uid(scheme, p.code), "ord": n, "props": value_props(scheme, p.code, v)}
-        for p in bundle.properties
+        for p in properties
         for n, v in enumerate(p.values)
     ]
     tx.run(
@@ -190,15 +210,33 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
         "MERGE (p)-[r:HAS_VALUE]->(v) SET r.ord = row.ord",
         value_rows,
     )
+    return len(value_rows)
 
-    # classes
-    class_rows = [{**class_props(scheme, c), "ord": n} for n, c in enumerate(bundle.classes)]
-    tx.run(
+
+# Labels cannot be query parameters: per kind of concept, the literal queries that remove the
+# scheme's concepts the import leaves out, and unlink the others before they are linked again.
+_CLEAR = {
+    "Class": (
         "MATCH (c:Class {scheme: $scheme}) WHERE NOT c.uid IN $keep DETACH DELETE c",
-        scheme=scheme,
-        keep=[r["uid"] for r in class_rows],
-    ).consume()
-    tx.run("MATCH (c:Class {scheme: $scheme})-[r:BROADER|HAS_PROPERTY|MAPS_TO]->() DELETE r", scheme=scheme).consume()
+        "MATCH (c:Class {scheme: $scheme})-[r:BROADER|HAS_PROPERTY|MAPS_TO]->() DELETE r",
+    ),
+    "Item": (
+        "MATCH (i:Item {scheme: $scheme}) WHERE NOT i.uid IN $keep DETACH DELETE i",
+        "MATCH (i:Item {scheme: $scheme})-[r:OF_CLASS|HAS_VALUE]->() DELETE r",
+    ),
+}
+
+
+def _clear(tx: ManagedTransaction, kind: str, scheme: str, rows: list[dict[str, Any]]) -> None:
+    remove, unlink = _CLEAR[kind]
+    tx.run(remove, scheme=scheme, keep=[r["uid"] for r in rows]).consume()
+    tx.run(unlink, scheme=scheme).consume()
+
+
+def _write_classes(tx: ManagedTransaction, scheme: str, classes: list[ConceptClass], mappings: list[Mapping]) -> None:
+    """The classes with their parents, attached properties and outgoing mappings."""
+    class_rows = [{**class_props(scheme, c), "ord": n} for n, c in enumerate(classes)]
+    _clear(tx, "Class", scheme, class_rows)
     _run_batched(
         tx,
         "MATCH (s:Scheme {code: $scheme}) UNWIND $rows AS row "
@@ -209,7 +247,7 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
     _run_batched(
         tx,
         "UNWIND $rows AS row MATCH (c:Class {uid: row.child}), (p:Class {uid: row.parent}) CREATE (c)-[:BROADER]->(p)",
-        [{"child": uid(scheme, c.code), "parent": uid(scheme, c.parent)} for c in bundle.classes if c.parent],
+        [{"child": uid(scheme, c.code), "parent": uid(scheme, c.parent)} for c in classes if c.parent],
     )
     _run_batched(
         tx,
@@ -217,7 +255,7 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
         "CREATE (c)-[:HAS_PROPERTY {required: row.required, ord: row.ord}]->(p)",
         [
             {"cls": uid(scheme, c.code), "prop": uid(scheme, cp.property), "required": cp.required, "ord": n}
-            for c in bundle.classes
+            for c in classes
             for n, cp in enumerate(c.properties)
         ],
     )
@@ -233,18 +271,15 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
                 "source": m.source,
                 "ord": n,
             }
-            for n, m in enumerate(bundle.mappings)
+            for n, m in enumerate(mappings)
         ],
     )
 
-    # standard items
-    item_rows = [{**item_props(scheme, i), "ord": n} for n, i in enumerate(bundle.items)]
-    tx.run(
-        "MATCH (i:Item {scheme: $scheme}) WHERE NOT i.uid IN $keep DETACH DELETE i",
-        scheme=scheme,
-        keep=[r["uid"] for r in item_rows],
-    ).consume()
-    tx.run("MATCH (i:Item {scheme: $scheme})-[r:OF_CLASS|HAS_VALUE]->() DELETE r", scheme=scheme).consume()
+
+def _write_items(tx: ManagedTransaction, scheme: str, items: list[Item]) -> None:
+    """The standard items with their classes and enum values."""
+    item_rows = [{**item_props(scheme, i), "ord": n} for n, i in enumerate(items)]
+    _clear(tx, "Item", scheme, item_rows)
     _run_batched(
         tx,
         "UNWIND $rows AS row MATCH (c:Class {uid: $scheme + ':' + row.class_code}) "
@@ -258,47 +293,18 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
         "CREATE (i)-[:HAS_VALUE {property: row.property}]->(v)",
         [
             {"item": uid(scheme, i.code), "value": f"{scheme}:{v.property}:{v.value}", "property": v.property}
-            for i in bundle.items
+            for i in items
             for v in i.values
             if v.value is not None
         ],
     )
 
-    tx.run(
-        "UNWIND $rows AS row CREATE (:Change {uid: randomUUID(), at: datetime(), actor: $actor, reason: $reason, "
-        "action: row.action, scheme: $scheme, concept: row.uid, before: row.before, after: row.after})",
-        rows=[{**c, "before": json.dumps(c["before"], ensure_ascii=False),
-               "after": json.dumps(c["after"], ensure_ascii=False) if c["after"] else None} for c in changes],
-        actor=actor, reason=reason, scheme=scheme,
-    ).consume()  # fmt: skip
-    counts = {
-        "changed": len(changes),
-        "classes": len(bundle.classes),
-        "properties": len(bundle.properties),
-        "values": len(value_rows),
-        "units": len(bundle.units),
-        "items": len(bundle.items),
-        "mappings": len(bundle.mappings),
-    }
-    tx.run(
-        "CREATE (:Change {uid: $uid, at: datetime(), actor: $actor, reason: $reason, action: 'import', "
-        "scheme: $scheme, concept: $scheme, before: null, after: $after})",
-        uid=str(uuid.uuid4()),
-        actor=actor,
-        reason=reason,
-        scheme=scheme,
-        after=f"imported {scheme} {bundle.scheme.version}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
-    ).consume()
-    return counts
 
-
-def import_bundle(
-    store: Store, bundle: SchemeBundle, actor: str, reason: str, locate: Locate = json_location
-) -> dict[str, float]:
+def import_bundle(store: Store, bundle: SchemeBundle, edit: Edit, locate: Locate = json_location) -> dict[str, float]:
     """Validate `bundle` in full, then write it atomically. Raises ImportRejected listing every problem."""
     problems = check_bundle(bundle, locate)
     if problems:
         raise ImportRejected(problems)
     started = time.perf_counter()
-    counts = store.write(_write, bundle, actor, reason)
+    counts = store.write(_write, bundle, edit)
     return {**counts, "seconds": round(time.perf_counter() - started, 2)}

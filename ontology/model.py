@@ -46,11 +46,11 @@ class Status(StrEnum):
 
 
 class SkosRelation(StrEnum):
-    exact = "exactMatch"
-    close = "closeMatch"
-    broad = "broadMatch"
-    narrow = "narrowMatch"
-    related = "relatedMatch"
+    exactMatch = "exactMatch"
+    closeMatch = "closeMatch"
+    broadMatch = "broadMatch"
+    narrowMatch = "narrowMatch"
+    relatedMatch = "relatedMatch"
 
 
 class DataType(StrEnum):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ontology.editing import Edit
 from ontology.exporting import list_schemes
 from ontology.importing import import_bundle
 from ontology.schema import apply_schema
@@ -26,7 +27,7 @@ def seed(store: Store, force: bool = False, log: Callable[[str], None] = print) 
         if not force and present.get(code) == bundle.scheme.version:
             log(f"{code} {bundle.scheme.version} is already loaded")
             continue
-        counts = import_bundle(store, bundle, actor="cpms seed", reason=f"seed {code} {bundle.scheme.version}")
+        counts = import_bundle(store, bundle, Edit("cpms seed", f"seed {code} {bundle.scheme.version}"))
         report[code] = counts
         log(f"{code} {bundle.scheme.version}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return report

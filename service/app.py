@@ -26,6 +26,7 @@ from service.http.jobs import job_routes
 from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
+from service.reconcile.routes import reconcile_routes
 from service.store_watch import KeyMemory, StoreWatch
 
 
@@ -78,5 +79,6 @@ def create_app(
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         *job_routes(),
+        *reconcile_routes(service.anonymous_read, settings.graphql.timeout_seconds),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -1,4 +1,5 @@
-"""How errors look to API users: one shape, rendered here and nowhere else."""
+"""How errors look to API users: one shape, rendered here and nowhere else; and the errors of
+HTTP requests themselves (a body that is not JSON, too large, a mutation sent with GET)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,28 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.responses import JSONResponse
 
-from common.errors import CpmsError
+from common.errors import CpmsError, LimitExceeded
 
 log = logging.getLogger("cpms")
+
+
+class BadRequest(CpmsError):
+    """A request the endpoint cannot read: not JSON, no query, variables that are not an object."""
+
+    code = "BAD_REQUEST"
+    http_status = 400
+
+
+class WrongMethod(BadRequest):
+    """A mutation sent with GET."""
+
+    http_status = 405
+
+
+class TooLarge(LimitExceeded):
+    """A request body or an upload over its size limit, refused while it arrives."""
+
+    http_status = 413
 
 
 def format_graphql_error(error: GraphQLError) -> dict[str, Any]:
@@ -20,7 +40,7 @@ def format_graphql_error(error: GraphQLError) -> dict[str, Any]:
     if isinstance(original, CpmsError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code, **original.details}
-    elif original is not None:
+    elif original is not None and not isinstance(original, GraphQLError):  # a variable's bad value is one
         log.exception("unexpected error in a resolver", exc_info=original)
         formatted["message"] = "internal error"
         formatted["extensions"] = {"code": "INTERNAL"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ontology.codes import class_code, item_code
+from ontology.editing import Edit
+from ontology.importing import import_bundle
 from ontology.model import (
     ClassProperty,
     ConceptClass,
@@ -19,6 +21,8 @@ from ontology.model import (
     Unit,
     Value,
 )
+from ontology.schema import apply_schema
+from ontology.store import Store
 
 FASTENERS = class_code("21000000")
 BOLTS = class_code("21010000")
@@ -126,5 +130,11 @@ def cpms_bundle() -> SchemeBundle:
                 ],
             ),
         ],
-        mappings=[Mapping(from_code=BOLTS, to_scheme="UNSPSC", to_code="31161600", relation=SkosRelation.exact)],
+        mappings=[Mapping(from_code=BOLTS, to_scheme="UNSPSC", to_code="31161600", relation=SkosRelation.exactMatch)],
     )
+
+
+def load_fixture_schemes(store: Store) -> None:
+    apply_schema(store)
+    import_bundle(store, unspsc_bundle(), Edit("test", "fixture"))
+    import_bundle(store, cpms_bundle(), Edit("test", "fixture"))

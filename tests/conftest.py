@@ -75,7 +75,8 @@ def client(connection: Connection, store: Store) -> Iterator[TestClient]:
 @pytest.fixture
 def setup(connection: Connection, store: Store) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """The app over the fixture schemes (tests/bundles.py), with an API key for each role."""
-    from tests.graphql_support import keys_by_role, load_fixture_schemes, running_app
+    from tests.bundles import load_fixture_schemes
+    from tests.graphql_support import keys_by_role, running_app
 
     load_fixture_schemes(store)
     keys = keys_by_role(store)

@@ -13,22 +13,13 @@ from starlette.testclient import TestClient
 from common.settings import ServiceSettings, Settings
 from ontology.apikeys import create_key
 from ontology.connection import Connection
-from ontology.importing import import_bundle
-from ontology.schema import apply_schema
 from ontology.store import Store
 from service.app import create_app
-from tests.bundles import cpms_bundle, unspsc_bundle
 
 
 def app_state(client: TestClient) -> State:
     """The state of the app under test (`TestClient.app` is typed as any ASGI app)."""
     return cast(Starlette, client.app).state
-
-
-def load_fixture_schemes(store: Store) -> None:
-    apply_schema(store)
-    import_bundle(store, unspsc_bundle(), actor="test", reason="fixture")
-    import_bundle(store, cpms_bundle(), actor="test", reason="fixture")
 
 
 def keys_by_role(store: Store) -> dict[str, str]:

@@ -28,7 +28,8 @@ FORBIDDEN = {
 SERVICE_FORBIDDEN = {
     "service.jobs": {"service.graphql", "service.http", "service.cli", "service.web"},
     "service.http": {"service.graphql", "service.cli", "service.web"},
-    "service.graphql": {"service.cli", "service.web"},
+    "service.graphql": {"service.cli", "service.web", "service.reconcile"},
+    "service.reconcile": {"service.graphql", "service.cli", "service.web"},
     "service.web": {"service.cli"},
 }
 

@@ -27,8 +27,9 @@ from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
 from service.jobs.runner import JobsConfig
+from tests.bundles import load_fixture_schemes
 from tests.conftest import free_port
-from tests.graphql_support import keys_by_role, load_fixture_schemes
+from tests.graphql_support import keys_by_role
 from tests.live_server import serving
 from tests.tcp_proxy import TcpProxy
 

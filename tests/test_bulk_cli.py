@@ -10,6 +10,7 @@ import pytest
 
 from bulk import Progress
 from ontology.connection import Connection
+from ontology.editing import Edit
 from ontology.importing import import_bundle
 from ontology.schema import apply_schema
 from ontology.store import Store
@@ -56,7 +57,7 @@ def test_file_and_setting_errors_are_clear(tmp_path, capsys, content, options, m
     ontology = ontology_file(tmp_path)
     catalog = tmp_path / "catalog.csv"
     catalog.write_text(content, encoding="utf-8")
-    assert main(["match", str(catalog), "--ontology", str(ontology), "--workers", "0", *options]) == 2
+    assert main(["match", str(catalog), "--ontology", str(ontology), "--workers", "0", *options]) == 1
     assert message in capsys.readouterr().err
 
 
@@ -82,7 +83,7 @@ def test_the_progress_bar_shows_rows_per_second_and_time_left():
 
 def test_match_against_the_live_store(tmp_path, monkeypatch, connection: Connection, store: Store, capsys):
     apply_schema(store)
-    import_bundle(store, CPMS, actor="test", reason="bulk matching fixture")
+    import_bundle(store, CPMS, Edit("test", "bulk matching fixture"))
     for name, value in (("NEO4J_URI", connection.uri), ("NEO4J_USER", connection.user),
                         ("NEO4J_PASSWORD", connection.password or "")):  # fmt: skip
         monkeypatch.setenv(name, value)
@@ -90,5 +91,5 @@ def test_match_against_the_live_store(tmp_path, monkeypatch, connection: Connect
     output = tmp_path / "out.jsonl"
     assert main(["match", str(catalog), "-o", str(output), "--workers", "0", "--quiet"]) == 0
     assert [r["row"] for r in read_output(output)] == list(range(2, len(ROWS) + 2))
-    assert main(["match", str(catalog), "--scheme", "HS", "--workers", "0"]) == 2
+    assert main(["match", str(catalog), "--scheme", "HS", "--workers", "0"]) == 1
     assert "the store has no scheme 'HS' (have: CPMS)" in capsys.readouterr().err

@@ -4,6 +4,7 @@ cells and broken files as clear per-row or per-file errors."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,26 @@ def test_xlsx_numbers_read_as_people_write_them_and_sheets_by_name(tmp_path):
         read(tmp_path / "book.xlsx", sheet="other")
 
 
+def test_an_old_excel_xls_workbook_reads_like_the_xlsx(tmp_path):
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    workbook.add_sheet("ignored").write(0, 0, "ignored")
+    sheet = workbook.add_sheet("目录")
+    table: list[Sequence[object]] = [HEADERS, *ROWS, [], ["A008", "螺母", 30.0, 1.5, "", ""]]
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            if value != "":
+                sheet.write(r, c, value)
+    workbook.save(str(tmp_path / "catalog.xls"))
+    rows, info = read(tmp_path / "catalog.xls", sheet="目录")
+    last = (len(ROWS) + 3, dict(zip(HEADERS, ["A008", "螺母", "30", "1.5", None, None], strict=True)))
+    assert _cells(rows) == [*EXPECTED, last]
+    assert (info["format"], info["encoding"], info["blank"], info["fraction"]) == ("xls", None, 1, 1.0)
+    with pytest.raises(InvalidInput, match="no sheet 'other'.*目录"):
+        read(tmp_path / "catalog.xls", sheet="other")
+
+
 def test_undecodable_bytes_are_an_error_of_their_row(tmp_path):
     path = tmp_path / "broken.csv"
     good = "品名,规格\n六角螺栓,M8*30\n".encode()
@@ -194,7 +215,7 @@ def test_jsonl_lines_that_are_not_objects_are_errors_of_their_line(tmp_path):
         (b"", "the file is empty"),
         (b"\xef\xbb\xbf", "the file is empty"),
         (b" \n\r\n\n", "the file is empty"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old Excel"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "not a readable Excel workbook"),
         (b"PK\x03\x04not really a zip", "not a readable XLSX"),
         (b"PAR1not really parquet", "not a readable Parquet"),
     ],

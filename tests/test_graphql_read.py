@@ -8,13 +8,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from ontology.connection import Connection
+from ontology.editing import Edit
 from ontology.importing import import_bundle
 from ontology.maintenance import wipe
 from ontology.model import ClassProperty, ConceptClass, DataType, Labels, Property, Scheme, SchemeBundle
 from ontology.store import Store
 from service.graphql.schema import SCHEMA_FILE, printed_schema
-from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW
-from tests.graphql_support import app_state, error_codes, gql, keys_by_role, load_fixture_schemes, running_app
+from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW, load_fixture_schemes
+from tests.graphql_support import app_state, error_codes, gql, keys_by_role, running_app
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ def test_items_filtered_by_property_values(api: TestClient) -> None:
 
 
 def test_search_in_chinese_english_and_pinyin(api: TestClient) -> None:
-    query = """query($text: String!) { search(text: $text, scheme: "CPMS", kind: "class", first: 5) {
+    query = """query($text: String!) { search(text: $text, scheme: "CPMS", kind: class, first: 5) {
         nodes { code kind label score class { code } } } }"""
     chinese = gql(api, query, text="螺栓")["data"]["search"]["nodes"]
     assert HEX_BOLT in [n["code"] for n in chinese]
@@ -111,6 +112,17 @@ def test_search_in_chinese_english_and_pinyin(api: TestClient) -> None:
     assert gql(api, query, text="hex bolt")["data"]["search"]["nodes"][0]["code"] == HEX_BOLT
     pinyin = gql(api, query, text="liujiaotouluoshuan")["data"]["search"]["nodes"]
     assert pinyin and pinyin[0]["code"] == HEX_BOLT
+
+
+def test_enum_arguments_refuse_values_outside_them_before_any_resolver(api: TestClient) -> None:
+    literal = gql(api, '{ search(text: "螺栓", kind: classes) { totalCount } }')
+    assert literal["status"] == 400 and error_codes(literal) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "Kind" in literal["errors"][0]["message"]
+    query = 'query($kind: Kind) { search(text: "螺栓", kind: $kind) { nodes { kind status } } }'
+    variable = gql(api, query, kind="classes")
+    assert variable["status"] == 400 and error_codes(variable) == ["GRAPHQL_VALIDATION_FAILED"]
+    nodes = gql(api, query, kind="item")["data"]["search"]["nodes"]
+    assert nodes and {(n["kind"], n["status"]) for n in nodes} == {("item", "active")}
 
 
 def test_match_returns_code_values_and_reasons(api: TestClient) -> None:
@@ -175,7 +187,7 @@ def wide_bundle() -> SchemeBundle:
 
 @pytest.mark.parametrize("page", [10, 100])
 def test_a_page_of_classes_costs_a_bounded_number_of_round_trips(api: TestClient, loaded: Store, page: int) -> None:
-    import_bundle(loaded, wide_bundle(), actor="test", reason="round trips")
+    import_bundle(loaded, wide_bundle(), Edit("test", "round trips"))
     query = """query($page: Int) { classes(scheme: "WIDE", parent: "R", first: $page) { nodes { code parent { code }
         children(first: 3) { nodes { code label ancestors { code }
                                      template { required property { code valueCount } } } }

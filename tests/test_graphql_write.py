@@ -135,13 +135,13 @@ def _check(payload: str) -> str:
 def test_change_request_is_proposed_then_approved_or_rejected(setup) -> None:
     client, keys = setup
     propose = (
-        """mutation($payload: JSONString!) { proposeChange(kind: "add_synonym", scheme: "CPMS", target: "%s",
+        """mutation($payload: JSONString!) { proposeChange(kind: add_synonym, scheme: "CPMS", target: "%s",
         payload: $payload, reason: "our customers say 外六角") { ok request { id status } } }"""
         % HEX_BOLT
     )
     request = gql(client, propose, keys["manufacturer"], payload='{"text": "外六角"}')["data"]["proposeChange"]
     assert request["ok"] and request["request"]["status"] == "open"
-    queue = gql(client, '{ changeRequests(status: "open") { totalCount nodes { id proposer } } }', keys["editor"])
+    queue = gql(client, "{ changeRequests(status: open) { totalCount nodes { id proposer } } }", keys["editor"])
     assert queue["data"]["changeRequests"]["nodes"] == [
         {"id": request["request"]["id"], "proposer": "test manufacturer"}
     ]
@@ -207,3 +207,29 @@ def test_a_confirmed_row_is_stored_as_its_text_and_description_not_its_other_col
     (stored,) = stored_examples(store).texts[("CPMS", SOCKET_SCREW)]
     assert "SKU-0042" not in stored
     assert split_context(stored) == ("内六角圆柱头螺钉 M8*20", "杯头螺丝 发黑 12.9级")
+
+
+def test_confirming_a_deprecated_code_stores_nothing_and_names_the_replacement(setup, store: Store) -> None:
+    client, keys = setup
+    gql(
+        client,
+        """mutation { deprecateClass(scheme: "CPMS", code: "%s", expectedVersion: 1,
+        replacedBy: "%s", reason: "merged") { ok } }"""
+        % (SOCKET_SCREW, HEX_BOLT),
+        keys["editor"],
+    )
+    confirm = gql(
+        client,
+        """mutation($record: RecordInput!) { confirmMatch(record: $record, scheme: "CPMS",
+        code: "%s") { ok exampleId userErrors { field code message } } }"""
+        % SOCKET_SCREW,
+        keys["manufacturer"],
+        record={"text": "SHCS 内六角 M8 杯头"},
+    )
+    payload = confirm["data"]["confirmMatch"]
+    assert payload["ok"] is False and payload["exampleId"] is None
+    (error,) = payload["userErrors"]
+    assert (error["field"], error["code"]) == ("code", "INVALID_INPUT")
+    assert "deprecated" in error["message"] and HEX_BOLT in error["message"]
+    assert confirm["errors"][0]["extensions"]["replacedBy"] == HEX_BOLT
+    assert stored_examples(store).texts.get(("CPMS", SOCKET_SCREW)) is None

@@ -14,14 +14,14 @@ from matchers import Matcher, Snapshot
 from ontology.apikeys import create_key
 from ontology.changes import change_marks
 from ontology.connection import Connection
-from ontology.editing import ClassChanges, update_class
+from ontology.editing import ClassChanges, Edit, update_class
 from ontology.examples import add_example, stored_examples
 from ontology.exporting import export_bundle, list_schemes
 from ontology.model import Synonym
 from ontology.store import Store
 from service.app import create_app
-from tests.bundles import HEX_BOLT, SOCKET_SCREW
-from tests.graphql_support import app_state, gql, keys_by_role, load_fixture_schemes
+from tests.bundles import HEX_BOLT, SOCKET_SCREW, load_fixture_schemes
+from tests.graphql_support import app_state, gql, keys_by_role
 
 POLL = 0.2
 CONFIRM = """mutation($record: RecordInput!, $code: String!) {
@@ -90,6 +90,6 @@ def test_an_ontology_edit_made_elsewhere_is_rebuilt_in(worker, store: Store) -> 
     assert matcher_of(client).snapshot is snapshot
     assert matcher_of(client).match("紫微星杆", "CPMS").best is None
     changes = ClassChanges(synonyms=[Synonym(text="紫微星杆")])
-    update_class(store, "CPMS", HEX_BOLT, 1, changes, "editor", "a trade name")
+    update_class(store, "CPMS", HEX_BOLT, 1, changes, Edit("editor", "a trade name"))
     assert eventually(lambda: best(matcher_of(client), "紫微星杆")[0] == HEX_BOLT)
     assert matcher_of(client).snapshot is not snapshot

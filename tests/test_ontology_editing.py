@@ -5,22 +5,27 @@ from __future__ import annotations
 import pytest
 
 from common.errors import InvalidInput, NotFound, VersionConflict
-from ontology.editing import ClassChanges, create_class, deprecate_class, history, move_class, update_class
+from ontology.editing import ClassChanges, Edit, create_class, deprecate_class, history, move_class, update_class
 from ontology.importing import import_bundle
 from ontology.model import ConceptClass, Status, Synonym
 from ontology.queries import get_class, search
 from ontology.releases import diff_releases, list_releases, publish_release
-from ontology.schema import apply_schema
 from ontology.store import Store
 from ontology.validate import ImportRejected
-from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, SOCKET_SCREW, cpms_bundle, labels, unspsc_bundle
+from tests.bundles import (
+    BOLTS,
+    FASTENERS,
+    HEX_BOLT,
+    SOCKET_SCREW,
+    cpms_bundle,
+    labels,
+    load_fixture_schemes,
+)
 
 
 @pytest.fixture
 def loaded(store: Store) -> Store:
-    apply_schema(store)
-    import_bundle(store, unspsc_bundle(), actor="test", reason="fixture")
-    import_bundle(store, cpms_bundle(), actor="test", reason="fixture")
+    load_fixture_schemes(store)
     return store
 
 
@@ -31,8 +36,7 @@ def test_update_bumps_version_and_records_before_and_after(loaded: Store) -> Non
         HEX_BOLT,
         1,
         ClassChanges(synonyms=[Synonym(text="六角螺栓")]),
-        actor="editor-li",
-        reason="trade name seen in Yongkang catalogs",
+        Edit("editor-li", "trade name seen in Yongkang catalogs"),
     )
     assert after["version"] == 2
     changes = history(loaded, "CPMS", HEX_BOLT)
@@ -45,20 +49,20 @@ def test_update_bumps_version_and_records_before_and_after(loaded: Store) -> Non
 
 
 def test_stale_version_is_a_conflict_and_nothing_is_lost(loaded: Store) -> None:
-    update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(labels=labels("六角螺栓", "Hex bolt")), "a", "first")
+    update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(labels=labels("六角螺栓", "Hex bolt")), Edit("a", "first"))
     with pytest.raises(VersionConflict) as info:
-        update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(labels=labels("外六角", "Hex")), "b", "second")
+        update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(labels=labels("外六角", "Hex")), Edit("b", "second"))
     assert info.value.details["currentVersion"] == 2
     assert get_class(loaded, "CPMS", HEX_BOLT).concept.labels.zh_hans == "六角螺栓"
 
 
 def test_deprecation_points_to_replacement_and_stays_resolvable(loaded: Store) -> None:
-    deprecate_class(loaded, "CPMS", SOCKET_SCREW, 1, replaced_by=HEX_BOLT, actor="editor", reason="merged")
+    deprecate_class(loaded, "CPMS", SOCKET_SCREW, 1, HEX_BOLT, Edit("editor", "merged"))
     view = get_class(loaded, "CPMS", SOCKET_SCREW)
     assert view.concept.status == Status.deprecated
     assert view.concept.replaced_by == HEX_BOLT
     with pytest.raises(InvalidInput, match="itself deprecated"):
-        deprecate_class(loaded, "CPMS", HEX_BOLT, 1, replaced_by=SOCKET_SCREW, actor="editor", reason="loop")
+        deprecate_class(loaded, "CPMS", HEX_BOLT, 1, SOCKET_SCREW, Edit("editor", "loop"))
 
 
 def test_template_is_inherited_from_ancestors(loaded: Store) -> None:
@@ -71,32 +75,33 @@ def test_template_is_inherited_from_ancestors(loaded: Store) -> None:
 def test_create_and_move_check_codes_and_cycles(loaded: Store) -> None:
     new = ConceptClass(code="21010300-K", parent=BOLTS, level=3, labels=labels("马车螺栓", "Carriage bolt"))
     with pytest.raises(InvalidInput, match="check character"):
-        create_class(loaded, "CPMS", new, "editor", "new class")
+        create_class(loaded, "CPMS", new, Edit("editor", "new class"))
     from ontology.codes import class_code
 
-    created = create_class(loaded, "CPMS", new.model_copy(update={"code": class_code("21010300")}), "editor", "new")
+    created = create_class(
+        loaded, "CPMS", new.model_copy(update={"code": class_code("21010300")}), Edit("editor", "new")
+    )
     assert created.version == 1
     with pytest.raises(InvalidInput, match="descendants"):
-        move_class(loaded, "CPMS", BOLTS, 1, created.code, "editor", "cycle")
-    moved = move_class(loaded, "CPMS", created.code, 1, FASTENERS, "editor", "regroup")
+        move_class(loaded, "CPMS", BOLTS, 1, created.code, Edit("editor", "cycle"))
+    moved = move_class(loaded, "CPMS", created.code, 1, FASTENERS, Edit("editor", "regroup"))
     assert moved["level"] == 2 and get_class(loaded, "CPMS", created.code).concept.parent == FASTENERS
     with pytest.raises(InvalidInput, match="needs a reason"):
-        update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(), "editor", " ")
+        update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(), Edit("editor", " "))
 
 
 def test_release_diff_lists_added_changed_deprecated(loaded: Store) -> None:
     first = publish_release(loaded, "CPMS", "editor", "first edition")
     assert first.number == 1 and first.concepts == 5
-    update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text="六角螺栓")]), "e", "synonym")
-    deprecate_class(loaded, "CPMS", SOCKET_SCREW, 1, HEX_BOLT, "e", "merged")
+    update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text="六角螺栓")]), Edit("e", "synonym"))
+    deprecate_class(loaded, "CPMS", SOCKET_SCREW, 1, HEX_BOLT, Edit("e", "merged"))
     from ontology.codes import class_code
 
     added = create_class(
         loaded,
         "CPMS",
         ConceptClass(code=class_code("21010300"), parent=BOLTS, level=3, labels=labels("马车螺栓", "Carriage bolt")),
-        "e",
-        "new",
+        Edit("e", "new"),
     )
     second = publish_release(loaded, "CPMS", "editor", "second edition")
     diff = diff_releases(loaded, "CPMS", first.number, second.number)
@@ -114,9 +119,11 @@ def test_published_codes_are_never_removed_or_reused(loaded: Store) -> None:
     shrunk = cpms_bundle()
     shrunk.classes = [c for c in shrunk.classes if c.code != SOCKET_SCREW]
     with pytest.raises(ImportRejected, match=f"{SOCKET_SCREW}.*published"):
-        import_bundle(loaded, shrunk, actor="test", reason="drop")
+        import_bundle(loaded, shrunk, Edit("test", "drop"))
     with pytest.raises(InvalidInput, match="never reused"):
-        create_class(loaded, "CPMS", ConceptClass(code=SOCKET_SCREW, level=1, labels=labels("x", "x")), "e", "reuse")
+        create_class(
+            loaded, "CPMS", ConceptClass(code=SOCKET_SCREW, level=1, labels=labels("x", "x")), Edit("e", "reuse")
+        )
 
 
 def test_chinese_and_english_full_text_search(loaded: Store) -> None:
@@ -140,7 +147,7 @@ def test_concurrent_edits_of_one_version_never_both_win(loaded: Store) -> None:
         barrier.wait()
         try:
             update_class(
-                loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text=f"别名{n}")]), f"e{n}", "race"
+                loaded, "CPMS", HEX_BOLT, 1, ClassChanges(synonyms=[Synonym(text=f"别名{n}")]), Edit(f"e{n}", "race")
             )
             return "won"
         except VersionConflict:

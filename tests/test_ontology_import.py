@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from ontology.editing import Edit
 from ontology.exporting import export_bundle
 from ontology.importing import import_bundle
 from ontology.model import ItemValue
-from ontology.schema import apply_schema
 from ontology.store import Store
 from ontology.validate import ImportRejected
-from tests.bundles import BOLTS, HEX_BOLT, HEX_BOLT_M8X30, cpms_bundle, unspsc_bundle
+from tests.bundles import BOLTS, HEX_BOLT, HEX_BOLT_M8X30, cpms_bundle, load_fixture_schemes, unspsc_bundle
 
 
 @pytest.fixture
 def loaded(store: Store) -> Store:
-    apply_schema(store)
-    import_bundle(store, unspsc_bundle(), actor="test", reason="fixture")
-    import_bundle(store, cpms_bundle(), actor="test", reason="fixture")
+    load_fixture_schemes(store)
     return store
 
 
@@ -31,9 +29,9 @@ def test_json_round_trip_is_lossless(loaded: Store) -> None:
 
 
 def test_reimport_is_idempotent_and_keeps_incoming_mappings(loaded: Store) -> None:
-    import_bundle(loaded, unspsc_bundle(), actor="test", reason="again")
+    import_bundle(loaded, unspsc_bundle(), Edit("test", "again"))
     assert export_bundle(loaded, "CPMS").mappings == cpms_bundle().mappings
-    import_bundle(loaded, cpms_bundle(), actor="test", reason="again")
+    import_bundle(loaded, cpms_bundle(), Edit("test", "again"))
     assert _dump(export_bundle(loaded, "CPMS")) == _dump(cpms_bundle())
 
 
@@ -46,7 +44,7 @@ def test_bad_import_names_every_problem_and_writes_nothing(loaded: Store) -> Non
     bad.items[0].values.append(ItemValue(property="material", value="unobtainium"))
     bad.mappings[0].to_code = "31169999"
     with pytest.raises(ImportRejected) as info:
-        import_bundle(loaded, bad, actor="test", reason="bad")
+        import_bundle(loaded, bad, Edit("test", "bad"))
     problems = info.value.problems
     found = {(p.field, p.location.split(" ")[0]) for p in problems}
     assert ("parent", "classes[2]") in found
@@ -57,12 +55,12 @@ def test_bad_import_names_every_problem_and_writes_nothing(loaded: Store) -> Non
     bad = cpms_bundle()
     bad.mappings[0].to_code = "31169999"
     with pytest.raises(ImportRejected, match="31169999"):
-        import_bundle(loaded, bad, actor="test", reason="bad")
+        import_bundle(loaded, bad, Edit("test", "bad"))
     assert _dump(export_bundle(loaded, "CPMS")) == before
 
 
 def test_import_counts(loaded: Store) -> None:
-    counts = import_bundle(loaded, cpms_bundle(), actor="test", reason="count")
+    counts = import_bundle(loaded, cpms_bundle(), Edit("test", "count"))
     assert counts["classes"] == 4 and counts["items"] == 1 and counts["values"] == 5 and counts["mappings"] == 1
 
 
@@ -74,11 +72,11 @@ def test_item_codes_and_classes_survive(loaded: Store) -> None:
 
 
 def test_reimport_bumps_versions_of_changed_concepts_and_records_them(loaded: Store) -> None:
-    from ontology.editing import history
+    from ontology.editing import Edit, history
 
     edited = cpms_bundle()
     edited.classes[2].labels.en = "Hex head bolt"
-    counts = import_bundle(loaded, edited, actor="editor-wang", reason="spreadsheet review")
+    counts = import_bundle(loaded, edited, Edit("editor-wang", "spreadsheet review"))
     assert counts["changed"] == 1
     stored = {c.code: c for c in export_bundle(loaded, "CPMS").classes}
     assert stored[HEX_BOLT].version == 2 and stored[BOLTS].version == 1
@@ -92,8 +90,8 @@ def test_import_of_a_stale_file_is_a_version_conflict(loaded: Store) -> None:
     from ontology.editing import ClassChanges, update_class
 
     stale_file = cpms_bundle()  # exported when HEX_BOLT was at version 1
-    update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(definition=None, synonyms=[]), "li", "drop synonyms")
+    update_class(loaded, "CPMS", HEX_BOLT, 1, ClassChanges(definition=None, synonyms=[]), Edit("li", "drop synonyms"))
     stale_file.classes[2].labels.en = "Hex bolt (edited offline)"
     with pytest.raises(ImportRejected, match="changed in the store since this file was made"):
-        import_bundle(loaded, stale_file, actor="wang", reason="offline edit")
+        import_bundle(loaded, stale_file, Edit("wang", "offline edit"))
     assert export_bundle(loaded, "CPMS").classes[2].synonyms == []

@@ -12,15 +12,15 @@ from starlette.testclient import TestClient
 
 from ontology.changes import change_token
 from ontology.connection import Connection
-from ontology.editing import ClassChanges, update_class
+from ontology.editing import ClassChanges, Edit, update_class
 from ontology.model import Labels
 from ontology.schema import apply_schema
 from ontology.store import Store
 from service.change_watch import ChangeWatch
 from service.read_cache import MISSING, ReadCache
-from tests.bundles import HEX_BOLT
+from tests.bundles import HEX_BOLT, load_fixture_schemes
 from tests.conftest import PROJECT
-from tests.graphql_support import gql, load_fixture_schemes
+from tests.graphql_support import gql
 
 READ = '{ class(scheme: "CPMS", code: "%s") { label version template { property { code } } } }' % HEX_BOLT
 UPDATE = (
@@ -32,12 +32,13 @@ UPDATE = (
 OTHER_PROCESS_EDIT = """
 import sys
 from ontology.connection import Connection
-from ontology.editing import ClassChanges, update_class
+from ontology.editing import ClassChanges, Edit, update_class
 from ontology.model import Labels
 from ontology.store import Store
 uri, user, password, code = sys.argv[1:]
+renamed = ClassChanges(labels=Labels(**{"zh-Hans": "进程外改名"}))
 with Store(Connection(uri=uri, user=user, password=password)) as store:
-    update_class(store, "CPMS", code, 2, ClassChanges(labels=Labels(**{"zh-Hans": "进程外改名"})), "ops", "script")
+    update_class(store, "CPMS", code, 2, renamed, Edit("ops", "script"))
 """
 
 
@@ -67,7 +68,9 @@ def test_edits_by_another_store_and_another_process_are_read_by_the_next_request
 ) -> None:
     client, _ = setup
     assert _label(client) == ("六角头螺栓", 1)
-    update_class(store, "CPMS", HEX_BOLT, 1, ClassChanges(labels=Labels(**{"zh-Hans": "别处改名"})), "ops", "test")
+    update_class(
+        store, "CPMS", HEX_BOLT, 1, ClassChanges(labels=Labels(**{"zh-Hans": "别处改名"})), Edit("ops", "test")
+    )
     assert _label(client) == ("别处改名", 2)
     credentials = [connection.uri, connection.user, connection.password or ""]
     subprocess.run([sys.executable, "-c", OTHER_PROCESS_EDIT, *credentials, HEX_BOLT], cwd=PROJECT, check=True)

@@ -12,8 +12,8 @@ from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.queries import MAX_SEARCH_TERMS
 from ontology.store import Store
-from tests.bundles import HEX_BOLT
-from tests.graphql_support import error_codes, gql, load_fixture_schemes, running_app
+from tests.bundles import HEX_BOLT, load_fixture_schemes
+from tests.graphql_support import error_codes, gql, running_app
 
 SEARCH = """query($text: String!) { search(text: $text, scheme: "CPMS", first: 5) { nodes { code label } } }"""
 

@@ -1,4 +1,9 @@
-"""The `cpms` command: one entry point for the database, the service and (later) matching."""
+"""The `cpms` command: one entry point for the database, the service and matching.
+
+It ends with exit code 2 and the command's usage for a command line it cannot run, and with 1
+and the error's code and message for a command that failed (a `CpmsError`); never a traceback
+for either.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,10 @@ from ontology.server.assemble import assemble
 from ontology.server.settings import ServerSettings
 from ontology.store import Store
 from service.cli.match import add_match_command
+
+
+class UsageError(Exception):
+    """The command line lacks what argparse cannot check by itself (the two numbers of a diff)."""
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -96,6 +105,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from ontology.csvfiles import read_csv_folder
+    from ontology.editing import Edit
     from ontology.importing import import_bundle
     from ontology.jsonfile import read_bundles
     from ontology.schema import apply_schema
@@ -105,7 +115,7 @@ def _import(args: argparse.Namespace) -> int:
     with _store() as store:
         apply_schema(store)
         for bundle in bundles:
-            counts = import_bundle(store, bundle, actor=args.actor, reason=args.reason)
+            counts = import_bundle(store, bundle, Edit(args.actor, args.reason))
             print(f"{bundle.scheme.code} {bundle.scheme.version}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 
@@ -113,6 +123,8 @@ def _import(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     from ontology.releases import diff_releases, list_releases, publish_release
 
+    if args.action == "diff" and len(args.numbers) != 2:
+        raise UsageError("release diff needs two release numbers: cpms release diff SCHEME FROM TO")
     with _store() as store:
         if args.action == "publish":
             release = publish_release(store, args.scheme, actor=args.actor, note=args.note)
@@ -121,7 +133,7 @@ def _release(args: argparse.Namespace) -> int:
             for r in list_releases(store, args.scheme):
                 print(f"{r.number}\t{r.published_at}\t{r.actor}\t{r.concepts}\t{r.note}")
         else:
-            diff = diff_releases(store, args.scheme, args.numbers[0], args.numbers[1])
+            diff = diff_releases(store, args.scheme, *args.numbers)
             print(json.dumps(diff.model_dump(), ensure_ascii=False, indent=1))
     return 0
 
@@ -130,17 +142,21 @@ def _keys(args: argparse.Namespace) -> int:
     from ontology.apikeys import create_key, list_keys, revoke_key
     from ontology.schema import apply_schema
 
+    if args.action == "create" and not (args.name and args.role):
+        raise UsageError("keys create needs --name (whose key it is) and --role")
+    if args.action == "revoke" and not args.id:
+        raise UsageError("keys revoke needs the key's id (see cpms keys list)")
     with _store() as store:
         if args.action == "create":
             apply_schema(store)
-            record, key = create_key(store, args.name or "", args.role or "")
+            record, key = create_key(store, args.name, args.role)
             print(f"created key {record.id} ({record.role}) for {record.name}; it is shown only once:")
             print(key)
         elif args.action == "list":
             for k in list_keys(store):
                 print(f"{k.id}\t{k.role}\t{'revoked' if k.revoked else 'active'}\t{k.created_at}\t{k.name}")
         else:
-            revoke_key(store, args.id or "")
+            revoke_key(store, args.id)
             print(f"revoked key {args.id}")
     return 0
 
@@ -223,16 +239,21 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--role", choices=["reader", "manufacturer", "integrator", "editor", "admin"])
     keys.set_defaults(func=_keys)
     add_match_command(commands)
+    for command in commands.choices.values():
+        command.set_defaults(usage=command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # a command line it cannot parse: usage, exit 2
     try:
         return args.func(args)
+    except UsageError as exc:
+        usage: argparse.ArgumentParser = args.usage
+        usage.error(str(exc))  # the command's usage, exit 2
     except CpmsError as exc:
-        print(f"cpms: error: {exc.message}", file=sys.stderr)
-        return 2
+        print(f"cpms: error: [{exc.code}] {exc.message}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

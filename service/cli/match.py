@@ -26,7 +26,7 @@ _SETTING_FLAGS = (
 
 def add_match_command(commands: Any) -> None:
     match = commands.add_parser("match", help="match every row of a catalog file (CSV, TSV, XLSX, JSONL, Parquet)")
-    match.add_argument("input", help="the catalog: .csv, .tsv, .txt, .xlsx, .jsonl or .parquet")
+    match.add_argument("input", help="the catalog: .csv, .tsv, .txt, .xlsx, .xls, .jsonl or .parquet")
     match.add_argument("-o", "--output", help="a .csv, .xlsx, .jsonl or .parquet file (default: INPUT.matched.csv)")
     match.add_argument("--ontology", help="an ontology export (cpms export) to match against; default: the live store")
     match.add_argument("--scheme", help="the scheme to match to (default CPMS)")

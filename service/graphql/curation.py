@@ -10,6 +10,7 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from ontology import curation, editing, releases
+from ontology.editing import Edit
 from ontology.model import (
     ConceptClass,
     DataType,
@@ -25,6 +26,7 @@ from ontology.model import (
 )
 from ontology.rows import uid
 from ontology.store import Store
+from service.graphql import enums
 from service.graphql.context import ctx
 from service.graphql.ontology_types import ClassType, ItemType, PropertyType, synonyms_input
 from service.graphql.payloads import MutationPayload, mutation
@@ -112,6 +114,10 @@ def _actor(info: GraphQLResolveInfo) -> str:
     return ctx(info).principal.name
 
 
+def _edit(info: GraphQLResolveInfo, reason: str) -> Edit:
+    return Edit(_actor(info), reason)
+
+
 REASON = graphene.String(required=True, description="why: kept in the change history")
 
 
@@ -125,7 +131,7 @@ class CurationMutation(graphene.ObjectType):
         labels=graphene.Argument(LabelsInput, required=True),
         definition=graphene.Argument(LabelsInput),
         synonyms=graphene.List(graphene.NonNull(SynonymInput)),
-        status=graphene.String(description="draft (default) or active"),
+        status=graphene.Argument(enums.ConceptStatus, description="draft (default) or active"),
         reason=REASON,
     )
     update_class = graphene.Field(
@@ -175,7 +181,7 @@ class CurationMutation(graphene.ObjectType):
         expected_version=graphene.Int(required=True, description="the class's version"),
         to_scheme=graphene.String(required=True),
         to_code=graphene.String(required=True),
-        relation=graphene.String(required=True, description="exactMatch, closeMatch, broadMatch, narrowMatch ..."),
+        relation=graphene.Argument(enums.SkosRelation, required=True),
         remove=graphene.Boolean(default_value=False),
         reason=REASON,
     )
@@ -199,7 +205,7 @@ class CurationMutation(graphene.ObjectType):
         code=graphene.String(required=True),
         labels=graphene.Argument(LabelsInput, required=True),
         definition=graphene.Argument(LabelsInput),
-        data_type=graphene.String(required=True, description="enum, number, range, boolean or text"),
+        data_type=graphene.Argument(enums.DataType, required=True),
         unit=graphene.String(),
         values=graphene.List(graphene.NonNull(ValueInput)),
         reason=REASON,
@@ -263,7 +269,7 @@ class CurationMutation(graphene.ObjectType):
             synonyms=synonyms_input(synonyms) or [],
             status=Status(status or "draft"),
         )
-        created = await _edited(info, editing.create_class, scheme, cls, _actor(info), reason)
+        created = await _edited(info, editing.create_class, scheme, cls, _edit(info, reason))
         return await _class_payload(info, scheme, created.code)
 
     @staticmethod
@@ -284,7 +290,7 @@ class CurationMutation(graphene.ObjectType):
             definition=optional_labels_of(definition),
             synonyms=synonyms_input(synonyms),
         )
-        await _edited(info, editing.update_class, scheme, code, expected_version, changes, _actor(info), reason)
+        await _edited(info, editing.update_class, scheme, code, expected_version, changes, _edit(info, reason))
         return await _class_payload(info, scheme, code)
 
     @staticmethod
@@ -298,7 +304,7 @@ class CurationMutation(graphene.ObjectType):
         reason: str,
         new_parent: str | None = None,
     ) -> ClassPayload:
-        await _edited(info, editing.move_class, scheme, code, expected_version, new_parent, _actor(info), reason)
+        await _edited(info, editing.move_class, scheme, code, expected_version, new_parent, _edit(info, reason))
         return await _class_payload(info, scheme, code)
 
     @staticmethod
@@ -312,7 +318,7 @@ class CurationMutation(graphene.ObjectType):
         reason: str,
         replaced_by: str | None = None,
     ) -> ClassPayload:
-        await _edited(info, editing.deprecate_class, scheme, code, expected_version, replaced_by, _actor(info), reason)
+        await _edited(info, editing.deprecate_class, scheme, code, expected_version, replaced_by, _edit(info, reason))
         return await _class_payload(info, scheme, code)
 
     @staticmethod
@@ -329,7 +335,7 @@ class CurationMutation(graphene.ObjectType):
     ) -> ClassPayload:
         await _edited(
             info, curation.attach_property, scheme, class_code, expected_version, property, required_property,
-            _actor(info), reason,
+            _edit(info, reason),
         )  # fmt: skip
         return await _class_payload(info, scheme, class_code)
 
@@ -349,7 +355,7 @@ class CurationMutation(graphene.ObjectType):
     ) -> ClassPayload:
         mapping = Mapping(from_code=from_code, to_scheme=to_scheme, to_code=to_code, relation=SkosRelation(relation),
                           source=_actor(info))  # fmt: skip
-        await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _actor(info), reason, remove)
+        await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _edit(info, reason), remove)
         return await _class_payload(info, scheme, from_code)
 
     @staticmethod
@@ -369,7 +375,7 @@ class CurationMutation(graphene.ObjectType):
     ) -> UnitPayload:
         unit = Unit(code=code, symbol=symbol, labels=labels_of(labels), quantity=quantity, base=base, factor=factor,
                     offset=offset)  # fmt: skip
-        await _edited(info, curation.define_unit, scheme, unit, _actor(info), reason)
+        await _edited(info, curation.define_unit, scheme, unit, _edit(info, reason))
         return UnitPayload(ok=True, user_errors=[], code=code)
 
     @staticmethod
@@ -394,7 +400,7 @@ class CurationMutation(graphene.ObjectType):
             unit=unit,
             values=[value_of(v) for v in values or []],
         )
-        await _edited(info, curation.define_property, scheme, prop, _actor(info), reason)
+        await _edited(info, curation.define_property, scheme, prop, _edit(info, reason))
         return PropertyPayload(
             ok=True, user_errors=[], property=await ctx(info).loaders.properties.load(uid(scheme, code))
         )
@@ -411,7 +417,7 @@ class CurationMutation(graphene.ObjectType):
         reason: str,
     ) -> PropertyPayload:
         await _edited(info, curation.add_values, scheme, property, expected_version, [value_of(v) for v in values],
-                      _actor(info), reason)  # fmt: skip
+                      _edit(info, reason))  # fmt: skip
         record = await ctx(info).loaders.properties.load(uid(scheme, property))
         return PropertyPayload(ok=True, user_errors=[], property=record)
 
@@ -429,7 +435,7 @@ class CurationMutation(graphene.ObjectType):
     ) -> ItemPayload:
         item = Item(code=code, class_code=class_code, labels=labels_of(labels),
                     values=[ItemValue(**v) for v in values or []])  # fmt: skip
-        created = await _edited(info, curation.create_item, scheme, item, _actor(info), reason)
+        created = await _edited(info, curation.create_item, scheme, item, _edit(info, reason))
         return ItemPayload(ok=True, user_errors=[], item=(scheme, created))
 
     @staticmethod
@@ -444,7 +450,7 @@ class CurationMutation(graphene.ObjectType):
         reason: str,
     ) -> ItemPayload:
         await _edited(
-            info, curation.update_item_labels, scheme, code, expected_version, labels_of(labels), _actor(info), reason
+            info, curation.update_item_labels, scheme, code, expected_version, labels_of(labels), _edit(info, reason)
         )
         return ItemPayload(
             ok=True, user_errors=[], item=(scheme, await ctx(info).loaders.items.load(uid(scheme, code)))

@@ -24,10 +24,9 @@ from common.errors import CpmsError, LimitExceeded
 from common.settings import GraphQLLimits
 from matchers.deadline import check
 from service.auth import Principal, request_principal
-from service.errors import error_response, format_graphql_error, http_status_for
+from service.errors import BadRequest, WrongMethod, error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.documents import Documents, Prepared, check_cost, check_length
-from service.graphql.execution import LeanExecutionContext
 from service.http.uploads import check_declared_size, graphql_multipart, is_multipart, too_large
 
 GRAPHIQL_HTML = """<!doctype html>
@@ -44,10 +43,6 @@ GRAPHIQL_HTML = """<!doctype html>
 </script></body></html>"""
 
 
-def _error(message: str, code: str, status: int) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
-
-
 class GraphQLEndpoint:
     def __init__(self, schema: graphene.Schema, limits: GraphQLLimits, anonymous_read: bool = True) -> None:
         self.schema = schema
@@ -57,26 +52,26 @@ class GraphQLEndpoint:
         rules = (depth_limit_validator(max_depth=limits.max_depth),)
         self.documents = Documents(schema.graphql_schema, limits, rules)
 
-    async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
+    async def _params(self, request: Request) -> dict[str, Any]:
         if request.method == "GET":
             params: dict[str, Any] = dict(request.query_params)
             if "variables" in params:
                 try:
                     params["variables"] = json.loads(params["variables"])
                 except ValueError:
-                    return _error("variables is not valid JSON", "BAD_REQUEST", 400)
+                    raise BadRequest("variables is not valid JSON") from None
             return params
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > self.limits.max_body_bytes:
-                return error_response(too_large(self.limits.max_body_bytes, "request body"))
+                raise too_large(self.limits.max_body_bytes, "request body")
         try:
             params = json.loads(body)
         except ValueError:
-            return _error("request body is not valid JSON", "BAD_REQUEST", 400)
+            raise BadRequest("request body is not valid JSON") from None
         if not isinstance(params, dict):
-            return _error("request body must be one JSON object (batching is not supported)", "BAD_REQUEST", 400)
+            raise BadRequest("request body must be one JSON object (batching is not supported)")
         return params
 
     async def handle(self, request: Request) -> Response:
@@ -94,12 +89,9 @@ class GraphQLEndpoint:
                 async with graphql_multipart(request, max_bytes) as params:
                     return await self._run(request, params, principal)
             check_declared_size(request, self.limits.max_body_bytes, "request body")
-        except CpmsError as exc:
+            return await self._run(request, await self._params(request), principal)
+        except CpmsError as exc:  # refused before execution; errors in resolvers are GraphQL errors
             return error_response(exc)
-        given = await self._params(request)
-        if isinstance(given, JSONResponse):
-            return given
-        return await self._run(request, given, principal)
 
     async def _principal(self, request: Request) -> Principal:
         state = request.app.state
@@ -109,10 +101,10 @@ class GraphQLEndpoint:
     async def _run(self, request: Request, params: dict[str, Any], principal: Principal) -> Response:
         query = params.get("query")
         if not isinstance(query, str) or not query.strip():
-            return _error('no GraphQL query given: send {"query": "..."}', "BAD_REQUEST", 400)
+            raise BadRequest('no GraphQL query given: send {"query": "..."}')
         variables = params.get("variables") or {}
         if not isinstance(variables, dict):
-            return _error("variables must be a JSON object", "BAD_REQUEST", 400)
+            raise BadRequest("variables must be a JSON object")
         operation = params.get("operationName")
         seconds = self.limits.timeout_seconds
         deadline = time.monotonic() + seconds
@@ -130,7 +122,7 @@ class GraphQLEndpoint:
                     isinstance(d, OperationDefinitionNode) and d.operation.value != "query"
                     for d in document.definitions
                 ):
-                    return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
+                    raise WrongMethod("mutations must be sent with POST")
                 context = RequestContext(
                     store=request.app.state.store,
                     principal=principal,
@@ -175,7 +167,6 @@ class GraphQLEndpoint:
             operation_name=operation,
             context_value=context,
             is_awaitable=_is_awaitable,
-            execution_context_class=LeanExecutionContext,
         )
         return result if isinstance(result, ExecutionResult) else await result
 

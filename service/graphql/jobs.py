@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from common.errors import InvalidInput
 from service.graphql.context import ctx
+from service.graphql.enums import JobState, Kind, MatchStatus
 from service.graphql.payloads import MutationPayload, mutation
 from service.jobs.runner import Jobs
 from service.jobs.store import Job
@@ -35,7 +36,7 @@ class Upload(graphene.Scalar):
 
 
 class StatusCount(graphene.ObjectType):
-    status = graphene.String(required=True, description="matched, review, no_match or error")
+    status = graphene.Field(MatchStatus, required=True)
     count = graphene.Int(required=True)
 
 
@@ -43,7 +44,7 @@ class MatchJob(graphene.ObjectType):
     id = graphene.ID(required=True)
     filename = graphene.String(required=True, description="the uploaded file's name")
     owner = graphene.String(description="who submitted it")
-    state = graphene.String(required=True, description="queued, running, done, failed or cancelled")
+    state = graphene.Field(JobState, required=True)
     progress = graphene.Float(required=True, description="share of the input read, 0 to 1")
     rows = graphene.Int(required=True, description="rows matched so far")
     rows_per_second = graphene.Float(required=True)
@@ -103,7 +104,7 @@ class JobsMutation(graphene.ObjectType):
         required=True,
         file=graphene.Argument(Upload, required=True, description="the catalog: CSV, TSV, XLSX, JSONL or Parquet"),
         scheme=graphene.String(description="CPMS (default), UNSPSC, GPC or HS"),
-        kind=graphene.String(description="class (default) or item"),
+        kind=graphene.Argument(Kind, description="class (default) or item"),
         limit=graphene.Int(description="candidates per row (default 5)"),
         columns=graphene.List(graphene.NonNull(graphene.String), description="FIELD=HEADER, such as name=品名"),
         encoding=graphene.String(description="of a CSV or TSV file (default: detected)"),

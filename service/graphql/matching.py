@@ -15,6 +15,7 @@ from matchers.result import Candidate
 from ontology.examples import add_example
 from ontology.rows import uid
 from service.graphql.context import ctx
+from service.graphql.enums import CandidateKind, Decision, Kind
 from service.graphql.ontology_types import ClassType, ItemType
 from service.graphql.payloads import MutationPayload, mutation
 
@@ -89,7 +90,7 @@ class AttributeCheck(graphene.ObjectType):
 class MatchCandidate(graphene.ObjectType):
     scheme = graphene.String(required=True)
     code = graphene.String(required=True)
-    kind = graphene.String(required=True, description="class, item or record")
+    kind = graphene.Field(CandidateKind, required=True)
     label = graphene.String(required=True)
     score = graphene.Float(required=True, description="0-100, about the probability in percent of being right")
     matched_text = graphene.String(required=True, description="the label, synonym or example that matched")
@@ -140,8 +141,8 @@ class MatchResultType(graphene.ObjectType):
     text = graphene.String(required=True, description="the record, normalized")
     read_as = graphene.String(description="pinyin in the record read as Chinese, when that matched better")
     scheme = graphene.String(required=True)
-    kind = graphene.String(required=True)
-    decision = graphene.String(required=True, description="auto, review or none")
+    kind = graphene.Field(Kind, required=True)
+    decision = graphene.Field(Decision, required=True)
     best = graphene.Field(MatchCandidate)
     candidates = graphene.List(graphene.NonNull(MatchCandidate), required=True)
     values = graphene.List(
@@ -150,8 +151,6 @@ class MatchResultType(graphene.ObjectType):
     missing_required = graphene.List(graphene.NonNull(graphene.String), required=True)
     conflicts = graphene.List(graphene.NonNull(Conflict), required=True)
     warnings = graphene.List(graphene.NonNull(graphene.String), required=True)
-
-    resolve_decision = staticmethod(lambda result, _: result.decision.value)
 
 
 def _match(
@@ -163,7 +162,7 @@ def _match(
 
 MATCH_ARGS = {
     "scheme": graphene.String(description="CPMS (default), UNSPSC, GPC or HS"),
-    "kind": graphene.String(description="class (default) or item"),
+    "kind": graphene.Argument(Kind, description="class (default) or item"),
     "limit": graphene.Int(description="candidates to return (default 5)"),
 }
 

@@ -10,10 +10,12 @@ from graphql import GraphQLResolveInfo
 from common.errors import LimitExceeded, NotFound
 from matchers.pinyin import looks_like_pinyin
 from ontology import browse, change_requests, releases
+from ontology.editing import Edit
 from ontology.queries import SearchHit, search
 from ontology.rows import uid
 from service.graphql.connections import ConnectionData, connection_field, page_window
 from service.graphql.context import ctx
+from service.graphql.enums import ChangeRequestKind, ChangeRequestStatus, ConceptStatus, Kind
 from service.graphql.ontology_types import ClassType, ItemFilterInput, ItemType, Scheme
 from service.graphql.payloads import MutationPayload, mutation
 
@@ -22,11 +24,11 @@ class SearchHitType(graphene.ObjectType):
     class Meta:
         name = "SearchHit"
 
-    kind = graphene.String(required=True, description="class or item")
+    kind = graphene.Field(Kind, required=True)
     scheme = graphene.String(required=True)
     code = graphene.String(required=True)
     label = graphene.String()
-    status = graphene.String(required=True)
+    status = graphene.Field(ConceptStatus, required=True)
     score = graphene.Float(required=True)
     of_class = graphene.Field(ClassType, name="class")
     item = graphene.Field(ItemType)
@@ -67,13 +69,13 @@ class ChangeRequestType(graphene.ObjectType):
         name = "ChangeRequest"
 
     id = graphene.ID(required=True)
-    kind = graphene.String(required=True)
+    kind = graphene.Field(ChangeRequestKind, required=True)
     scheme = graphene.String(required=True)
     target = graphene.String()
     payload = graphene.JSONString(required=True)
     reason = graphene.String(required=True)
     proposer = graphene.String(required=True)
-    status = graphene.String(required=True, description="open, approved or rejected")
+    status = graphene.Field(ChangeRequestStatus, required=True)
     created_at = graphene.String(required=True)
     decided_by = graphene.String()
     decision_reason = graphene.String()
@@ -105,15 +107,15 @@ class OntologyQuery(graphene.ObjectType):
         "classes of a scheme: the top level, or the children of parent",
         scheme=graphene.String(required=True),
         parent=graphene.String(),
-        status=graphene.String(),
+        status=graphene.Argument(ConceptStatus),
     )
     search = connection_field(
         SearchHitType,
         "classes and items by text in Chinese, English or pinyin, best first",
         text=graphene.String(required=True),
         scheme=graphene.String(),
-        kind=graphene.String(description="class or item"),
-        status=graphene.String(),
+        kind=graphene.Argument(Kind),
+        status=graphene.Argument(ConceptStatus),
         parent=graphene.String(description="only under this class (a code of scheme)"),
     )
     item = graphene.Field(ItemType, scheme=graphene.String(required=True), code=graphene.String(required=True))
@@ -133,7 +135,7 @@ class OntologyQuery(graphene.ObjectType):
         to_number=graphene.Int(required=True, name="to"),
     )
     change_requests = connection_field(
-        ChangeRequestType, "the editors' queue", status=graphene.String(description="open, approved or rejected")
+        ChangeRequestType, "the editors' queue", status=graphene.Argument(ChangeRequestStatus)
     )
 
     @staticmethod
@@ -250,7 +252,7 @@ class ChangeRequestMutation(graphene.ObjectType):
     propose_change = graphene.Field(
         ChangeRequestPayload,
         required=True,
-        kind=graphene.String(required=True, description="new_class, add_synonym, add_value or correction"),
+        kind=graphene.Argument(ChangeRequestKind, required=True),
         scheme=graphene.String(required=True),
         target=graphene.String(description="the class (the property for add_value) the request is about"),
         payload=graphene.JSONString(required=True, description="the class, synonym, value or corrected labels"),
@@ -277,7 +279,7 @@ class ChangeRequestMutation(graphene.ObjectType):
         context = ctx(info)
         context.principal.require("propose")
         request = await context.write(
-            change_requests.propose, kind, scheme, target, payload, reason, context.principal.name
+            change_requests.propose, kind, scheme, target, payload, Edit(context.principal.name, reason)
         )
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)
 
@@ -288,7 +290,7 @@ class ChangeRequestMutation(graphene.ObjectType):
     ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("curate")
-        request = await context.write(change_requests.approve, id, context.principal.name, reason)
+        request = await context.write(change_requests.approve, id, Edit(context.principal.name, reason))
         context.app.state.matcher.refresh()
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)
 
@@ -299,5 +301,5 @@ class ChangeRequestMutation(graphene.ObjectType):
     ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("curate")
-        request = await context.write(change_requests.reject, id, context.principal.name, reason)
+        request = await context.write(change_requests.reject, id, Edit(context.principal.name, reason))
         return ChangeRequestPayload(ok=True, user_errors=[], request=request)

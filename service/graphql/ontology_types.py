@@ -13,6 +13,7 @@ from ontology.model import ConceptClass, Item, Labels, Synonym
 from ontology.rows import uid
 from service.graphql.connections import ConnectionData, connection_field, page_window
 from service.graphql.context import ctx
+from service.graphql.enums import ConceptStatus, DataType, SkosRelation
 
 
 class LabelsType(graphene.ObjectType):
@@ -86,7 +87,7 @@ class ValueType(graphene.ObjectType):
     label = graphene.String(lang=LANG_ARG)
     labels = graphene.Field(LabelsType, required=True)
     synonyms = graphene.List(graphene.NonNull(SynonymType), required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(ConceptStatus, required=True)
 
     resolve_label = staticmethod(lambda value, _, lang=None: _label(value.labels, lang))
 
@@ -100,7 +101,7 @@ class PropertyType(graphene.ObjectType):
     label = graphene.String(lang=LANG_ARG)
     labels = graphene.Field(LabelsType, required=True)
     definition = graphene.Field(LabelsType)
-    data_type = graphene.String(required=True, description="enum, number, range, boolean or text")
+    data_type = graphene.Field(DataType, required=True)
     unit = graphene.Field(Unit)
     version = graphene.Int(required=True)
     value_count = graphene.Int(required=True)
@@ -147,7 +148,7 @@ class ChangeType(graphene.ObjectType):
 
 
 class Mapping(graphene.ObjectType):
-    relation = graphene.String(required=True, description="SKOS: exactMatch, closeMatch, broadMatch, narrowMatch ...")
+    relation = graphene.Field(SkosRelation, required=True)
     source = graphene.String(required=True)
     target = graphene.Field(lambda: ClassType, required=True)
 
@@ -175,7 +176,7 @@ class ItemType(graphene.ObjectType):
     code = graphene.String(required=True)
     label = graphene.String(lang=LANG_ARG)
     labels = graphene.Field(LabelsType, required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(ConceptStatus, required=True)
     replaced_by = graphene.String()
     version = graphene.Int(required=True)
     values = graphene.List(graphene.NonNull(ItemValueType), required=True)
@@ -214,7 +215,7 @@ class ClassType(graphene.ObjectType):
     labels = graphene.Field(LabelsType, required=True)
     definition = graphene.Field(LabelsType)
     level = graphene.Int(required=True)
-    status = graphene.String(required=True, description="draft, active or deprecated")
+    status = graphene.Field(ConceptStatus, required=True)
     version = graphene.Int(required=True, description="bumped on every change; send it back when you edit")
     replaced_by = graphene.Field(lambda: ClassType, description="successor of a deprecated class")
     parent = graphene.Field(lambda: ClassType)

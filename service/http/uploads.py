@@ -15,13 +15,10 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
-from common.errors import InvalidInput, LimitExceeded
+from common.errors import InvalidInput
+from service.errors import TooLarge
 
 SPOOL_BYTES = 1 << 20  # an upload larger than this goes to a temporary file
-
-
-class UploadTooLarge(LimitExceeded):
-    http_status = 413
 
 
 @dataclass
@@ -50,9 +47,9 @@ async def limited_stream(request: Request, max_bytes: int) -> AsyncGenerator[byt
         yield chunk
 
 
-def too_large(max_bytes: int, what: str = "upload") -> UploadTooLarge:
+def too_large(max_bytes: int, what: str = "upload") -> TooLarge:
     setting = " (CPMS_MAX_UPLOAD_BYTES)" if what == "upload" else ""
-    return UploadTooLarge(
+    return TooLarge(
         f"请求内容超过 {max_bytes:,} 字节；the {what} is over the limit of {max_bytes:,} bytes{setting}",
         field=what,
         limit=max_bytes,
