@@ -14,11 +14,12 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import get_args
+from typing import TypeVar, get_args
 
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
+from matchers.deadline import check
 from matchers.decide import Decision, MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
@@ -31,6 +32,7 @@ from matchers.snapshot import Examples, Kind, Snapshot
 from ontology.model import SchemeBundle
 
 CHUNK = 1000  # records `match_many` scores at once
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ def _load(snapshot: Snapshot) -> _Loaded:
         lexicons[view.code] = lexicon
         for kind in get_args(Kind):
             if view.concepts(kind):
+                check()  # a build can be stopped between its indexes (matchers.deadline)
                 indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
     return _Loaded(snapshot, indexes, lexicons)
 
@@ -104,11 +107,15 @@ class Matcher:
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
         weights = settings.weights_for(index.scheme, index.kind)
+        check()  # between the stages: a caller's time limit (matchers.deadline) stops the match there
         query = read_record(record)
+        check()
         scored = score(self._shortlist(loaded, index, query, settings, level, taught), index, weights)
+        check()
         alternative = index.pinyin.read(query.profile.text) if query.profile.names_product else None
         pinyin = None
         if alternative:
+            check()
             pinyin_query = read_record(alternative)
             shortlist = self._shortlist(loaded, index, pinyin_query, settings, level, taught)
             pinyin = pinyin_query, score(shortlist, index, weights)
@@ -136,10 +143,11 @@ class Matcher:
         weights = settings.weights_for(index.scheme, index.kind)
 
         def scored(queries: list[Query]) -> list[list[Scored]]:
-            shortlists = [self._shortlist(loaded, index, q, settings, level) for q in queries]
+            shortlists = [self._shortlist(loaded, index, q, settings, level) for q in _checked(queries)]
+            check()
             return score_chunk(shortlists, index, weights)
 
-        queries = [read_record(r) for r in records]
+        queries = [read_record(r) for r in _checked(records)]
         alternatives = [index.pinyin.read(q.profile.text) if q.profile.names_product else None for q in queries]
         pinyin_queries = [read_record(a) for a in alternatives if a]
         pinyin = iter(zip(pinyin_queries, scored(pinyin_queries), strict=True))
@@ -251,6 +259,13 @@ class Matcher:
         context = _class_context(loaded, index, hits, terms, settings.shortlist)
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
         return Shortlist(query, hits, context, named_codes, classified.probabilities, heads)
+
+
+def _checked(items: Sequence[T]) -> Iterator[T]:
+    """Each item after a `check()`: a chunk's stages stop between its records (`matchers.deadline`)."""
+    for item in items:
+        check()
+        yield item
 
 
 def _result(
