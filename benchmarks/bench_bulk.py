@@ -1,6 +1,8 @@
-"""Bulk matching at catalog scale: rows per second, peak memory, a naive baseline, engines compared.
+"""Bulk matching at catalog scale: rows per second, peak memory, a naive baseline, engines compared,
+the batch path beside the per-record path and beside an older revision.
 
-    .venv/bin/python -m benchmarks.bench_bulk [--rows 1000000] [--workers 2] [--sample 2000] [--dask-rows 10000]
+    .venv/bin/python -m benchmarks.bench_bulk [--rows 1000000] [--workers 2] [--sample 2000]
+        [--dask-rows 10000] [--old REV] [--old-workers 2]
 
 1. Generates a catalog of Chinese hardware records from the seed's CPMS standard (items: fasteners
    with their standard, size, grade and finish; classes: locks, hinges, tools, valves ... with
@@ -12,10 +14,15 @@
 3. Runs `cpms match` on the whole catalog as a user would (a subprocess, `--workers` local
    processes) and reports rows per second over the whole command; CPU seconds of all its processes
    (rows per second per core of its own, whatever else runs on the machine); and peak memory: the
-   RSS of the command and its workers, summed, sampled every 0.2 s.
+   RSS of the command and its workers, summed, sampled every 0.2 s. With `--old REV`, the same
+   command of that git revision (extracted to a temporary folder, same interpreter) runs on the same
+   file in the same run, and the two outputs are compared row for row. The load average is printed
+   before each run.
 4. On a sample, in the same run: the naive baseline (rapidfuzz `process.extractOne` over every
-   CPMS label and synonym, per row) and the matcher in one process, their speed on one core and
-   accuracy against the true class; where the matcher's time goes (cProfile, by stage and file).
+   CPMS label and synonym, per row), the per-record path (`Matcher.match` for each row, the
+   reference) and the batch path (`match_many`, as bulk runs use it), in one process on one core:
+   their speed, CPU µs a row by stage (cProfile shares of the measured CPU time), and accuracy
+   against the true class.
 """
 
 from __future__ import annotations
@@ -36,18 +43,23 @@ import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import psutil
 from opencc import OpenCC
 from rapidfuzz import process
 
+from benchmarks.bench_matching import forget_records
 from bulk import BulkSettings, run_bulk
-from bulk.chunk_matcher import ChunkMatcher
+from bulk.chunk_matcher import ChunkMatcher, match_outcome
 from bulk.columns import map_columns, to_record
 from bulk.readers import open_source
 from bulk.snapshots import copy_scheme
+from bulk.spool import encode
 from bulk.types import RowError
+from common.heap import long_lived_build
+from matchers.record import record_text
 from ontology.jsonfile import write_bundles
 from ontology.model import ConceptClass, SchemeBundle
 from seed_data.catalog import load_all
@@ -173,19 +185,47 @@ class TreeMemory:
         return self.peak
 
 
-def run_cli(catalog_file: Path, output: Path, ontology: Path, workers: int) -> tuple[float, float, int, str]:
-    """Wall seconds, CPU seconds (the command and its workers), peak memory, and its summary."""
+def run_cli(
+    catalog_file: Path, output: Path, ontology: Path, workers: int, tree: Path | None = None
+) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (the command and its workers), peak memory, and its summary; the
+    code of `tree` (an extracted revision) instead of this one's when given."""
     cpu_before = _children_cpu()
     command = [sys.executable, "-m", "service.cli.main", "match", str(catalog_file), "-o", str(output),
                "--ontology", str(ontology), "--workers", str(workers)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(tree)} if tree else None
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=tree, env=env)
     memory = TreeMemory(child.pid)
     out, _ = child.communicate()
     seconds = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"cpms match failed ({child.returncode})")
     return seconds, _children_cpu() - cpu_before, memory.stop(), out
+
+
+def extract_revision(revision: str, folder: Path) -> Path:
+    """The code of a git revision of this repository, as files in `folder`."""
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(["git", "-C", str(root), "archive", revision], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def differing_rows(a: Path, b: Path) -> tuple[int, int]:
+    """Rows of two CSV outputs that differ at all, and in status, code or values."""
+    with a.open(encoding="utf-8-sig", newline="") as x, b.open(encoding="utf-8-sig", newline="") as y:
+        pairs = [(r, q) for r, q in zip(csv.DictReader(x), csv.DictReader(y), strict=True) if r != q]
+    keys = ("status", "code", "values")
+    return len(pairs), sum(any(r[k] != q[k] for k in keys) for r, q in pairs)
+
+
+def report_cli(label: str, rows: int, seconds: float, cpu: float, peak: int) -> dict[str, float]:
+    print(f"  {label}: {rows / seconds:,.0f} rows/s ({seconds:.0f} s for the whole command), "
+          f"CPU {cpu / rows * 1e6:,.0f} µs a row in all its processes ({rows / cpu:,.0f} rows/s per core "
+          f"that is its own), peak memory {peak / 2**20:,.0f} MiB (RSS, all processes)")  # fmt: skip
+    return {"rows_per_second": round(rows / seconds), "cpu_us_per_row": round(cpu / rows * 1e6),
+            "peak_mib": round(peak / 2**20)}  # fmt: skip
 
 
 def _children_cpu() -> float:
@@ -216,51 +256,58 @@ def baseline(records: list[dict[str, str]], bundle: SchemeBundle) -> tuple[float
     return len(records) / (time.perf_counter() - started), best
 
 
-def matcher_in_one_process(records: list[dict[str, str]], snapshot: Path) -> tuple[float, list[str], str]:
-    """The matcher on one core, no cache hits: rows/s, best codes, and its profile by module."""
-    matcher = ChunkMatcher.from_snapshot(snapshot, BulkSettings(), "jsonl")
+def matcher_in_one_process(records: list[dict[str, str]], snapshot: Path) -> dict[str, tuple[float, list[str], str]]:
+    """The per-record path and the batch path on one core, no cache hits: for each, rows/s, best
+    codes, and CPU µs a row by stage (cProfile's shares of the time measured without it)."""
     items: list = list(records)
-    started = time.perf_counter()
-    outcomes = matcher.match_items(items)
-    rate = len(records) / (time.perf_counter() - started)
-    profiler = cProfile.Profile()
-    fresh = ChunkMatcher.from_snapshot(snapshot, BulkSettings(), "jsonl")
-    profiler.runcall(fresh.match_items, items)
-    stats = pstats.Stats(profiler)
-    return rate, [json.loads(b"{" + tail)["code"] for _, tail in outcomes], _by_stage(stats) + "\n" + _by_module(stats)
+    paths = {
+        "per record (Matcher.match, the reference)": lambda m: [
+            encode("jsonl", match_outcome(m.matcher.match(r, "CPMS"), record_text(r))) for r in items
+        ],
+        "batch (match_many, as bulk runs)": lambda m: m.match_items(items),
+    }
+    out = {}
+    for name, path in paths.items():
+        with long_lived_build():  # each path its own matcher, its caches cold, as a bulk worker builds it
+            matcher = ChunkMatcher.from_snapshot(snapshot, BulkSettings(), "jsonl")
+        run = partial(path, matcher)
+        forget_records()
+        started = time.process_time()
+        outcomes = run()
+        cpu = time.process_time() - started
+        forget_records()
+        profiler = cProfile.Profile()
+        profiler.runcall(run)
+        by_stage = _by_stage(pstats.Stats(profiler), cpu / len(records))
+        out[name] = (len(records) / cpu, [json.loads(b"{" + tail)["code"] for _, tail in outcomes], by_stage)
+    return out
 
 
 STAGES = {
     ("profile.py", "read_record"): "read: normalize, extract",
     ("candidates.py", "search"): "candidates: index search",
-    ("score.py", "score"): "score: features, similarities",
-    ("explain.py", "explain"): "explain: the result models",
+    ("candidates.py", "heads"): "candidates: head nouns",
+    ("score.py", "features"): "score: features",
+    ("similarity.py", "similarities"): "score: fuzzy, a record at a time",
+    ("similarity.py", "chunk_similarities"): "score: fuzzy, a chunk at a time (cpdist)",
+    ("explain.py", "explain"): "explain: the result",
+    ("chunk_matcher.py", "match_outcome"): "bulk: the output row",
+    ("spool.py", "encode"): "bulk: the row encoded",
 }
 
 
-def _by_stage(stats: pstats.Stats) -> str:
-    """Time in each stage of `Matcher.match`, callees included."""
+def _by_stage(stats: pstats.Stats, cpu_per_row: float) -> str:
+    """CPU µs a row in each stage, callees included."""
     total = stats.total_tt  # type: ignore[attr-defined]
     found: defaultdict[str, float] = defaultdict(float)
     for (file, _, function), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         stage = STAGES.get((Path(file).name, function))
-        if stage is not None and "matchers" in file:
+        if stage is not None and ("matchers" in file or "bulk" in file):
             found[stage] += cumulative
-    return "\n".join(f"  {found[stage] / total:6.1%}  {stage}" for stage in STAGES.values() if stage in found)
-
-
-def _by_module(stats: pstats.Stats) -> str:
-    """Own time per source file (C functions under the caller's file), largest first."""
-    per_file: dict[str, float] = defaultdict(float)
-    total = 0.0
-    for (file, _, _), (_, _, own, _, callers) in stats.stats.items():  # type: ignore[attr-defined]
-        if file == "~" and callers:
-            file = next(iter(callers))[0]
-        name = "/".join(Path(file).parts[-2:]) if "site-packages" not in file else Path(file).parts[-2]
-        per_file[name] += own
-        total += own
-    top = sorted(per_file.items(), key=lambda kv: -kv[1])[:12]
-    return "\n".join(f"  {share / total:6.1%}  {name}" for name, share in top)
+    shown = [
+        f"{found[stage] / total * cpu_per_row * 1e6:7.0f} µs  {stage}" for stage in STAGES.values() if stage in found
+    ]
+    return "\n".join(["    " + line for line in [f"{cpu_per_row * 1e6:7.0f} µs  all", *shown]])
 
 
 def dask_check(catalog_file: Path, snapshot: Path, workers: int, folder: Path) -> tuple[float, float, int, int]:
@@ -285,16 +332,23 @@ def accuracy(best: list[str], truths: list[str]) -> float:
     return sum(b == t for b, t in zip(best, truths, strict=False)) / len(best)
 
 
+def load() -> str:
+    return f"load average {os.getloadavg()[0]:.2f} (2 cores)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--also-workers", type=int, nargs="*", default=[], help="other worker counts to run with")
     parser.add_argument("--sample", type=int, default=2000, help="rows for the baseline and the profile")
     parser.add_argument("--dask-rows", type=int, default=10_000)
+    parser.add_argument("--old", help="a git revision whose `cpms match` runs beside this one's")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    print(f"load average at the start: {os.getloadavg()[0]:.2f} (2 cores)")
+    print(f"at the start: {load()}")
     bundle = next(b for b in load_all() if b.scheme.code == "CPMS")
+    figures: dict[str, object] = {"rows": args.rows}
     with tempfile.TemporaryDirectory(prefix="cpms-bench-") as tmp:
         folder = Path(tmp)
         snapshot = folder / "ontology.json"
@@ -308,38 +362,49 @@ def main() -> None:
               f"generated in {time.perf_counter() - started:.0f} s")  # fmt: skip
         print("e.g. " + " | ".join(catalog_file.read_text(encoding="utf-8").splitlines()[1:4]))
 
-        dask_file = folder / "dask-sample.csv"
-        with catalog_file.open(encoding="utf-8") as source, dask_file.open("w", encoding="utf-8") as target:
-            target.writelines(line for _, line in zip(range(args.dask_rows + 1), source, strict=False))
-        local_rate, dask_rate, differ, decisions = dask_check(dask_file, snapshot, args.workers, folder)
-        print(f"\n{args.dask_rows:,} rows: local engine {local_rate:,.0f} rows/s, Dask engine (local cluster, "
-              f"{args.workers} processes) {dask_rate:,.0f} rows/s; rows that differ: {differ}, "
-              f"in status or code: {decisions}")  # fmt: skip
-        seconds, cpu, peak, summary = run_cli(catalog_file, folder / "matched.csv", snapshot, args.workers)
-        print(f"\ncpms match, {args.workers} worker processes: {args.rows / seconds:,.0f} rows/s "
-              f"({seconds:.0f} s for the whole command), "
-              f"peak memory {peak / 2**20:,.0f} MiB (RSS, all processes)")  # fmt: skip
-        print(f"  CPU: {cpu:,.0f} s in all its processes, {cpu / args.rows * 1e6:,.0f} µs a row: "
-              f"{args.rows / cpu:,.0f} rows/s per core that is its own")  # fmt: skip
-        print("  " + summary.replace("\n", "\n  ").rstrip())
+        if args.dask_rows:
+            dask_file = folder / "dask-sample.csv"
+            with catalog_file.open(encoding="utf-8") as source, dask_file.open("w", encoding="utf-8") as target:
+                target.writelines(line for _, line in zip(range(args.dask_rows + 1), source, strict=False))
+            print(f"\n{args.dask_rows:,} rows, {load()}:")
+            local_rate, dask_rate, differ, decisions = dask_check(dask_file, snapshot, args.workers, folder)
+            print(f"  local engine {local_rate:,.0f} rows/s, Dask engine (local cluster, "
+                  f"{args.workers} processes) {dask_rate:,.0f} rows/s; rows that differ: {differ}, "
+                  f"in status or code: {decisions}")  # fmt: skip
+            figures |= {"engines_differ": differ, "engines_differ_in_decisions": decisions}
+
+        print(f"\ncpms match on the whole catalog, {args.workers} worker processes:")
+        runs: list[tuple[str, int, Path | None]] = [("new", n, None) for n in [args.workers, *args.also_workers]]
+        if args.old:
+            runs.insert(0, ("old", args.workers, extract_revision(args.old, Path(tempfile.mkdtemp(dir=folder)))))
+        outputs: dict[str, Path] = {}
+        for name, workers, tree in runs:
+            label = f"{name} ({args.old if tree else 'this tree'}), {workers} workers"
+            print(f"  {load()} before the {name} run with {workers} workers")
+            output = folder / f"matched-{name}-{workers}.csv"
+            seconds, cpu, peak, summary = run_cli(catalog_file, output, snapshot, workers, tree)
+            figures[label] = report_cli(label, args.rows, seconds, cpu, peak)
+            print("    " + summary.replace("\n", "\n    ").rstrip())
+            outputs.setdefault(name, output)
+        if "old" in outputs:
+            differ, decisions = differing_rows(outputs["old"], outputs["new"])
+            print(f"  old and new outputs: {differ} rows differ, {decisions} in status, code or values")
+            figures |= {"old_new_rows_differ": differ, "old_new_differ_in_decisions": decisions}
 
         records = sample_records(catalog_file, args.sample)
-        base_rate, base_best = baseline(records, bundle)
-        rate, best, profile = matcher_in_one_process(records, snapshot)
         sample_truths = truths[: len(records)]
-        print(f"\nsample of {len(records):,} rows, one core:")
+        print(f"\nsample of {len(records):,} rows, one core, {load()}:")
+        base_rate, base_best = baseline(records, bundle)
         print(f"  baseline (rapidfuzz extractOne over labels): {base_rate:,.0f} rows/s, "
               f"class right {accuracy(base_best, sample_truths):.1%}")  # fmt: skip
-        print(f"  matcher:                                     {rate:,.0f} rows/s, "
-              f"class right {accuracy(best, sample_truths):.1%}")  # fmt: skip
-        print("  where the matcher's time goes (by stage, then own time by file):\n" + profile)
+        figures["baseline_rows_per_second"] = round(base_rate)
+        for name, (rate, best, by_stage) in matcher_in_one_process(records, snapshot).items():
+            print(f"  {name}: {rate:,.0f} rows/s, class right {accuracy(best, sample_truths):.1%}; CPU by stage:")
+            print(by_stage)
+            figures[f"one core, {name}"] = round(rate)
 
-        print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores)")
-        print(json.dumps({"rows": args.rows, "rows_per_second": round(args.rows / seconds),
-                          "rows_per_cpu_second": round(args.rows / cpu),
-                          "peak_mib": round(peak / 2**20), "baseline_rows_per_second": round(base_rate),
-                          "matcher_rows_per_second_one_core": round(rate), "engines_differ": differ,
-                          "engines_differ_in_decisions": decisions}))  # fmt: skip
+        print(f"at the end: {load()}")
+        print(json.dumps(figures, ensure_ascii=False))
 
 
 if __name__ == "__main__":

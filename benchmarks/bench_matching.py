@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,7 +38,8 @@ from matchers.decide import decide
 from matchers.extract import read_column
 from matchers.normalize import normalize
 from matchers.pairs import Idf, pair_features
-from matchers.profile import read_query
+from matchers.profile import piece_terms, read_query
+from matchers.record import Record
 from matchers.rerank import PairReranker
 from matchers.snapshot import Kind
 
@@ -71,7 +74,7 @@ class Run:
 
 def forget_records() -> None:
     """Empty the caches of records and column values read, so that records are read afresh."""
-    for cache in (read_query, normalize, read_column):
+    for cache in (read_query, normalize, read_column, piece_terms):
         cache.cache_clear()
 
 
@@ -368,17 +371,12 @@ def bench_speed(quick: bool) -> None:
         f"(target < 1 GB); peak of the process so far {peak:.0f} MB"
     )
     print(f"  {len(texts)} generated Chinese hardware records; baseline: extractOne over the scheme's labels")
-    line("records / s (target 5,000)", "ours", "baseline")
+    print(f"  per record: Matcher.match, record by record (the reference); batch: match_many; {_load()}")
+    line("records / s (target 5,000)", "per record", "batch", "baseline")
     runs: tuple[tuple[str, Kind], ...] = (
         ("CPMS", "class"), ("CPMS", "item"), ("UNSPSC", "class"), ("HS", "class"), ("GPC", "class"),
     )  # fmt: skip
     for scheme, kind in runs:
-        forget_records()  # each scheme reads the records afresh, as a catalog of new records would
-        latencies = []
-        for record in texts:
-            t0 = time.perf_counter()
-            matcher.match(record, scheme, kind)
-            latencies.append(time.perf_counter() - t0)
         view = matcher.snapshot.scheme(scheme).concepts(kind)
         labels = [utils.default_process(t) for c in view.values() for t in c.texts]
         sample = texts[: 100 if len(labels) > 5000 else 500]
@@ -387,15 +385,60 @@ def bench_speed(quick: bool) -> None:
             query = record if isinstance(record, str) else " ".join(record.values())
             process.extractOne(utils.default_process(query), labels, scorer=fuzz.token_set_ratio, processor=None)
         baseline = len(sample) / (time.perf_counter() - t0)
-        line(
-            f"{scheme} {'classes' if kind == 'class' else 'items'} ({len(view)})",
-            f"{len(texts) / sum(latencies):.0f}",
-            f"{baseline:.0f}",
+        name = f"{scheme} {'classes' if kind == 'class' else 'items'} ({len(view)})"
+        one, many = (
+            partial(matcher.match, scheme=scheme, kind=kind),
+            partial(matcher.match_many, scheme=scheme, kind=kind),
         )
-        line(
-            "  latency p50 / p99 ms",
-            f"{percentile(latencies, 0.5) * 1e3:.2f} / {percentile(latencies, 0.99) * 1e3:.2f}",
-        )
+        speed_line(name, texts, one, many, baseline)
+    bench_speed_mwpd(500 if quick else 2000)
+
+
+def speed_line(
+    name: str,
+    records: Sequence[Record],
+    one: Callable[[Record], object],
+    many: Callable[[Sequence[Record]], Iterable[object]],
+    baseline: float,
+) -> None:
+    """Records per second of the per-record and the batch path (each reading the records afresh,
+    as a catalog of new records would), with the per-record latencies, beside the baseline's."""
+    forget_records()
+    latencies = []
+    for record in records:
+        t0 = time.perf_counter()
+        one(record)
+        latencies.append(time.perf_counter() - t0)
+    forget_records()
+    t0 = time.perf_counter()
+    for _ in many(records):
+        pass
+    batch = len(records) / (time.perf_counter() - t0)
+    line(name, f"{len(records) / sum(latencies):.0f}", f"{batch:.0f}", f"{baseline:.0f}")
+    line("  latency p50 / p99 ms", f"{percentile(latencies, 0.5) * 1e3:.2f} / {percentile(latencies, 0.99) * 1e3:.2f}")
+
+
+def bench_speed_mwpd(limit: int) -> None:
+    """MWPD offers against GPC classes with the train split as examples (the example classifier at work)."""
+    try:
+        task = mwpd_task("test", limit)
+    except Missing as missing:
+        print(f"  MWPD: MISSING, skipped: {missing}")
+        return
+    _, baseline = baseline_top(task)
+    records = [record for record, _ in task.queries]
+    print(f"  MWPD offers -> GPC classes at level 3, train offers as examples; {_load()}")
+    speed_line(
+        f"MWPD ({len(records)} offers)",
+        records,
+        partial(task.matcher.match, scheme=task.scheme, level=task.level),
+        partial(task.matcher.match_many, scheme=task.scheme, level=task.level),
+        baseline,
+    )
+
+
+def _load() -> str:
+    return f"load average {os.getloadavg()[0]:.2f}"
 
 
 def _rss_mb() -> float:

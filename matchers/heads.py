@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matchers.terms import stem, text_terms
 from matchers.wording import MODIFIER_MARKERS, PREPOSITIONS, blanked
@@ -119,8 +120,10 @@ class NameIndex:
     def __init__(self) -> None:
         self._names: dict[tuple[str, ...], set[int]] = {}
         self.broader: dict[int, frozenset[int]] = {}
+        self._inside = lru_cache(maxsize=1 << 14)(self._names_inside)  # catalogs repeat their names
 
     def add(self, text: str, entry: int) -> None:
+        self._inside.cache_clear()
         key = name_key(text)
         if key is not None and len(key[0] if len(key) == 1 else key) <= _MAX_NAME:
             self._names.setdefault(key, set()).add(entry)
@@ -196,21 +199,21 @@ class NameIndex:
             return Segment((items[i].words[0] + items[i + 1].words[0],))
         return None
 
-    def _inside(self, words: tuple[str, ...]) -> list[tuple[int, int, set[int]]]:
+    def _names_inside(self, words: tuple[str, ...]) -> tuple[tuple[int, int, set[int]], ...]:
         """The names inside a segment: (start, stop, entries), in characters for Chinese, words for
         English."""
         names = self._names
         if len(words) == 1 and _HAN.search(words[0]):
             text = words[0]
-            return [
+            return tuple(
                 (start, stop, entries)
                 for start in range(len(text))
                 for stop in range(start + 1, min(len(text), start + _MAX_NAME) + 1)
                 if (entries := names.get((text[start:stop],)))
-            ]
-        return [
+            )
+        return tuple(
             (start, stop, entries)
             for start in range(len(words))
             for stop in range(start + 1, min(len(words), start + _MAX_NAME) + 1)
             if (entries := names.get(words[start:stop]))
-        ]
+        )

@@ -20,7 +20,7 @@ from matchers.record import Record, read_key, split_context
 from matchers.terms import text_terms
 from matchers.types import Extraction
 from matchers.units import format_number
-from matchers.wording import blanked, light_spans, names_product
+from matchers.wording import light_spans, names_product
 
 ATTRIBUTE = "a:"
 CONTEXT = "c:"  # context terms (`matchers.record.record_context`), apart from the text's
@@ -96,10 +96,23 @@ def spaced_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def name_terms(text: str, spans: tuple[tuple[int, int], ...], terms: frozenset[str]) -> frozenset[str]:
-    """The `terms` of a normalized text that lie outside the values at `spans`."""
+    """The `terms` of a normalized text that lie outside the values at `spans`: those of the pieces
+    between them (a term ends where a span begins, as it would at a space)."""
     if not spans:
         return terms
-    return terms & frozenset(text_terms(blanked(text, spans)))
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        if start < end:
+            pieces.append(text[at:start])
+            at = max(at, end)
+    pieces.append(text[at:])
+    return terms & frozenset().union(*map(piece_terms, pieces))
+
+
+@lru_cache(maxsize=1 << 15)
+def piece_terms(piece: str) -> frozenset[str]:
+    """Kept: the pieces of a catalog's names between their values repeat (六角头螺栓, 发黑)."""
+    return frozenset(text_terms(piece))
 
 
 def context_terms(context: str) -> frozenset[str]:

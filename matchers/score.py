@@ -380,14 +380,15 @@ def features(
         own = float(not standards.isdisjoint(entry.standards))
         position = index.position(hit.entry)
         head = max(heads.head.get(position, 0.0), own)  # a standard of its own names it as well as its name
-        if classes and not head and not any(len(t) > 1 for t in covered & entry.name_terms):
+        by_names = covered & entry.name_terms
+        if classes and not head and not any(len(t) > 1 for t in by_names):
             agree = 0  # a value the record states does not choose a class the record does not name
         # a record whose own standard names the candidate contradicts itself: a person decides
         opposites = [] if own else contradictions(record_stances, *index.stances(hit.entry))
         row = Features(
             query_coverage=fsum(map(idf_of, covered & doc_terms)) / covered_mass,
             query_coverage_all=fsum(map(idf_of, covered & entry.terms)) / covered_mass,
-            query_coverage_names=fsum(map(idf_of, covered & entry.name_terms)) / covered_mass,
+            query_coverage_names=fsum(map(idf_of, by_names)) / covered_mass,
             concept_coverage=fsum(map(weight.__getitem__, matched)) / (mass(hit.doc) or 1.0),
             index_relative=hit.score / best_index,
             support=math.log1p(hit.support),
