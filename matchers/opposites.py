@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from matchers.extract import word_alternation
 from matchers.lexicon import opposites
 
 _DATA = opposites()
@@ -27,7 +28,7 @@ def _pattern(word: str) -> str:
     return rf"(?<![0-9a-z]){re.escape(word)}(?![0-9a-z])" if word.isascii() else re.escape(word)
 
 
-_SIDE = re.compile("|".join(_pattern(w) for w in sorted(_SIDES, key=len, reverse=True)))
+_SIDE = re.compile(word_alternation(_SIDES))  # each word begins with a literal: `re` skips to where one may start
 _CHINESE_NEGATION = re.compile(f"(?:{'|'.join(map(re.escape, _PREFIXES))})([\u3400-\u9fff]{{2}})")
 _EN_WORD = r"([a-z]{3,})"
 _ENGLISH_NEGATION = re.compile(

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from common.units import text_spellings
+from matchers.extract import word_alternation
 from matchers.lexicon import wording
 from matchers.notations import MEASURE_CHARS
 
@@ -22,13 +23,14 @@ MODIFIER_MARKERS = frozenset(_DATA["modifiers"]["markers"])
 PREPOSITIONS = frozenset(_DATA["modifiers"]["prepositions"])
 
 
-def _pattern(word: str) -> str:
-    """A Latin word matches whole words only; a Chinese one anywhere."""
-    return rf"(?<![0-9a-z]){re.escape(word)}(?![0-9a-z])" if word.isascii() else re.escape(word)
-
-
 _LIGHT = re.compile(
-    "|".join([*_DATA["packaging"]["counts"], *(_pattern(w) for w in sorted(LIGHT_WORDS, key=len, reverse=True))])
+    "|".join(
+        [
+            *_DATA["packaging"]["counts"],
+            # `re` tries every word at every position; the first characters' class fails most at once
+            f"(?=[{re.escape(''.join(sorted({w[0] for w in LIGHT_WORDS})))}])(?:{word_alternation(LIGHT_WORDS)})",
+        ]
+    )
 )
 _NUMERIC = re.compile(r"[0-9.\-+/*~%°φ\"·]+")
 _NOT_A_NAME = frozenset(text_spellings().values()) | {"x", "pcs", "pc", "r/min"}
