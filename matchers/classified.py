@@ -8,7 +8,7 @@ too, so a GPC class gets the probabilities of the bricks whose examples the reco
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -34,7 +34,17 @@ NOTHING = Classified((), MappingProxyType({}))
 def classify(index: CandidateIndex, terms: Iterable[str], context: Iterable[str] = ()) -> Classified:
     """The classifier's suggestions for a record with these index terms and context terms;
     nothing when the index has no examples."""
-    ranked = index.classifier.rank(terms, _RANKED, context) if index.classifier else []
+    return classify_chunk(index, [(terms, context)])[0]
+
+
+def classify_chunk(index: CandidateIndex, records: Sequence[tuple[Iterable[str], Iterable[str]]]) -> list[Classified]:
+    """`classify` of each (terms, context) of a chunk, the classifier's scores in one product."""
+    if not index.classifier:
+        return [NOTHING] * len(records)
+    return [_classified(index, ranked) for ranked in index.classifier.rank_chunk(records, _RANKED)]
+
+
+def _classified(index: CandidateIndex, ranked: list[tuple[str, float, bool]]) -> Classified:
     if not ranked:
         return NOTHING
     probabilities: dict[str, float] = {}

@@ -29,7 +29,7 @@ be serialized (the engine holds a lock).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +51,10 @@ class _Postings:
         if at < len(self.classes) and self.classes[at] == position:
             return _Postings(self.classes, self.examples + 1.0)
         return _Postings(np.insert(self.classes, at, position), self.examples + 1.0)
+
+
+_Found = tuple[list[tuple[str, _Postings]], list[tuple[str, _Postings]]]
+"""A record's terms and context terms that examples have, with their postings."""
 
 
 def idfs(examples: float, containing: np.ndarray) -> np.ndarray:
@@ -125,14 +129,21 @@ class ExampleClassifier:
     ) -> np.ndarray:
         """Each class's score for a record with these known terms and context terms, out of
         `examples` in all."""
-        x = self._vector(found, context, examples)
-        weights = [self._weights.get(t, NO_WEIGHTS) for t, _ in (*found, *context)]
-        scores = np.bincount(
-            np.concatenate([w.classes for w in weights]),
-            weights=np.concatenate([w.weights * v for w, v in zip(weights, x.tolist(), strict=True)]),
-            minlength=len(self.codes),
-        )
-        return scores.astype(np.float64)  # bincount gives integers when no term has weights
+        return self._chunk_scores([(found, context)], examples)[0]
+
+    def _chunk_scores(self, records: Sequence[_Found], examples: float) -> np.ndarray:
+        """`_scores` of each record of a chunk, a row each: the records' vectors times the weights as
+        one sparse product (a bincount in which each record's classes are its own bins, summed in
+        the order a record alone sums them)."""
+        classes, products = [], []
+        width = len(self.codes)
+        for row, (found, context) in enumerate(records):
+            x = self._vector(found, context, examples)
+            weights = [self._weights.get(t, NO_WEIGHTS) for t, _ in (*found, *context)]
+            classes += [w.classes + row * width for w in weights]
+            products += [w.weights * v for w, v in zip(weights, x.tolist(), strict=True)]
+        scores = np.bincount(np.concatenate(classes), weights=np.concatenate(products), minlength=len(records) * width)
+        return scores.astype(np.float64).reshape(len(records), width)  # integers when no term has weights
 
     @staticmethod
     def _vector(
@@ -155,13 +166,28 @@ class ExampleClassifier:
         likeliest first (equal ones in the order their first example came): (code, probability
         among all classes, whether its examples share a term, not only a context term, with the
         record)."""
+        return self.rank_chunk([(terms, context)], size)[0]
+
+    def rank_chunk(
+        self, records: Sequence[tuple[Iterable[str], Iterable[str]]], size: int
+    ) -> list[list[tuple[str, float, bool]]]:
+        """`rank` of each (terms, context) of a chunk, their scores in one product."""
         if not self.codes:
-            return []
-        found, found_context = self._found(terms), self._found(context)
-        if not found and not found_context:
-            return []
-        scores = self._scores(found, found_context, self._examples)
-        scores -= PRIOR * self._log_counts[: len(scores)]  # never shorter: `add` sets it before a class
+            return [[] for _ in records]
+        found = [(self._found(terms), self._found(context)) for terms, context in records]
+        known = [i for i, (terms, context) in enumerate(found) if terms or context]
+        ranked: list[list[tuple[str, float, bool]]] = [[] for _ in records]
+        if not known:
+            return ranked
+        scores = self._chunk_scores([found[i] for i in known], self._examples)
+        scores -= PRIOR * self._log_counts[: scores.shape[1]]  # never shorter: `add` sets it before a class
+        for i, row in zip(known, scores, strict=True):
+            ranked[i] = self._ranked(row, found[i][0], size)
+        return ranked
+
+    def _ranked(
+        self, scores: np.ndarray, found: list[tuple[str, _Postings]], size: int
+    ) -> list[tuple[str, float, bool]]:
         chances = probabilities(scores)
         shared = np.zeros(len(scores), dtype=bool)
         if found:

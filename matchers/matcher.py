@@ -18,7 +18,7 @@ from typing import TypeVar, get_args
 
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
-from matchers.classified import classify
+from matchers.classified import Classified, classify, classify_chunk
 from matchers.deadline import check
 from matchers.decide import Decision, MatchSettings, decide
 from matchers.deprecated import redirect, replacement
@@ -110,14 +110,18 @@ class Matcher:
         check()  # between the stages: a caller's time limit (matchers.deadline) stops the match there
         query = read_record(record)
         check()
-        scored = score(self._shortlist(loaded, index, query, settings, level, taught), index, weights)
+        scored = score(
+            self._shortlist(loaded, index, query, _classify(index, query), settings, level, taught), index, weights
+        )
         check()
         alternative = index.pinyin.read(query.profile.text) if query.profile.names_product else None
         pinyin = None
         if alternative:
             check()
             pinyin_query = read_record(alternative)
-            shortlist = self._shortlist(loaded, index, pinyin_query, settings, level, taught)
+            shortlist = self._shortlist(
+                loaded, index, pinyin_query, _classify(index, pinyin_query), settings, level, taught
+            )
             pinyin = pinyin_query, score(shortlist, index, weights)
         return _result(loaded, settings, index, (query, scored), pinyin, alternative, limit)
 
@@ -143,7 +147,11 @@ class Matcher:
         weights = settings.weights_for(index.scheme, index.kind)
 
         def scored(queries: list[Query]) -> list[list[Scored]]:
-            shortlists = [self._shortlist(loaded, index, q, settings, level) for q in _checked(queries)]
+            classified = classify_chunk(index, [(q.lookup_terms, q.profile.context) for q in queries])
+            shortlists = [
+                self._shortlist(loaded, index, q, c, settings, level)
+                for q, c in zip(_checked(queries), classified, strict=True)
+            ]
             check()
             return score_chunk(shortlists, index, weights)
 
@@ -188,7 +196,10 @@ class Matcher:
         index = self._index(loaded, scheme, kind)
         weights = settings.weights_for(index.scheme, index.kind)
         for record, code in labelled:
-            scored = score(self._shortlist(loaded, index, read_record(record), settings, level), index, weights)
+            query = read_record(record)
+            scored = score(
+                self._shortlist(loaded, index, query, _classify(index, query), settings, level), index, weights
+            )
             codes = [s.hit.entry.concept.code for s in scored]
             yield [list(s.row) for s in scored], codes.index(code) if code in codes else None
 
@@ -229,17 +240,18 @@ class Matcher:
         loaded: _Loaded,
         index: CandidateIndex,
         query: Query,
+        classified: Classified,
         settings: MatchSettings,
         level: int | None,
         taught: Collection[str] = (),
     ) -> Shortlist:
+        """The candidates stage, the classifier's part (`classify`, done for a chunk at once) aside."""
         terms = query.lookup_terms
         hits = index.search(terms, settings.shortlist)
         if STANDARD in query.profile.attributes:
             hits += index.narrower_owners(hits, query.profile.attributes[STANDARD].texts)
         named = index.named_codes(query.profile.terms) + [e for c in taught if (e := index.entry(c)) is not None]
         top = hits[0].score if hits else 1.0
-        classified = classify(index, terms, query.profile.context)
         heads = index.heads(query.profile)
         searched = {h.entry.concept.code for h in hits}
         # the product the record names joins what its other words found (`不锈钢` finds 不锈钢汤锅)
@@ -259,6 +271,10 @@ class Matcher:
         context = _class_context(loaded, index, hits, terms, settings.shortlist)
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
         return Shortlist(query, hits, context, named_codes, classified.probabilities, heads)
+
+
+def _classify(index: CandidateIndex, query: Query) -> Classified:
+    return classify(index, query.lookup_terms, query.profile.context)
 
 
 def _checked(items: Sequence[T]) -> Iterator[T]:
