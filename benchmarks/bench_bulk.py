@@ -28,11 +28,9 @@ the batch path beside the per-record path and beside an older revision.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import csv
 import json
 import os
-import pstats
 import random
 import resource
 import subprocess
@@ -41,7 +39,6 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -50,7 +47,7 @@ import psutil
 from opencc import OpenCC
 from rapidfuzz import process
 
-from benchmarks.bench_matching import forget_records
+from benchmarks.stages import cpu_by_stage
 from bulk import BulkSettings, run_bulk
 from bulk.chunk_matcher import ChunkMatcher, match_outcome
 from bulk.columns import map_columns, to_record
@@ -270,44 +267,9 @@ def matcher_in_one_process(records: list[dict[str, str]], snapshot: Path) -> dic
     for name, path in paths.items():
         with long_lived_build():  # each path its own matcher, its caches cold, as a bulk worker builds it
             matcher = ChunkMatcher.from_snapshot(snapshot, BulkSettings(), "jsonl")
-        run = partial(path, matcher)
-        forget_records()
-        started = time.process_time()
-        outcomes = run()
-        cpu = time.process_time() - started
-        forget_records()
-        profiler = cProfile.Profile()
-        profiler.runcall(run)
-        by_stage = _by_stage(pstats.Stats(profiler), cpu / len(records))
-        out[name] = (len(records) / cpu, [json.loads(b"{" + tail)["code"] for _, tail in outcomes], by_stage)
+        outcomes, cpu, by_stage = cpu_by_stage(partial(path, matcher), len(records))
+        out[name] = (1 / cpu, [json.loads(b"{" + tail)["code"] for _, tail in outcomes], by_stage)
     return out
-
-
-STAGES = {
-    ("profile.py", "read_record"): "read: normalize, extract",
-    ("candidates.py", "search"): "candidates: index search",
-    ("candidates.py", "heads"): "candidates: head nouns",
-    ("score.py", "features"): "score: features",
-    ("similarity.py", "similarities"): "score: fuzzy, a record at a time",
-    ("similarity.py", "chunk_similarities"): "score: fuzzy, a chunk at a time (cpdist)",
-    ("explain.py", "explain"): "explain: the result",
-    ("chunk_matcher.py", "match_outcome"): "bulk: the output row",
-    ("spool.py", "encode"): "bulk: the row encoded",
-}
-
-
-def _by_stage(stats: pstats.Stats, cpu_per_row: float) -> str:
-    """CPU µs a row in each stage, callees included."""
-    total = stats.total_tt  # type: ignore[attr-defined]
-    found: defaultdict[str, float] = defaultdict(float)
-    for (file, _, function), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
-        stage = STAGES.get((Path(file).name, function))
-        if stage is not None and ("matchers" in file or "bulk" in file):
-            found[stage] += cumulative
-    shown = [
-        f"{found[stage] / total * cpu_per_row * 1e6:7.0f} µs  {stage}" for stage in STAGES.values() if stage in found
-    ]
-    return "\n".join(["    " + line for line in [f"{cpu_per_row * 1e6:7.0f} µs  all", *shown]])
 
 
 def dask_check(catalog_file: Path, snapshot: Path, workers: int, folder: Path) -> tuple[float, float, int, int]:

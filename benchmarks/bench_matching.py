@@ -32,13 +32,12 @@ from benchmarks.matching_data import Missing, ditto_pairs
 from benchmarks.matching_tasks import Task, catalog_task, cpms_catalog, cpms_tasks, mwpd_task, tariff_task
 from benchmarks.metrics import calibration_error, f1, percentile, weighted_f1
 from benchmarks.pair_model import best_threshold, read_splits, train
+from benchmarks.stages import cpu_by_stage, forget_records
 from common.heap import long_lived_build
 from matchers import Decision, Matcher, MatchSettings, Thresholds
 from matchers.decide import decide
-from matchers.extract import read_column
 from matchers.normalize import normalize
 from matchers.pairs import Idf, pair_features
-from matchers.profile import piece_terms, read_query
 from matchers.record import Record
 from matchers.rerank import PairReranker
 from matchers.snapshot import Kind
@@ -70,12 +69,6 @@ class Run:
     @property
     def top(self) -> str | None:
         return self.codes[0] if self.codes else None
-
-
-def forget_records() -> None:
-    """Empty the caches of records and column values read, so that records are read afresh."""
-    for cache in (read_query, normalize, read_column, piece_terms):
-        cache.cache_clear()
 
 
 def run_task(task: Task) -> tuple[list[Run], list[float]]:
@@ -400,9 +393,11 @@ def speed_line(
     one: Callable[[Record], object],
     many: Callable[[Sequence[Record]], Iterable[object]],
     baseline: float,
+    stages: bool = False,
 ) -> None:
     """Records per second of the per-record and the batch path (each reading the records afresh,
-    as a catalog of new records would), with the per-record latencies, beside the baseline's."""
+    as a catalog of new records would), with the per-record latencies, beside the baseline's; with
+    `stages`, each path's CPU time a record by stage."""
     forget_records()
     latencies = []
     for record in records:
@@ -416,6 +411,10 @@ def speed_line(
     batch = len(records) / (time.perf_counter() - t0)
     line(name, f"{len(records) / sum(latencies):.0f}", f"{batch:.0f}", f"{baseline:.0f}")
     line("  latency p50 / p99 ms", f"{percentile(latencies, 0.5) * 1e3:.2f} / {percentile(latencies, 0.99) * 1e3:.2f}")
+    if stages:
+        for path, run in (("per record", lambda: [one(r) for r in records]), ("batch", lambda: list(many(records)))):
+            _, _, table = cpu_by_stage(run, len(records))
+            print(f"  CPU a record by stage, {path} ({_load()}):\n{table}")
 
 
 def bench_speed_mwpd(limit: int) -> None:
@@ -434,6 +433,7 @@ def bench_speed_mwpd(limit: int) -> None:
         partial(task.matcher.match, scheme=task.scheme, level=task.level),
         partial(task.matcher.match_many, scheme=task.scheme, level=task.level),
         baseline,
+        stages=True,
     )
 
 
