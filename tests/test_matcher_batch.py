@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pytest
 
 from benchmarks import word_cases
@@ -14,7 +15,10 @@ from benchmarks.matching_data import Missing
 from benchmarks.matching_tasks import cpms_catalog, mwpd_task
 from bulk.columns import map_columns, to_record
 from matchers import Matcher, MatchResult
+from matchers.profile import read_record
 from matchers.record import Record
+from matchers.score import DEFAULT_WEIGHTS, FEATURES
+from matchers.similarity import chunk_similarities, similarities
 from matchers.snapshot import Kind
 from seed_data.cpms_standard import load_cpms
 
@@ -69,3 +73,19 @@ def test_mwpd_offers_against_gpc_with_examples() -> None:
     except Missing as missing:
         pytest.skip(str(missing))
     _same(task.matcher, [record for record, _ in task.queries], task.scheme, level=task.level)
+
+
+def test_a_chunk_of_logits_is_the_same_floats_as_one_at_a_time() -> None:
+    rows = np.random.default_rng(3).normal(size=(500, len(FEATURES))).round(3)
+    rows[1] = rows[0]
+    for weights in DEFAULT_WEIGHTS.values():
+        assert weights.logits(rows).tolist() == [weights.logit(row) for row in rows.tolist()]
+
+
+def test_a_chunk_of_fuzzy_features_is_the_same_as_one_record_at_a_time(cpms: Matcher) -> None:
+    index = cpms._index(cpms._loaded, "CPMS", None)
+    texts = ("不锈钢304六角螺丝 外六角", "合页 4寸", "zzz", "六角螺母 M8")
+    queries = [read_record(text).profile.spaced for text in texts]
+    records = [(q, index.search(read_record(q).lookup_terms, 10)) for q in queries]
+    assert any(hit.alternates for _, hits in records for hit in hits)
+    assert chunk_similarities(records) == [similarities(q, hits) for q, hits in records]
