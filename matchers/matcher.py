@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.errors import DeprecatedConcept, InvalidSetting, UnknownConcept, UnknownKind
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
@@ -29,6 +30,9 @@ from matchers.result import MatchResult
 from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, fit_weights, score
 from matchers.snapshot import Examples, Kind, Snapshot
 from ontology.model import SchemeBundle
+
+MAX_LIMIT = 500  # candidates a result may list, as `MatchSettings.limit`
+KINDS = {"class": ("类", "classes"), "item": ("标准件或记录", "items")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,11 @@ class Matcher:
     def snapshot(self) -> Snapshot:
         return self._loaded.snapshot
 
+    def kind_of(self, scheme: str | None = None, kind: str | None = None) -> Kind:
+        """What a match of `scheme` (the first by default) goes to: `kind`, or the scheme's default;
+        `UnknownScheme` or `UnknownKind` when the scheme or the kind is not there."""
+        return self._index(self._loaded, scheme, kind).kind
+
     def match(
         self,
         record: Record,
@@ -113,6 +122,7 @@ class Matcher:
         are matched at that depth of the hierarchy (2 for an HS heading, 3 for a GPC class)."""
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
+        _check_bounds(limit, level)
         query = read_record(record)
         scored, read_as = self._score(loaded, index, query, settings, level), None
         alternative = index.pinyin.read(query.profile.text)
@@ -187,20 +197,26 @@ class Matcher:
     def _add_example(loaded: _Loaded, scheme: str, code: str, text: str) -> None:
         concept = loaded.snapshot.scheme(scheme).find(code)
         if concept is None:
-            raise KeyError(f"no concept {code!r} in scheme {scheme!r}")
+            raise UnknownConcept(f"方案 {scheme} 中没有 {code!r} / no concept {code!r} in scheme {scheme}", code=code)
         if not concept.active:
-            raise ValueError(
-                f"{scheme} {code} is deprecated (replaced by {concept.replaced_by}); confirm the replacement"
+            raise DeprecatedConcept(
+                f"{scheme} {code} 已停用，由 {concept.replaced_by} 取代；请确认取代者 / "
+                f"{scheme} {code} is deprecated (replaced by {concept.replaced_by}); confirm the replacement",
+                code=code,
             )
         loaded.indexes[scheme, concept.kind].add_example(code, text)
 
     @staticmethod
-    def _index(loaded: _Loaded, scheme: str | None, kind: Kind | None) -> CandidateIndex:
+    def _index(loaded: _Loaded, scheme: str | None, kind: str | None) -> CandidateIndex:
         view = loaded.snapshot.scheme(scheme) if scheme else next(iter(loaded.snapshot.schemes.values()))
         kind = kind or view.default_kind
+        if kind not in KINDS:
+            raise UnknownKind(f"未知的种类 {kind!r}（应为 class 或 item）/ unknown kind {kind!r} (class or item)")
         index = loaded.indexes.get((view.code, kind))
         if index is None:
-            raise KeyError(f"scheme {view.code} has no {kind}es to match")
+            raise UnknownKind(
+                f"方案 {view.code} 没有可匹配的{KINDS[kind][0]} / scheme {view.code} has no {KINDS[kind][1]} to match"
+            )
         return index
 
     def _score(
@@ -222,6 +238,15 @@ class Matcher:
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
         weights = settings.weights_for(index.scheme, index.kind)
         return score(query, hits, index, weights, context, named_codes, classified.probabilities)
+
+
+def _check_bounds(limit: int | None, level: int | None) -> None:
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise InvalidSetting(
+            f"limit 应在 1 到 {MAX_LIMIT} 之间 / limit must be 1 to {MAX_LIMIT}, not {limit}", field="limit"
+        )
+    if level is not None and level < 1:
+        raise InvalidSetting(f"level 应不小于 1 / level must be 1 or more, not {level}", field="level")
 
 
 def _class_context(

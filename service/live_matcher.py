@@ -15,7 +15,7 @@ import gc
 import logging
 import threading
 
-from common.errors import CpmsError, Unavailable
+from common.errors import CpmsError, DeprecatedConcept, Unavailable, UnknownConcept
 from matchers import Matcher, Record, Snapshot
 from ontology.changes import Marks, change_marks
 from ontology.examples import examples_since, stored_examples
@@ -118,8 +118,8 @@ class MatcherService:
                     continue
                 try:
                     self.get().confirm(example.text, example.scheme, example.code)
-                except (KeyError, ValueError) as exc:  # its concept went away or was deprecated
-                    log.warning("example %s is not used: %s", example.id, exc)
+                except (UnknownConcept, DeprecatedConcept) as exc:  # its concept went away or was deprecated
+                    log.warning("example %s is not used: %s", example.id, exc.message)
                 self._known.add(example.id)
             self._latest = max([self._latest or 0.0, *(e.at for e in added)]) if added else self._latest
             self._marks = marks

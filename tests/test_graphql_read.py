@@ -138,6 +138,24 @@ def test_match_batch_keeps_order_and_caps_size(api: TestClient, keys: dict[str, 
     assert error_codes(gql(api, query, records=records)) == ["UNAUTHENTICATED"]
 
 
+@pytest.mark.parametrize(
+    ("arguments", "code", "words"),
+    [
+        ('scheme: "NOPE"', "UNKNOWN_SCHEME", "no scheme 'NOPE'"),
+        ('scheme: "CPMS", kind: "items"', "UNKNOWN_KIND", "unknown kind 'items'"),
+        ('scheme: "UNSPSC", kind: "item"', "UNKNOWN_KIND", "scheme UNSPSC has no items to match"),
+        ('scheme: "CPMS", limit: 0', "INVALID_SETTING", "limit must be 1 to 500"),
+        ('scheme: "CPMS", limit: 100000', "INVALID_SETTING", "limit must be 1 to 500"),
+    ],
+)
+def test_match_errors_are_typed(api: TestClient, arguments: str, code: str, words: str) -> None:
+    """A scheme or kind the matcher lacks, or a setting out of range, is a user error with its own
+    code, never INTERNAL."""
+    body = gql(api, f'query {{ match(record: {{text: "六角螺栓"}}, {arguments}) {{ decision }} }}')
+    assert error_codes(body) == [code]
+    assert words in body["errors"][0]["message"]
+
+
 def test_depth_and_cost_limits(api: TestClient) -> None:
     nested = "parent { " * 14 + "code" + " }" * 14
     deep = gql(api, '{ class(scheme: "CPMS", code: "%s") { %s } }' % (HEX_BOLT, nested))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.errors import DeprecatedConcept
 from matchers import Matcher, MatchSettings, Thresholds
 from tests.matcher_bundles import CPMS, HEX_BOLT, OLD_HEX_SCREW
 
@@ -42,5 +43,5 @@ def test_a_record_naming_an_active_code_gets_it(matcher: Matcher) -> None:
 
 def test_a_deprecated_concept_cannot_be_confirmed() -> None:
     matcher = Matcher.from_bundles([CPMS])
-    with pytest.raises(ValueError, match="deprecated"):
+    with pytest.raises(DeprecatedConcept, match="deprecated"):
         matcher.confirm("旧螺丝", "CPMS", OLD_HEX_SCREW)
