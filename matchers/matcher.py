@@ -4,22 +4,31 @@
 
 over indexes built once from a `Snapshot`. Matching never blocks: `reload` builds the new
 indexes while matching goes on, then swaps them in one assignment; a match that started before
-finishes on the indexes it started with. `confirm` adds an example to the live index.
+finishes on the indexes it started with.
+
+`confirm` adds an example to the live index at once, where the classifier takes one step on it;
+after `RELEARN_AFTER` confirmations of a scheme (or a tenth of its examples, if more), it is
+relearnt in the background from the snapshot with every confirmation in it (`refresh`), so that
+examples learnt one by one end as examples given with the snapshot do, and its decisions are
+calibrated again (`matchers.calibration`).
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from common.errors import DeprecatedConcept, InvalidSetting, UnknownConcept, UnknownKind
+from common.errors import CpmsError, DeprecatedConcept, InvalidSetting, UnknownConcept, UnknownKind
 from matchers.attributes import STANDARD, ValueLexicon
+from matchers.calibration import DEFAULT_TARGET, MIN_EXAMPLES, Calibration, Outcome, estimate, uncalibrated
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
+from matchers.cross_fit import held_out
 from matchers.decide import MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
@@ -28,11 +37,22 @@ from matchers.profile import Query, read_record
 from matchers.record import Record, example_text
 from matchers.result import MatchResult
 from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, fit_weights, score
-from matchers.snapshot import Examples, Kind, Snapshot
+from matchers.snapshot import Examples, Kind, SchemeView, Snapshot
+from ontology.model import TARGET_PRECISIONS as TARGETS
 from ontology.model import SchemeBundle
+
+log = logging.getLogger("cpms.matcher")
 
 MAX_LIMIT = 500  # candidates a result may list, as `MatchSettings.limit`
 KINDS = {"class": ("类", "classes"), "item": ("标准件或记录", "items")}
+RELEARN_AFTER = 100  # confirmations of a scheme after which it is relearnt (or a tenth of its examples)
+
+
+@dataclass(frozen=True, slots=True)
+class _Calibrated:
+    calibration: Calibration
+    outcomes: tuple[Outcome, ...]  # what it was estimated from
+    made_with: tuple[ScoreWeights, int]  # the score weights and shortlist the scores came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +60,31 @@ class _Loaded:
     snapshot: Snapshot
     indexes: Mapping[tuple[str, Kind], CandidateIndex]
     lexicons: Mapping[str, ValueLexicon]
+    calibrations: dict[tuple[str, Kind], _Calibrated] = field(default_factory=dict)  # made when first needed
+    examples: Mapping[str, int] = field(default_factory=dict)  # by scheme, in the snapshot
 
 
-def _load(snapshot: Snapshot) -> _Loaded:
-    indexes, lexicons = {}, {}
+def _load(snapshot: Snapshot, previous: _Loaded | None = None, changed: frozenset[str] | None = None) -> _Loaded:
+    """Indexes of the snapshot's schemes; with `previous`, only the `changed` schemes are built
+    again, the others' indexes and calibrations are kept."""
+    indexes, lexicons, calibrations = {}, {}, {}
     with _no_cycle_collection():
         for view in snapshot.schemes.values():
+            if previous is not None and changed is not None and view.code not in changed:
+                lexicons[view.code] = previous.lexicons[view.code]
+                indexes.update({k: i for k, i in previous.indexes.items() if k[0] == view.code})
+                calibrations.update({k: c for k, c in previous.calibrations.items() if k[0] == view.code})
+                continue
             lexicon = ValueLexicon.of(view.classes.values())
             lexicons[view.code] = lexicon
             for kind in ("class", "item"):
                 if view.concepts(kind):
                     indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
-    return _Loaded(snapshot, indexes, lexicons)
+    examples = {
+        v.code: sum(len(c.examples) for concepts in (v.classes, v.items) for c in concepts.values())
+        for v in snapshot.schemes.values()
+    }
+    return _Loaded(snapshot, indexes, lexicons, calibrations, examples)
 
 
 @contextmanager
@@ -74,8 +107,13 @@ class Matcher:
 
     def __init__(self, snapshot: Snapshot, settings: MatchSettings | None = None) -> None:
         self.settings = settings or MatchSettings()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # around confirmations and swaps
+        self._relearning = threading.Lock()  # one reload or refresh at a time
+        self._calibrating = threading.Lock()  # one calibration at a time
         self._confirmed: list[tuple[str, str, str]] = []
+        self._learnt = 0  # the confirmations the snapshot holds (the first ones)
+        self._targets: dict[str, float] = {}  # target precisions set here, by scheme
+        self._background: threading.Thread | None = None
         self._loaded = _load(snapshot)
 
     @classmethod
@@ -123,15 +161,9 @@ class Matcher:
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
         _check_bounds(limit, level)
-        query = read_record(record)
-        scored, read_as = self._score(loaded, index, query, settings, level), None
-        alternative = index.pinyin.read(query.profile.text)
-        if alternative:
-            pinyin_query = read_record(alternative)
-            pinyin_scored = self._score(loaded, index, pinyin_query, settings, level)
-            if pinyin_scored and (not scored or pinyin_scored[0].score > scored[0].score):
-                query, scored, read_as = pinyin_query, pinyin_scored, alternative
-        decision = decide([s.score for s in scored], settings.thresholds_for(index.scheme))
+        query, scored, read_as = self._ranked(loaded, index, read_record(record), settings, level)
+        thresholds = settings.thresholds_for(index.scheme) or self._calibrated(loaded, index).calibration.thresholds
+        decision = decide([s.score for s in scored], thresholds)
         limit = limit or settings.limit
         return explain(query, read_as, index.scheme, index.kind, scored, decision, limit, loaded.lexicons[index.scheme])
 
@@ -147,23 +179,148 @@ class Matcher:
             yield self.match(record, scheme, kind, limit, level)
 
     def confirm(self, record: Record, scheme: str, code: str) -> None:
-        """Add the record as a confirmed example of the concept `code`; later matches use it."""
+        """Add the record as a confirmed example of the concept `code`; later matches use it at
+        once, and a refresh (`refresh`) starts in the background when enough have come."""
         text = example_text(record)
         with self._lock:
             self._add_example(self._loaded, scheme, code, text)
             self._confirmed.append((scheme, code, text))
+            pending = sum(s == scheme for s, _, _ in self._confirmed[self._learnt :])
+            examples = self._loaded.examples.get(scheme, 0)
+            due = pending >= max(RELEARN_AFTER, examples // 10) and self._background is None
+            if due:
+                self._background = threading.Thread(target=self._refresh_in_background, daemon=True)
+        if due and self._background is not None:
+            self._background.start()
+
+    def refresh(self) -> None:
+        """Learn the confirmations made since the snapshot as if they had come with it: the indexes
+        of their schemes are built again with them (the classifier trained on all examples at
+        once), and the calibrations in use made again before the new indexes are swapped in."""
+        with self._relearning:
+            loaded = self._loaded
+            with self._lock:
+                confirmed = list(self._confirmed)
+            pending = confirmed[self._learnt :]
+            if pending:
+                changed = frozenset(s for s, _, _ in pending)
+                self._swap(_load(loaded.snapshot.with_examples(pending), loaded, changed), len(confirmed), changed)
 
     def reload(self, snapshot: Snapshot) -> None:
         """Swap in a new snapshot; confirmations made since the first load are kept if their
         concept is still there and the snapshot does not already hold them."""
-        loaded = _load(snapshot)
+        with self._relearning:
+            with self._lock:
+                confirmed = list(self._confirmed)
+            self._targets.clear()  # the new snapshot says
+            self._swap(_load(snapshot.with_examples(confirmed)), len(confirmed), None)
+
+    def _swap(self, loaded: _Loaded, learnt: int, changed: frozenset[str] | None) -> None:
+        """Calibrate the new indexes where the old ones were, then swap them in with the
+        confirmations made meanwhile (those of the `changed` schemes, all when None)."""
+        for scheme, kind in list(self._loaded.calibrations):
+            if (scheme, kind) not in loaded.calibrations and (scheme, kind) in loaded.indexes:
+                self._calibrated(loaded, loaded.indexes[scheme, kind])
         with self._lock:
-            for scheme, code, text in self._confirmed:
-                view = snapshot.schemes.get(scheme)
-                concept = view.find(code) if view else None
-                if concept is not None and concept.active and text not in concept.examples:
-                    self._add_example(loaded, scheme, code, text)
-            self._loaded = loaded
+            for scheme, code, text in self._confirmed[learnt:]:
+                if changed is None or scheme in changed:
+                    try:
+                        self._add_example(loaded, scheme, code, text)
+                    except CpmsError:  # the concept went away or was deprecated in the new snapshot
+                        continue
+            self._loaded, self._learnt = loaded, learnt
+
+    def _refresh_in_background(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # the next confirmations try again; matching goes on as it is
+            log.exception("relearning the confirmed examples failed")
+        finally:
+            with self._lock:
+                self._background = None
+
+    def calibration(self, scheme: str | None = None, kind: Kind | None = None) -> Calibration:
+        """The decision thresholds of a scheme's classes or items and what they give on its
+        examples, cross-fitted (`matchers.calibration`): made when first needed, kept until the
+        examples, the score weights or the target change."""
+        loaded = self._loaded
+        return self._calibrated(loaded, self._index(loaded, scheme, kind)).calibration
+
+    def calibrate_thresholds(
+        self, labelled: Iterable[tuple[Record, str]], scheme: str | None = None, kind: Kind | None = None
+    ) -> Calibration:
+        """Thresholds calibrated on records with their right concept codes that are not examples
+        of this matcher (held out already), in place of those from its examples until they change."""
+        loaded, settings = self._loaded, self.settings
+        index = self._index(loaded, scheme, kind)
+        outcomes = []
+        for record, code in labelled:
+            scored = self._ranked(loaded, index, read_record(record), settings, None)[1]
+            best, runner_up = (scored[i].score if len(scored) > i else 0.0 for i in (0, 1))
+            outcomes.append(Outcome(best, runner_up, bool(scored) and scored[0].hit.entry.concept.code == code))
+        target = self._target(loaded, index.scheme)
+        calibration = estimate(index.scheme, index.kind, outcomes, target, source="labelled")
+        loaded.calibrations[index.scheme, index.kind] = _Calibrated(
+            calibration, tuple(outcomes), _made_with(settings, index)
+        )
+        return calibration
+
+    def target_precision(self, scheme: str) -> float:
+        """The precision asked of `auto` decisions in `scheme`: set here, else in the snapshot
+        (the scheme's stored setting), else `matchers.calibration.DEFAULT_TARGET`."""
+        return self._target(self._loaded, scheme)
+
+    def _target(self, loaded: _Loaded, scheme: str) -> float:
+        return self._targets.get(scheme) or loaded.snapshot.scheme(scheme).target_precision or DEFAULT_TARGET
+
+    def set_target_precision(self, scheme: str, precision: float) -> None:
+        """Ask `precision` of `scheme`'s `auto` decisions (from 0.5 to 0.999) until the next
+        `reload`, whose snapshot then says; its thresholds are estimated again from the outcomes
+        they came from."""
+        loaded = self._loaded
+        loaded.snapshot.scheme(scheme)
+        if not TARGETS[0] <= precision <= TARGETS[1]:
+            raise InvalidSetting(
+                f"目标精度应在 {TARGETS[0]} 到 {TARGETS[1]} 之间 / the target precision must be "
+                f"{TARGETS[0]} to {TARGETS[1]}, not {precision}",
+                field="precision",
+            )
+        self._targets[scheme] = precision
+        for key, made in list(loaded.calibrations.items()):
+            if key[0] == scheme:
+                calibration = estimate(*key, made.outcomes, precision, made.calibration.source)
+                loaded.calibrations[key] = replace(made, calibration=calibration)
+
+    def _calibrated(self, loaded: _Loaded, index: CandidateIndex) -> _Calibrated:
+        key, made_with = (index.scheme, index.kind), _made_with(self.settings, index)
+        current = loaded.calibrations.get(key)
+        if current is not None and (current.made_with[0] is made_with[0] or current.made_with == made_with):
+            return current
+        with self._calibrating:
+            current = loaded.calibrations.get(key)
+            if current is None or current.made_with != made_with:
+                current = loaded.calibrations[key] = self._cross_fitted(loaded, index, made_with)
+        return current
+
+    def _cross_fitted(self, loaded: _Loaded, index: CandidateIndex, made_with: tuple[ScoreWeights, int]) -> _Calibrated:
+        settings, lexicon, key = self.settings, loaded.lexicons[index.scheme], (index.scheme, index.kind)
+
+        def build(view: SchemeView) -> CandidateIndex:
+            with _no_cycle_collection():
+                return CandidateIndex(view, index.kind, lexicon)
+
+        def rank(fold: CandidateIndex, record: Record) -> list[tuple[str, float]]:
+            fold_loaded = replace(loaded, indexes={**loaded.indexes, key: fold}, calibrations={})
+            scored = self._ranked(fold_loaded, fold, read_record(record), settings, None)[1]
+            return [(s.hit.entry.concept.code, s.score) for s in scored[:2]]
+
+        view = loaded.snapshot.scheme(index.scheme)
+        target = self._target(loaded, index.scheme)
+        examples = len(set(view.examples(index.kind)))
+        if examples < MIN_EXAMPLES:
+            return _Calibrated(uncalibrated(*key, target, examples), (), made_with)
+        outcomes = held_out(view, index.kind, build, rank)
+        return _Calibrated(estimate(*key, outcomes, target), tuple(outcomes), made_with)
 
     def labelled_features(
         self,
@@ -219,6 +376,19 @@ class Matcher:
             )
         return index
 
+    def _ranked(
+        self, loaded: _Loaded, index: CandidateIndex, query: Query, settings: MatchSettings, level: int | None
+    ) -> tuple[Query, list[Scored], str | None]:
+        """The record's scored candidates, best first; read as pinyin when that matches better."""
+        scored = self._score(loaded, index, query, settings, level)
+        alternative = index.pinyin.read(query.profile.text)
+        if alternative:
+            pinyin_query = read_record(alternative)
+            pinyin_scored = self._score(loaded, index, pinyin_query, settings, level)
+            if pinyin_scored and (not scored or pinyin_scored[0].score > scored[0].score):
+                return pinyin_query, pinyin_scored, alternative
+        return query, scored, None
+
     def _score(
         self, loaded: _Loaded, index: CandidateIndex, query: Query, settings: MatchSettings, level: int | None
     ) -> list[Scored]:
@@ -238,6 +408,10 @@ class Matcher:
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
         weights = settings.weights_for(index.scheme, index.kind)
         return score(query, hits, index, weights, context, named_codes, classified.probabilities)
+
+
+def _made_with(settings: MatchSettings, index: CandidateIndex) -> tuple[ScoreWeights, int]:
+    return settings.weights_for(index.scheme, index.kind), settings.shortlist
 
 
 def _check_bounds(limit: int | None, level: int | None) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from common.errors import InvalidInput
-from matchers.decide import Decision, decide
+from matchers.decide import NO_AUTO, Decision, decide
 from matchers.matcher import Matcher
 from matchers.pairs import Idf, Side, pair_features, read_side
 from matchers.record import Record
@@ -90,7 +90,10 @@ class PairReranker:
             key=lambda sc: (-sc[0], sc[1].code),
         )
         settings = self.catalog.matcher.settings
-        decision = decide([score for score, _ in scored], settings.thresholds_for(self.catalog.scheme))
+        # its probabilities are not the matcher's scores, so the matcher's calibration does not
+        # hold for them: without fixed thresholds, its first candidate goes to review
+        thresholds = settings.thresholds_for(self.catalog.scheme) or NO_AUTO
+        decision = decide([score for score, _ in scored], thresholds)
         candidates = [
             replace(c, score=round(score, 2), extra_features={"matcher_score": c.score})
             for score, c in scored[: limit or settings.limit]

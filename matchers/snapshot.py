@@ -224,7 +224,7 @@ def _scheme_view(bundle: SchemeBundle, examples: Mapping[tuple[str, str], tuple[
         )
         for i in bundle.items
     }
-    return SchemeView(scheme, MappingProxyType(classes), MappingProxyType(items))
+    return SchemeView(scheme, MappingProxyType(classes), MappingProxyType(items), bundle.scheme.target_precision)
 
 
 def _template_property(p: Property, units: Mapping[str, Unit], required: bool) -> TemplateProperty:

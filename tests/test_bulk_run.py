@@ -72,10 +72,14 @@ def test_settings_are_saved_next_to_the_output(tmp_path):
     run(catalog, tmp_path / "out.csv", ontology, columns={"brand": None}, chunk_size=3)
     saved = json.loads((tmp_path / "out.csv.settings.json").read_text(encoding="utf-8"))
     assert saved["settings"]["columns"] == {"brand": None}
-    assert saved["settings"]["match"]["thresholds"]["auto"] == 80.0
+    assert saved["settings"]["match"]["thresholds"] is None  # each scheme's calibrated ones
     assert saved["ontology"]["scheme"] == "CPMS" and len(saved["ontology"]["sha256"]) == 64
     assert saved["input"]["columns"] == {"品名": "name", "规格型号": "spec", "材质": "material", "单位": "unit"}
     assert saved["summary"]["rows"] == len(ROWS)
+    # the ontology file holds no examples: too few to calibrate on, so no row was decided auto
+    calibration = saved["summary"]["calibration"]
+    assert calibration["examples"] == 0 and not calibration["calibrated"] and calibration["thresholds"]["auto"] is None
+    assert calibration["target"] == 0.95 and saved["summary"]["counts"]["matched"] == 0
 
 
 def test_matching_items_of_another_scheme(tmp_path):

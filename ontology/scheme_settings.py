@@ -1,0 +1,38 @@
+"""Settings kept on a scheme's node that change how its records are matched, not what it holds:
+the precision its `auto` decisions must reach (`matchers.calibration`)."""
+
+from __future__ import annotations
+
+from neo4j import ManagedTransaction
+
+from common.errors import InvalidSetting, UnknownScheme
+from ontology.editing import record, require_reason
+from ontology.model import TARGET_PRECISIONS
+
+LOWEST, HIGHEST = TARGET_PRECISIONS
+
+
+def set_target_precision(store, scheme: str, precision: float, actor: str, reason: str) -> float:
+    """Store the precision asked of `scheme`'s auto decisions; the change history keeps who and why."""
+    require_reason(actor, reason)
+    if not LOWEST <= precision <= HIGHEST:
+        raise InvalidSetting(
+            f"目标精度应在 {LOWEST} 到 {HIGHEST} 之间 / the target precision must be {LOWEST} to {HIGHEST}, "
+            f"not {precision}",
+            field="precision",
+        )
+    return store.write(_set, scheme, precision, actor, reason)
+
+
+def _set(tx: ManagedTransaction, scheme: str, precision: float, actor: str, reason: str) -> float:
+    row = tx.run(
+        "MATCH (s:Scheme {code: $scheme}) WITH s, s.target_precision AS before "
+        "SET s.target_precision = $precision RETURN before",
+        scheme=scheme,
+        precision=precision,
+    ).single()
+    if row is None:
+        raise UnknownScheme(scheme)
+    record(tx, f"{scheme}:", "set_target_precision", actor, reason,
+           {"target_precision": row["before"]}, {"target_precision": precision})  # fmt: skip
+    return precision
