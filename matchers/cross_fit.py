@@ -10,8 +10,10 @@ from matchers.candidates import CandidateIndex
 from matchers.record import Record, split_context
 from matchers.snapshot import Kind, SchemeView
 
-Rank = Callable[[CandidateIndex, Record], Sequence[tuple[str, float]]]
-"""The (code, score) candidates of a record, best first, from an index."""
+Rank = Callable[[CandidateIndex, Record], Sequence[tuple[tuple[str, ...], float]]]
+"""The candidates of a record, best first, from an index: (its code and its ancestors' codes,
+score). The best is right when it is the example's concept or a narrower one: an example of a
+GPC class is matched right by one of its bricks."""
 
 
 def held_out(view: SchemeView, kind: Kind, build: Callable[[SchemeView], CandidateIndex], rank: Rank) -> list[Outcome]:
@@ -30,7 +32,7 @@ def held_out(view: SchemeView, kind: Kind, build: Callable[[SchemeView], Candida
             ranked = rank(index, as_record(text))
             best = ranked[0][1] if ranked else 0.0
             runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-            outcomes.append(Outcome(best, runner_up, bool(ranked) and ranked[0][0] == code))
+            outcomes.append(Outcome(best, runner_up, bool(ranked) and code in ranked[0][0]))
     return outcomes
 
 

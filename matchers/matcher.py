@@ -250,14 +250,15 @@ class Matcher:
         self, labelled: Iterable[tuple[Record, str]], scheme: str | None = None, kind: Kind | None = None
     ) -> Calibration:
         """Thresholds calibrated on records with their right concept codes that are not examples
-        of this matcher (held out already), in place of those from its examples until they change."""
+        of this matcher (held out already), in place of those from its examples until they change.
+        A record counts as right when its best candidate is its concept or a narrower one."""
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
         outcomes = []
         for record, code in labelled:
             scored = self._ranked(loaded, index, read_record(record), settings, None)[1]
             best, runner_up = (scored[i].score if len(scored) > i else 0.0 for i in (0, 1))
-            outcomes.append(Outcome(best, runner_up, bool(scored) and scored[0].hit.entry.concept.code == code))
+            outcomes.append(Outcome(best, runner_up, bool(scored) and code in _lineage(scored[0])))
         target = self._target(loaded, index.scheme)
         calibration = estimate(index.scheme, index.kind, outcomes, target, source="labelled")
         loaded.calibrations[index.scheme, index.kind] = _Calibrated(
@@ -309,10 +310,10 @@ class Matcher:
             with _no_cycle_collection():
                 return CandidateIndex(view, index.kind, lexicon)
 
-        def rank(fold: CandidateIndex, record: Record) -> list[tuple[str, float]]:
+        def rank(fold: CandidateIndex, record: Record) -> list[tuple[tuple[str, ...], float]]:
             fold_loaded = replace(loaded, indexes={**loaded.indexes, key: fold}, calibrations={})
             scored = self._ranked(fold_loaded, fold, read_record(record), settings, None)[1]
-            return [(s.hit.entry.concept.code, s.score) for s in scored[:2]]
+            return [(_lineage(s), s.score) for s in scored[:2]]
 
         view = loaded.snapshot.scheme(index.scheme)
         target = self._target(loaded, index.scheme)
@@ -408,6 +409,12 @@ class Matcher:
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
         weights = settings.weights_for(index.scheme, index.kind)
         return score(query, hits, index, weights, context, named_codes, classified.probabilities)
+
+
+def _lineage(scored: Scored) -> tuple[str, ...]:
+    """A candidate's code and its ancestors' codes."""
+    concept = scored.hit.entry.concept
+    return (concept.code, *concept.ancestors)
 
 
 def _made_with(settings: MatchSettings, index: CandidateIndex) -> tuple[ScoreWeights, int]:
