@@ -49,7 +49,7 @@ CLASS_QUERY = """query($code: String!) { class(scheme: "CPMS", code: $code) { co
   parent { code } template { property { code dataType } required } mappings { relation target { code } } } }"""
 SEARCH_QUERY = """query($text: String!) { search(text: $text, first: 10) { nodes { kind scheme code label score } } }"""
 MATCH_QUERY = """query($text: String!) { match(record: {text: $text}) { decision
-  best { code score } values { property value number } } }"""
+  top { code score } values { property value number } } }"""
 SEARCH_WORDS = [
     "螺栓",
     "六角螺母",

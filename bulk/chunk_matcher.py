@@ -71,7 +71,7 @@ def error_outcome(reason: str, input: str = "") -> dict[str, Any]:
 
 
 def match_outcome(result: MatchResult, input: str) -> dict[str, Any]:
-    best = result.best
+    best = result.top  # the status says whether to trust it
     return {
         "status": STATUS[result.decision].value,
         "reason": "",

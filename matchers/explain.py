@@ -46,8 +46,8 @@ def explain(
         if f.ambiguous
     ]
     result = {"text": query.profile.text, "read_as": read_as, "scheme": scheme, "kind": kind, "decision": decision}
-    if not candidates or decision is Decision.none:
-        return MatchResult(**result, best=None, candidates=candidates, warnings=warnings)
+    if not candidates:
+        return MatchResult(**result, top=None, candidates=candidates, warnings=warnings)
     best, shown = scored[0], candidates[0]
     winner = best.hit.entry.concept
     filled = fill(query.extraction, winner, lexicon)
@@ -59,7 +59,7 @@ def explain(
     ]
     return MatchResult(
         **result,
-        best=shown,
+        top=shown,
         candidates=candidates,
         values=filled.values,
         missing_required=filled.missing_required,

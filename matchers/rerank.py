@@ -8,7 +8,7 @@ one more feature) learn what decides sameness there (a model number that differs
 size that the wording hides) and reorder the matcher's `depth` best candidates:
 
     reranker = PairReranker.fit(catalog, confirmed)     # (record, code of its match) pairs
-    reranker.match(record).best.code
+    reranker.match(record).top.code
 
 For catalogs of records (`Matcher.from_records`): they have no templates, so the reordering
 changes no template values.
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from common.errors import InvalidInput
-from matchers.decide import NO_AUTO, Decision, decide
+from matchers.decide import NO_AUTO, decide
 from matchers.matcher import Matcher
 from matchers.pairs import Idf, Side, pair_features, read_side
 from matchers.record import Record
@@ -98,5 +98,4 @@ class PairReranker:
             replace(c, score=round(score, 2), extra_features={"matcher_score": c.score})
             for score, c in scored[: limit or settings.limit]
         ]
-        best = candidates[0] if candidates and decision is not Decision.none else None
-        return replace(result, candidates=candidates, best=best, decision=decision)
+        return replace(result, candidates=candidates, top=candidates[0] if candidates else None, decision=decision)

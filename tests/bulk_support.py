@@ -97,8 +97,8 @@ def expected(rows: list[list[str]], headers: list[str] = HEADERS, scheme: str = 
         record = {fields[h]: v for h, v in zip(headers, row, strict=True) if h in fields and v}
         result = matcher.match(record, scheme=scheme)
         out.append(
-            {"row": line, "status": STATUS[result.decision].value, "code": result.best.code if result.best else "",
-             "score": result.best.score if result.best else None}
+            {"row": line, "status": STATUS[result.decision].value, "code": result.top.code if result.top else "",
+             "score": result.top.score if result.top else None}
         )  # fmt: skip
     return out
 

@@ -45,19 +45,19 @@ def test_a_scheme_calibrated_on_its_examples_decides_auto_at_the_target() -> Non
     assert calibration.auto_precision_lower is not None and calibration.auto_precision_lower >= 0.95
     assert 0.3 < calibration.auto_share < 1.0  # the vague lines are not auto
     results = [(matcher.match(line, "SHOP"), code) for line, code in catalog_lines(20, seed=99)]
-    auto = [bool(r.candidates) and r.candidates[0].code == code for r, code in results if r.decision is Decision.auto]
+    auto = [r.top is not None and r.top.code == code for r, code in results if r.decision is Decision.auto]
     assert len(auto) > len(results) / 3 and sum(auto) / len(auto) >= 0.93
     assert all(
         r.decision is not Decision.auto
         for r, _ in results
-        if (r.candidates[0].score if r.candidates else 0) < calibration.thresholds.auto
+        if (r.top.score if r.top else 0) < calibration.thresholds.auto
     )
 
 
 def test_too_few_examples_mean_review_never_a_confident_auto() -> None:
     matcher = Matcher.from_bundles([CPMS])
     result = matcher.match("外六角螺栓 M8*30")
-    assert result.candidates[0].code == HEX_BOLT and result.candidates[0].score > 80
+    assert result.top is not None and result.top.code == HEX_BOLT and result.top.score > 80
     assert result.decision is Decision.review
     calibration = matcher.calibration("CPMS")
     assert not calibration.calibrated and calibration.examples == 0 and calibration.thresholds.auto is None
@@ -72,7 +72,7 @@ def test_no_example_scores_itself() -> None:
     nonsense = {("SHOP", code): [f"zq{code}x{i} vr{i}{code}k" for i in range(10)] for code in ("10", "20", "30")}
     nonsense |= {("SHOP", code): [f"qq{code}y{i}" for i in range(10)] for code in ("40", "50", "60")}
     matcher = Matcher.from_bundles([SHOP], examples=nonsense)
-    assert matcher.match("zq10x3 vr310k", "SHOP").candidates[0].code == "10"
+    assert matcher.match("zq10x3 vr310k", "SHOP").top.code == "10"  # type: ignore[union-attr]
     calibration = matcher.calibration("SHOP")
     assert calibration.examples == 60 and not calibration.calibrated and calibration.auto_share == 0.0
 

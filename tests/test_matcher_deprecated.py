@@ -19,8 +19,8 @@ def matcher() -> Matcher:
 @pytest.mark.parametrize("record", ["外六角全牙螺丝 M8x30", "Full thread hex screw (old)", OLD_HEX_SCREW])
 def test_a_record_naming_a_deprecated_class_gets_its_replacement(matcher: Matcher, record: str) -> None:
     result = matcher.match(record)
-    assert result.best is not None
-    assert (result.best.code, result.best.replaces) == (HEX_BOLT, OLD_HEX_SCREW)
+    assert result.top is not None
+    assert (result.top.code, result.top.replaces) == (HEX_BOLT, OLD_HEX_SCREW)
     assert any(OLD_HEX_SCREW in w and "deprecated" in w for w in result.warnings)
 
 

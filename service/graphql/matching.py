@@ -108,17 +108,23 @@ class MatchResultType(graphene.ObjectType):
     read_as = graphene.String(description="pinyin in the record read as Chinese, when that matched better")
     scheme = graphene.String(required=True)
     kind = graphene.String(required=True)
-    decision = graphene.String(required=True, description="auto, review or none")
-    best = graphene.Field(MatchCandidate)
+    decision = graphene.String(
+        required=True, description="whether to trust top: auto (yes), review (a person decides) or none (no)"
+    )
+    top = graphene.Field(MatchCandidate, description="the best-ranked candidate, whatever the decision")
+    best = graphene.Field(
+        MatchCandidate, deprecation_reason="the same as top; read top, and the decision for whether to trust it"
+    )
     candidates = graphene.List(graphene.NonNull(MatchCandidate), required=True)
     values = graphene.List(
-        graphene.NonNull(PropertyValue), required=True, description="record values on the best class's template"
+        graphene.NonNull(PropertyValue), required=True, description="record values on the top candidate's template"
     )
     missing_required = graphene.List(graphene.NonNull(graphene.String), required=True)
     conflicts = graphene.List(graphene.NonNull(Conflict), required=True)
     warnings = graphene.List(graphene.NonNull(graphene.String), required=True)
 
     resolve_decision = staticmethod(lambda result, _: result.decision.value)
+    resolve_best = staticmethod(lambda result, _: result.top)
 
 
 def _match(info, record_input, scheme, kind, limit) -> MatchResult:
