@@ -82,9 +82,9 @@ def wilson_upper(right: int, total: int, z: float = Z) -> float:
     return 1.0 - wilson_lower(total - right, total, z)
 
 
-def uncalibrated(scheme: str, kind: str, target: float, examples: int = 0) -> Calibration:
+def uncalibrated(scheme: str, kind: str, target: float, examples: int = 0, source: str = "examples") -> Calibration:
     """No `auto` until the examples show how far the scores can be trusted."""
-    return Calibration(scheme, kind, examples, target, NO_AUTO, calibrated=False)
+    return Calibration(scheme, kind, examples, target, NO_AUTO, calibrated=False, source=source)
 
 
 def estimate(
@@ -92,7 +92,7 @@ def estimate(
 ) -> Calibration:
     """The thresholds for `target` precision of `auto` over these outcomes."""
     if len(outcomes) < MIN_EXAMPLES:
-        return uncalibrated(scheme, kind, target, len(outcomes))
+        return uncalibrated(scheme, kind, target, len(outcomes), source)
     review = _review_threshold(outcomes)
     chosen: tuple[int, float, float] | None = None  # (auto count, -threshold, margin)
     for margin in MARGINS:
