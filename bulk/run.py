@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bulk.chunk_matcher import Item
-from bulk.columns import ColumnMap, map_columns, to_record
+from bulk.columns import ColumnMap, map_columns, to_record, unused_headers
 from bulk.dedupe import Deduper, Plan, Rows
 from bulk.executors import open_executor
 from bulk.journal import Journal, run_folder
@@ -58,6 +58,7 @@ class Summary:
     complete: bool = True  # False when the run was stopped before the end
     columns: list[tuple[str, str]] = field(default_factory=list)  # (header, field)
     calibration: dict[str, Any] = field(default_factory=dict)  # how `auto` and `review` were decided
+    unused_columns: list[str] = field(default_factory=list)  # headers the matcher did not read
 
 
 def settings_path(output: Path) -> Path:
@@ -112,6 +113,7 @@ def run_bulk(
             seconds=seconds, rows_per_second=(journal.rows - resumed_rows) / seconds if seconds else 0.0,
             resumed_rows=resumed_rows, complete=complete, columns=columns,
             calibration=decided_by(journal.snapshot, settings),
+            unused_columns=unused_headers(source.headers, columns),
         )  # fmt: skip
     if complete:
         _record_settings(summary, settings, journal.snapshot)
@@ -230,7 +232,7 @@ def _record_settings(summary: Summary, settings: BulkSettings, snapshot: Path) -
             "sha256": hashlib.sha256(data).hexdigest(),
         },
         "input": {"path": str(summary.input), "format": summary.format, "encoding": summary.encoding,
-                  "columns": dict(summary.columns)},
+                  "columns": dict(summary.columns), "unused_columns": summary.unused_columns},
         "summary": {"rows": summary.rows, "counts": summary.counts, "blank_rows": summary.blank_rows,
                     "calibration": summary.calibration},
     }  # fmt: skip

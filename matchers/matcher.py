@@ -28,13 +28,14 @@ from matchers.attributes import STANDARD, ValueLexicon
 from matchers.calibration import DEFAULT_TARGET, MIN_EXAMPLES, Calibration, Outcome, estimate, uncalibrated
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
+from matchers.columns import mapped, unused
 from matchers.cross_fit import held_out
 from matchers.decide import MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
 from matchers.levels import roll_up
 from matchers.profile import Query, read_record
-from matchers.record import Record, example_text
+from matchers.record import Record, example_text, given_columns, record_columns
 from matchers.result import MatchResult
 from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, fit_weights, score
 from matchers.snapshot import Examples, Kind, SchemeView, Snapshot
@@ -153,19 +154,29 @@ class Matcher:
         kind: Kind | None = None,
         limit: int | None = None,
         level: int | None = None,
+        columns: Mapping[str, str | None] | None = None,
     ) -> MatchResult:
         """Match one record (text, or a row with name/spec/material/brand/model ... columns) to the
         classes of `scheme` (the snapshot's first scheme by default), or to its items or catalog
         records (`kind="item"`; the default for a scheme without classes). With `level`, classes
-        are matched at that depth of the hierarchy (2 for an HS heading, 3 for a GPC class)."""
+        are matched at that depth of the hierarchy (2 for an HS heading, 3 for a GPC class).
+        `columns` names a row's column for a field (`{"model": "Art.-Nr."}`), or none (`{"brand":
+        None}`), where the headers do not say (`matchers.columns`); the result's warnings name
+        every column not used."""
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
         _check_bounds(limit, level)
+        if columns and not isinstance(record, str):
+            record = mapped(given_columns(record), columns)
         query, scored, read_as = self._ranked(loaded, index, read_record(record), settings, level)
         thresholds = settings.thresholds_for(index.scheme) or self._calibrated(loaded, index).calibration.thresholds
         decision = decide([s.score for s in scored], thresholds)
         limit = limit or settings.limit
-        return explain(query, read_as, index.scheme, index.kind, scored, decision, limit, loaded.lexicons[index.scheme])
+        result = explain(
+            query, read_as, index.scheme, index.kind, scored, decision, limit, loaded.lexicons[index.scheme]
+        )
+        left = unused(record_columns(record))
+        return replace(result, warnings=[*result.warnings, _not_used(left)]) if left else result
 
     def match_many(
         self,
@@ -174,9 +185,10 @@ class Matcher:
         kind: Kind | None = None,
         limit: int | None = None,
         level: int | None = None,
+        columns: Mapping[str, str | None] | None = None,
     ) -> Iterator[MatchResult]:
         for record in records:
-            yield self.match(record, scheme, kind, limit, level)
+            yield self.match(record, scheme, kind, limit, level, columns)
 
     def confirm(self, record: Record, scheme: str, code: str) -> None:
         """Add the record as a confirmed example of the concept `code`; later matches use it at
@@ -409,6 +421,15 @@ class Matcher:
         named_codes = frozenset(r.concept.code for e in named if (r := replacement(e, index)) is not None)
         weights = settings.weights_for(index.scheme, index.kind)
         return score(query, hits, index, weights, context, named_codes, classified.probabilities)
+
+
+def _not_used(headers: list[str]) -> str:
+    names = ", ".join(headers)
+    return (
+        f"未使用的列 {names}：列名不是匹配所读的字段（可用 columns={{字段: 列名}} 指定）/ "
+        f"columns not used: {names}; their headers name no field the matcher reads "
+        f"(name a column's field with columns={{field: header}})"
+    )
 
 
 def _lineage(scored: Scored) -> tuple[str, ...]:

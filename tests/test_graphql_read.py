@@ -130,6 +130,18 @@ def test_match_returns_code_values_and_reasons(api: TestClient) -> None:
     assert columns["top"]["code"] == HEX_BOLT
 
 
+def test_match_names_unused_columns_and_takes_a_column_mapping(api: TestClient) -> None:
+    query = """query($record: RecordInput!, $mapping: [ColumnFieldInput!]) {
+        match(record: $record, scheme: "CPMS", mapping: $mapping) { top { code } warnings } }"""
+    record = {"columns": [{"name": "Artikel", "value": "六角螺栓"}, {"name": "单价", "value": "0.35"}]}
+    plain = gql(api, query, record=record)["data"]["match"]
+    assert any("not used: Artikel, 单价" in w for w in plain["warnings"])
+    mapped = gql(api, query, record=record, mapping=[{"field": "name", "header": "Artikel"}])["data"]["match"]
+    assert mapped["top"]["code"] == HEX_BOLT and any("not used: 单价;" in w for w in mapped["warnings"])
+    bad = gql(api, query, record=record, mapping=[{"field": "colour", "header": "Artikel"}])
+    assert error_codes(bad) == ["INVALID_SETTING"]
+
+
 def test_match_batch_keeps_order_and_caps_size(api: TestClient, keys: dict[str, str]) -> None:
     query = """query($records: [RecordInput!]!) { matchBatch(records: $records) { top { code } } }"""
     records = [{"text": "内六角螺丝 M8"}, {"text": "六角头螺栓 M8x30"}]

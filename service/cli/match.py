@@ -113,6 +113,8 @@ def summary_text(summary: Summary) -> str:
     if summary.blank_rows:
         lines.append(f"  blank rows skipped: {summary.blank_rows:,}")
     lines.append(f"  decided by: {decided_text(summary.calibration)}")
+    if summary.unused_columns:
+        lines.append(f"  columns not used: {', '.join(summary.unused_columns)} (name their field with --column)")
     lines.append(f"written to {summary.output} (settings in {settings_path(summary.output).name})")
     return "\n".join(lines)
 

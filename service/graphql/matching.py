@@ -34,6 +34,13 @@ class RecordInput(graphene.InputObjectType):
     columns = graphene.List(graphene.NonNull(ColumnInput), description="other columns, by header")
 
 
+class ColumnFieldInput(graphene.InputObjectType):
+    """Which column holds a field, where its header does not say (or says wrongly)."""
+
+    field = graphene.String(required=True, description="name, spec, model, material, finish, standard, brand, ...")
+    header = graphene.String(description="the column's header; none: no column is read as the field")
+
+
 def record_from(record_input) -> str | dict[str, str]:
     fields = {k: v for k in ("name", "spec", "material", "finish", "brand", "model") if (v := record_input.get(k))}
     for column in record_input.get("columns") or []:
@@ -127,15 +134,23 @@ class MatchResultType(graphene.ObjectType):
     resolve_best = staticmethod(lambda result, _: result.top)
 
 
-def _match(info, record_input, scheme, kind, limit) -> MatchResult:
+def _match(info, record_input, scheme, kind, limit, mapping) -> MatchResult:
     matcher = ctx(info).app.state.matcher.get()
-    return matcher.match(record_from(record_input), scheme=scheme, kind=kind, limit=limit)
+    return matcher.match(record_from(record_input), scheme=scheme, kind=kind, limit=limit, columns=_columns(mapping))
+
+
+def _columns(mapping) -> dict[str, str | None] | None:
+    return {m["field"]: m.get("header") for m in mapping} if mapping else None
 
 
 MATCH_ARGS = {
     "scheme": graphene.String(description="CPMS (default), UNSPSC, GPC or HS"),
     "kind": graphene.String(description="class (default) or item"),
     "limit": graphene.Int(description="candidates to return (default 5)"),
+    "mapping": graphene.List(
+        graphene.NonNull(ColumnFieldInput),
+        description="which column holds a field (model number, brand ...) where the headers do not say",
+    ),
 }
 
 
@@ -152,21 +167,22 @@ class MatchQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_match(root, info, record, scheme="CPMS", kind=None, limit=None):
+    async def resolve_match(root, info, record, scheme="CPMS", kind=None, limit=None, mapping=None):
         ctx(info).principal.require("match")
         # CPU-bound for a millisecond or two, so run on the event loop: a worker thread would only
         # add a hand-over and fight the loop for the GIL, and requests are served in turn
-        return _match(info, record, scheme, kind, limit)
+        return _match(info, record, scheme, kind, limit, mapping)
 
     @staticmethod
-    async def resolve_match_batch(root, info, records, scheme="CPMS", kind=None, limit=None):
+    async def resolve_match_batch(root, info, records, scheme="CPMS", kind=None, limit=None, mapping=None):
         ctx(info).principal.require("batch")
         if len(records) > MAX_BATCH:
             raise LimitExceeded(f"matchBatch takes at most {MAX_BATCH} records; got {len(records)}", field="records")
 
         def run() -> list[MatchResult]:
             matcher = ctx(info).app.state.matcher.get()
-            return [matcher.match(record_from(r), scheme=scheme, kind=kind, limit=limit) for r in records]
+            columns = _columns(mapping)
+            return [matcher.match(record_from(r), scheme, kind, limit, columns=columns) for r in records]
 
         return await ctx(info).call(run)
 
