@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup lint lock clean
 
-$(BIN)/cpms: pyproject.toml
+# constraints.txt pins every package to the versions last tested together (`make lock`)
+$(BIN)/cpms: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(BIN)/cpms
 
 setup: $(BIN)/cpms
@@ -20,8 +21,17 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+LINTED := service ontology matchers bulk common seed_data tests benchmarks
+
 lint: setup
-	$(BIN)/ruff check service ontology matchers seed_data tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy $(LINTED)
+
+# After `make test` passes with newer packages (`.venv/bin/pip install -U -e ".[test]"`), pin them.
+lock:
+	{ echo "# The versions last tested together: make lock (pip freeze of .venv)."; \
+	  $(BIN)/pip freeze --exclude-editable; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) .cpms .pytest_cache
+	rm -rf $(VENV) .cpms .pytest_cache .mypy_cache

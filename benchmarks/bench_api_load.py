@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
@@ -141,7 +142,7 @@ async def _raw_scenario(url: str, clients: int, seconds: float, body: Callable[[
             ok = False
             try:
                 async with asyncio.timeout(TIMEOUT):
-                    if writer is None:
+                    if reader is None or writer is None:
                         reader, writer = await asyncio.open_connection(host, port)
                     writer.write(request)
                     status, answer, keep_alive = await _read_response(reader)
@@ -229,7 +230,7 @@ def run(connection: Connection, clients: int, seconds: float, workers: int, warm
     url = f"http://127.0.0.1:{port}/graphql"
     try:
         _wait_ready(url)
-        scenarios = {
+        scenarios: dict[str, Callable[[random.Random], dict[str, Any]]] = {
             "baseline { __typename }": lambda rng: {"query": "{ __typename }"},
             "class lookup": lambda rng: {"query": CLASS_QUERY, "variables": {"code": rng.choice(codes)}},
             "search": lambda rng: {"query": SEARCH_QUERY, "variables": {"text": rng.choice(SEARCH_WORDS)}},

@@ -47,6 +47,7 @@ from bulk.chunk_matcher import ChunkMatcher
 from bulk.columns import map_columns, to_record
 from bulk.readers import open_source
 from bulk.snapshots import copy_scheme
+from bulk.types import RowError
 from ontology.jsonfile import write_bundles
 from ontology.model import ConceptClass, SchemeBundle
 from seed_data.catalog import load_all
@@ -196,7 +197,8 @@ def _children_cpu() -> float:
 def sample_records(path: Path, rows: int) -> list[dict[str, str]]:
     with open_source(path) as source:
         columns = map_columns(source.headers)
-        return [to_record(cells, columns) for _, (_, cells) in zip(range(rows), source.rows, strict=False)]
+        rows_read = (cells for _, (_, cells) in zip(range(rows), source.rows, strict=False))
+        return [to_record(cells, columns) for cells in rows_read if not isinstance(cells, RowError)]
 
 
 def baseline(records: list[dict[str, str]], bundle: SchemeBundle) -> tuple[float, list[str]]:
@@ -239,7 +241,7 @@ STAGES = {
 def _by_stage(stats: pstats.Stats) -> str:
     """Time in each stage of `Matcher.match`, callees included."""
     total = stats.total_tt  # type: ignore[attr-defined]
-    found = defaultdict(float)
+    found: defaultdict[str, float] = defaultdict(float)
     for (file, _, function), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         stage = STAGES.get((Path(file).name, function))
         if stage is not None and "matchers" in file:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import get_args
 
 from rapidfuzz import fuzz, process, utils
 
@@ -36,6 +37,7 @@ from matchers.normalize import normalize
 from matchers.pairs import Idf, pair_features
 from matchers.profile import read_query
 from matchers.rerank import PairReranker
+from matchers.snapshot import Kind
 
 MARGIN, REVIEW, AUTO_PRECISION = 10.0, 40.0, 0.95
 
@@ -78,7 +80,7 @@ def run_task(task: Task) -> tuple[list[Run], list[float]]:
     runs, latencies = [], []
     for record, code in task.queries:
         start = time.perf_counter()
-        result = task.matcher.match(record, task.scheme, task.kind, limit=5, level=task.level)  # type: ignore[arg-type]
+        result = task.matcher.match(record, task.scheme, task.kind, limit=5, level=task.level)
         latencies.append(time.perf_counter() - start)
         runs.append(Run(code, [c.code for c in result.candidates], [c.score for c in result.candidates]))
     return runs, latencies
@@ -159,7 +161,7 @@ def bench_classification(
     header(name)
     calibration, task = make("train", limit), make("test", limit)
     kind = calibration.matcher.snapshot.scheme(task.scheme).default_kind if task.kind is None else task.kind
-    calibrated = calibration.matcher.calibrate(calibration.queries, task.scheme, kind, task.level)  # type: ignore[arg-type]
+    calibrated = calibration.matcher.calibrate(calibration.queries, task.scheme, kind, task.level)
     tops, baseline_speed = baseline_top(task)
     truth = [code for _, code in task.queries]
     baseline_accuracy = sum(t == g for t, g in zip(tops, truth, strict=True)) / len(truth)
@@ -202,7 +204,7 @@ def bench_zero_shot(name: str, make: Callable[[str, int | None], Task], limit: i
     with no example to calibrate on, nothing may be decided auto."""
     task = make("test", limit)
     views = dict(task.matcher.snapshot.schemes)
-    if not any(view.examples(k) for view in views.values() for k in ("class", "item")):
+    if not any(view.examples(k) for view in views.values() for k in get_args(Kind)):
         return  # the task is zero-shot already
     if not any(c.labels for c in views[task.scheme].classes.values()):
         print("  -- zero-shot: the scheme has no labels; without examples there is nothing to match")
@@ -332,14 +334,17 @@ def bench_speed(quick: bool) -> None:
     )
     print(f"  {len(texts)} generated Chinese hardware records; baseline: extractOne over the scheme's labels")
     line("records / s (target 5,000)", "ours", "baseline")
-    for scheme, kind in (("CPMS", "class"), ("CPMS", "item"), ("UNSPSC", "class"), ("HS", "class"), ("GPC", "class")):
+    runs: tuple[tuple[str, Kind], ...] = (
+        ("CPMS", "class"), ("CPMS", "item"), ("UNSPSC", "class"), ("HS", "class"), ("GPC", "class"),
+    )  # fmt: skip
+    for scheme, kind in runs:
         forget_records()  # each scheme reads the records afresh, as a catalog of new records would
         latencies = []
         for record in texts:
             t0 = time.perf_counter()
-            matcher.match(record, scheme, kind)  # type: ignore[arg-type]
+            matcher.match(record, scheme, kind)
             latencies.append(time.perf_counter() - t0)
-        view = matcher.snapshot.scheme(scheme).concepts(kind)  # type: ignore[arg-type]
+        view = matcher.snapshot.scheme(scheme).concepts(kind)
         labels = [utils.default_process(t) for c in view.values() for t in c.texts]
         sample = texts[: 100 if len(labels) > 5000 else 500]
         t0 = time.perf_counter()

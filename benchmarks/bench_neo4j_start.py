@@ -15,6 +15,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from common.settings import Settings
 from ontology.server import process
 from ontology.server.assemble import assemble
 from ontology.server.settings import ServerSettings
@@ -38,7 +39,7 @@ def main() -> None:
     java = process.find_java()
     _, jvm = _timed(lambda: subprocess.run([java, "-version"], capture_output=True, check=True))
     with tempfile.TemporaryDirectory() as tmp:
-        base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
+        base = ServerSettings.from_settings(Settings(home=PROJECT / ".cpms"))
         settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
         assemble(settings.cache_dir, settings.version)
         cold_status, cold = _timed(lambda: process.start(settings))

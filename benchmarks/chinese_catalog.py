@@ -102,7 +102,8 @@ class CatalogGenerator:
     def from_class(self, c: ConceptClass) -> Generated:
         """A record naming a class, with a material or finish its template allows, and a thread
         size if it has one, each half the time."""
-        spelled, stated = {}, {}
+        spelled: dict[str, str] = {}
+        stated: dict[str, str | float] = {}
         template = {p.property for cls in self._lineage(c) for p in cls.properties}
         for prop in ("material", "surface_treatment"):
             if prop in template and self.properties[prop].values and self.rng.random() < 0.5:

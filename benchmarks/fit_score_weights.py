@@ -23,7 +23,7 @@ from matchers.snapshot import Kind
 
 
 def _rows(task: Task) -> list[Labelled]:
-    return list(task.matcher.labelled_features(task.queries, task.scheme, task.kind, task.level))  # type: ignore[arg-type]
+    return list(task.matcher.labelled_features(task.queries, task.scheme, task.kind, task.level))
 
 
 def _fit(name: Kind, tasks: list[Task]) -> None:

@@ -4,13 +4,14 @@ calibration setup out of the training data only (for fitting score weights)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from benchmarks.chinese_catalog import Generated, generate
 from benchmarks.matching_data import mwpd, pyjedai_tables, tariff_lines
 from matchers import Matcher, Snapshot
 from matchers.record import Record
+from matchers.snapshot import Kind
 from ontology.model import ConceptClass, Labels, Scheme, SchemeBundle
 
 
@@ -19,8 +20,8 @@ class Task:
     name: str
     matcher: Matcher
     scheme: str
-    queries: list[tuple[Record, str]]  # record, right code
-    kind: str | None = None
+    queries: Sequence[tuple[Record, str]]  # record, right code
+    kind: Kind | None = None
     level: int | None = None
     choices: list[tuple[str, str]] = field(default_factory=list)  # (text, code) for the rapidfuzz baseline
     fits: Callable[[int, str | None], bool] | None = None  # whether a code fits query i as well as its truth
@@ -89,7 +90,7 @@ def tariff_task(split: str, limit: int | None = None) -> Task:
         examples[("TWHS", heading)] = [name for _, name in kept]
         queries += [(name, heading) for _, name in asked]
     matcher = Matcher(Snapshot.from_bundles([SchemeBundle(scheme=TARIFF, classes=classes)], examples))
-    choices = [(text, code) for (_, code), texts in examples.items() for text in texts]
+    choices = [(text, code) for (_, code), texts in examples.items() for text in texts if isinstance(text, str)]
     return Task("Taiwan tariff", matcher, "TWHS", queries[:limit], level=2, choices=choices)
 
 
@@ -120,10 +121,8 @@ def cpms_tasks(split: str, limit: int | None = None) -> tuple[Task, Task]:
         stated = from_items[query].values
         return code in values and all(values[code].get(k) == v for k, v in stated.items())
 
-    items = Task(
-        "CPMS items", matcher, "CPMS", [(g.record, g.item_code) for g in from_items], "item", choices=item_choices,
-        fits=fits,
-    )  # fmt: skip
+    item_queries = [(g.record, g.item_code) for g in from_items if g.item_code]
+    items = Task("CPMS items", matcher, "CPMS", item_queries, "item", choices=item_choices, fits=fits)
     return classes, items
 
 

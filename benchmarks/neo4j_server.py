@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from common.settings import Settings
 from ontology.connection import Connection
 from ontology.server import process
 from ontology.server.settings import ServerSettings
@@ -19,10 +20,10 @@ from tests.conftest import PROJECT, free_port
 @contextmanager
 def bench_connection() -> Iterator[Connection]:
     if os.environ.get("NEO4J_URI"):
-        yield Connection.from_env()
+        yield Connection.from_settings()
         return
     with tempfile.TemporaryDirectory() as tmp:
-        base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
+        base = ServerSettings.from_settings(Settings(home=PROJECT / ".cpms"))
         settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
         process.start(settings)
         try:

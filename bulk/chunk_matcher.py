@@ -5,11 +5,12 @@ output row without its number, `spool`), in order. Which records reach it is `de
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome, encode
 from bulk.types import RowError, SpoolFormat, Status
+from common.units import symbol
 from matchers.decide import Decision
 from matchers.matcher import Matcher
 from matchers.record import Record, record_text
@@ -55,7 +56,7 @@ class ChunkMatcher:
         return match_outcome(result, record_text(record))
 
 
-def _matchable(item: Item) -> bool:
+def _matchable(item: Item) -> TypeGuard[Record]:
     return not isinstance(item, RowError) and bool(record_text(item))
 
 
@@ -98,5 +99,5 @@ def _value_text(v: PropertyValue) -> str:
     if v.value is not None:
         return v.value
     if v.number is not None:
-        return f"{format_number(v.number)} {v.unit}" if v.unit else format_number(v.number)
+        return f"{format_number(v.number)} {symbol(v.unit)}" if v.unit else format_number(v.number)
     return v.text

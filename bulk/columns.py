@@ -47,9 +47,9 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str | None] | No
         if header is not None:
             chosen[_find(headers, header)] = field
     for header in headers:
-        field = field_of(header)
-        if header not in chosen and field is not None and field not in overrides:
-            chosen[header] = field
+        meant = field_of(header)
+        if header not in chosen and meant is not None and meant not in overrides:
+            chosen[header] = meant
     columns = [(h, chosen[h]) for h in headers if h in chosen]
     if not any(field in NAME_FIELDS for _, field in columns):
         raise InvalidInput(

@@ -1,4 +1,4 @@
-"""The Dask engine: the run's work as tasks on a Dask distributed cluster. The snapshot travels once
+"""The Dask executor: the run's work as tasks on a Dask distributed cluster. The snapshot travels once
 to each worker, in a worker plugin that builds the matcher there.
 
 A CSV, TSV, JSONL or Parquet input is read by the workers themselves, each its own part
@@ -11,7 +11,7 @@ and a UTF-16 text are read here, and their rows sent in chunks.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -21,23 +21,25 @@ from distributed import Client, WorkerPlugin, get_worker
 from bulk.chunk_matcher import ChunkMatcher, Item
 from bulk.columns import ColumnMap
 from bulk.dedupe import Deduper
+from bulk.executors import Executor
 from bulk.ordering import ordered_map
 from bulk.partitions import Part, PartResult, count_rows, match_part, part_bounds
-from bulk.readers import Layout
+from bulk.readers import Layout, Source
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome
 from bulk.types import Piece, SpoolFormat
+from common.heap import long_lived_build
 
 
-class DaskExecutor:
+class DaskExecutor(Executor):
     def __init__(self, settings: BulkSettings, snapshot: Path, spool: SpoolFormat) -> None:
+        super().__init__(settings, spool)
         text = snapshot.read_text(encoding="utf-8")
         settings_json = settings.model_dump_json()
         self._plugin = "cpms-matcher-" + sha256((text + settings_json + spool).encode()).hexdigest()[:16]
         self._client = Client(settings.scheduler)
         self._client.register_plugin(MatcherPlugin(self._plugin, text, settings_json, spool), name=self._plugin)
         self._window = 2 * max(sum(self._client.nthreads().values()), 1)
-        self._chunk_size = settings.chunk_size
 
     def map(self, batches: Iterable[list[Item]]) -> Iterator[list[Outcome]]:
         def submit(items: list[Item]) -> Any:
@@ -45,11 +47,19 @@ class DaskExecutor:
 
         return ordered_map(submit, batches, self._window)
 
-    def read_parts(
-        self, layout: Layout, columns: ColumnMap, resume_at: dict[str, Any] | None, after_row: int
-    ) -> Iterator[Piece]:
+    def pieces(
+        self, source: Source, columns: ColumnMap, after_row: int, position: dict[str, Any] | None
+    ) -> Generator[Piece]:
+        """Read by the workers where the file allows, else here (see `Executor.pieces`)."""
+        if source.layout is None:
+            return super().pieces(source, columns, after_row, position)
+        return self._read_parts(source.layout, columns, after_row, position)
+
+    def _read_parts(
+        self, layout: Layout, columns: ColumnMap, after_row: int, resume_at: dict[str, Any] | None
+    ) -> Generator[Piece]:
         """The workers read and match the parts from `resume_at` (a position an earlier run of this
-        engine committed; None: the first row), skipping rows up to `after_row`."""
+        executor committed; None: the first row), skipping rows up to `after_row`."""
         at = resume_at or {"offset": layout.start, "line": layout.line, "blank_rows": 0}
         bounds = part_bounds(layout, at["offset"], self._chunk_size)
         counts = [
@@ -83,7 +93,9 @@ class DaskExecutor:
 
 
 def _matcher_plugin(name: str) -> MatcherPlugin:
-    return get_worker().plugins[name]
+    plugin = get_worker().plugins[name]
+    assert isinstance(plugin, MatcherPlugin)  # registered under this name by `DaskExecutor`
+    return plugin
 
 
 def _match_on_worker(plugin: str, items: list[Item]) -> list[Outcome]:
@@ -102,7 +114,8 @@ class MatcherPlugin(WorkerPlugin):
         path = Path(worker.local_directory) / f"{self.name}.json"
         path.write_text(self.snapshot_text, encoding="utf-8")
         settings = BulkSettings.model_validate_json(self.settings_json)
-        self.matcher = ChunkMatcher.from_snapshot(path, settings, self.spool)
+        with long_lived_build():  # the matcher lives as long as the worker
+            self.matcher = ChunkMatcher.from_snapshot(path, settings, self.spool)
         self._threads = threading.local()
 
     def match_part(self, layout: Layout, columns: ColumnMap, part: Part) -> PartResult:

@@ -44,7 +44,7 @@ class Deduper:
         for number, item in rows:
             key = _key(item)
             numbers.append(number)
-            known = self._known.get(key)
+            known: Outcome | int | None = self._known.get(key)
             if known is None and (known := fresh.get(key)) is None:
                 known = fresh[key] = len(items)
                 items.append(item)

@@ -1,7 +1,8 @@
 """Executors of `ChunkMatcher.match_items`: in this process, in a local process pool, or on a Dask
-cluster (`dask_engine`). Each takes batches of items in input order and gives back their outcomes in
-the same order, with a bounded number of batches in flight, so that memory stays flat however long
-the input is. Each worker builds the matcher once, from the run's snapshot.
+cluster (`dask_executor`; `bulk.engine` picks one from the settings). Each turns the rows a run has
+still to do into pieces to commit, in input order, with a bounded number of batches in flight, so
+that memory stays flat however long the input is. Each worker builds the matcher once, from the
+run's snapshot.
 """
 
 from __future__ import annotations
@@ -9,45 +10,77 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 from bulk.chunk_matcher import ChunkMatcher, Item
+from bulk.columns import ColumnMap, to_record
+from bulk.dedupe import Deduper, Plan, Rows
 from bulk.ordering import ordered_map
+from bulk.readers import Source
 from bulk.settings import BulkSettings
-from bulk.spool import Outcome
-from bulk.types import SpoolFormat
+from bulk.spool import Outcome, lines
+from bulk.types import Piece, RowError, SpoolFormat
+from common.heap import long_lived_build
 
 
-class Executor(Protocol):
-    def map(self, batches: Iterable[list[Item]]) -> Iterator[list[Outcome]]: ...
+class Executor(ABC):
+    """Matches a run's rows. By default they are read here and sent to `map` in chunks, each
+    distinct record once; an executor whose workers can read the file themselves overrides `pieces`."""
 
+    def __init__(self, settings: BulkSettings, spool: SpoolFormat) -> None:
+        self._chunk_size, self._spool = settings.chunk_size, spool
+
+    @abstractmethod
+    def map(self, batches: Iterable[list[Item]]) -> Iterator[list[Outcome]]:
+        """Each batch's outcomes, in the order of the batches."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
+    def pieces(
+        self, source: Source, columns: ColumnMap, after_row: int, position: dict[str, Any] | None
+    ) -> Generator[Piece]:
+        """The rows after `after_row`, matched, as pieces to commit in input order. `position`:
+        where an earlier run of an executor that reads the input itself stopped (unused here)."""
+        deduper, plans = Deduper(), deque[Plan]()
 
-@contextmanager
-def open_executor(settings: BulkSettings, snapshot: Path, spool: SpoolFormat) -> Iterator[Executor]:
-    if settings.engine == "dask":
-        from bulk.dask_executor import DaskExecutor
+        def batches() -> Iterator[list[Item]]:
+            for chunk in _chunks(source, columns, after_row, self._chunk_size):
+                plans.append(deduper.split(chunk))
+                yield plans[-1].items
 
-        engine: Executor = DaskExecutor(settings, snapshot, spool)
-    elif settings.workers == 0:
-        engine = InProcessExecutor(settings, snapshot, spool)
-    else:
-        engine = LocalExecutor(settings, snapshot, spool)
-    try:
-        yield engine
-    finally:
-        engine.close()
+        for outcomes in self.map(batches()):
+            yield _piece(self._spool, deduper.join(plans.popleft(), outcomes), source.fraction())
 
 
-class InProcessExecutor:
+def _piece(spool: SpoolFormat, rows: list[tuple[int, Outcome]], fraction: float) -> Piece:
+    data, counts = lines(spool, rows)
+    return Piece(data, len(rows), rows[-1][0], counts, fraction)
+
+
+def _chunks(source: Source, columns: ColumnMap, after_row: int, size: int) -> Iterator[Rows]:
+    chunk: Rows = []
+    for number, cells in source.rows:
+        if number <= after_row:
+            continue
+        chunk.append((number, cells if isinstance(cells, RowError) else to_record(cells, columns)))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class InProcessExecutor(Executor):
     """For small files and tests: no worker to start."""
 
     def __init__(self, settings: BulkSettings, snapshot: Path, spool: SpoolFormat) -> None:
+        super().__init__(settings, spool)
         self._matcher = ChunkMatcher.from_snapshot(snapshot, settings, spool)
 
     def map(self, batches: Iterable[list[Item]]) -> Iterator[list[Outcome]]:
@@ -57,10 +90,11 @@ class InProcessExecutor:
         pass
 
 
-class LocalExecutor:
+class LocalExecutor(Executor):
     """A pool of `settings.workers` processes (started fresh, never forked from a threaded one)."""
 
     def __init__(self, settings: BulkSettings, snapshot: Path, spool: SpoolFormat) -> None:
+        super().__init__(settings, spool)
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(settings.workers, mp_context=context)
         self._args = (str(snapshot), settings.model_dump_json(), spool, os.getpid())
@@ -83,7 +117,10 @@ def _match_in_worker(snapshot: str, settings: str, spool: SpoolFormat, parent: i
     global _worker_matcher
     if _worker_matcher is None:
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-        _worker_matcher = ChunkMatcher.from_snapshot(Path(snapshot), BulkSettings.model_validate_json(settings), spool)
+        with long_lived_build():  # the worker process is ours, and the matcher lives as long as it
+            _worker_matcher = ChunkMatcher.from_snapshot(
+                Path(snapshot), BulkSettings.model_validate_json(settings), spool
+            )
     return _worker_matcher.match_items(items)
 
 

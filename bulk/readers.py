@@ -1,5 +1,5 @@
 """Catalog files as streams of rows: CSV and TSV (UTF-8, UTF-8 with BOM, UTF-16, GBK, GB18030,
-detected), XLSX, JSONL and Parquet, read in constant memory.
+Big5, detected), XLSX, JSONL and Parquet, read in constant memory.
 
 A row comes out as (row number, cells) or (row number, `RowError`): a bad row is reported where it
 is and reading goes on. A file that cannot be read at all raises `InvalidInput`. The row number is
@@ -9,12 +9,10 @@ row of an XLSX file, the record number of a Parquet file. Blank rows are skipped
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -24,13 +22,13 @@ from typing import IO, Any, Protocol
 
 from bulk.lines import LineReader, byte_splittable
 from bulk.types import Cells, InputFormat, RowError
+from common import encodings
+from common.encodings import BOMS, UNDECODABLE
 from common.errors import InvalidInput
 
 SAMPLE_BYTES = 1 << 20  # read to detect the encoding and the delimiter
 CSV_FIELD_LIMIT = 64 << 20  # a longer CSV cell means a broken file (a quote left open), not a long cell
 JSONL_HEADER_LINES = 1000  # the columns of a JSONL file are the keys of its first lines
-_UNDECODABLE = re.compile("[\udc80-\udcff]+")  # bytes the encoding could not read, as surrogateescape keeps them
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _DELIMITERS = (",", "\t", ";", "|")
 
 RawRows = Iterator[tuple[int, "Sequence[Any] | RowError | None"]]
@@ -82,7 +80,7 @@ class Source:
                 return RowError(
                     f"cell {header!r} has {len(text):,} characters, over the limit of {self._max_cell_chars:,}"
                 )
-            if text is not None and (bad := _UNDECODABLE.search(text)):
+            if text is not None and (bad := UNDECODABLE.search(text)):
                 raw = bad.group().encode("utf-8", "surrogateescape")
                 return RowError(f"undecodable bytes {raw!r} in column {header!r} (the file reads as {self.encoding})")
             cells[header] = text
@@ -114,7 +112,7 @@ def open_source(
         file = stack.enter_context(path.open("rb"))
         sample = file.read(SAMPLE_BYTES)
         file.seek(0)
-        if not sample.strip() or sample in (bom for bom, _ in _BOMS):
+        if not sample.strip() or sample in (bom for bom, _ in BOMS):
             raise InvalidInput(f"{path.name}: the file is empty")
         format = detect_format(path, sample)
         if format == "xlsx":
@@ -210,17 +208,10 @@ def detect_format(path: Path, sample: bytes) -> InputFormat:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 by their BOM; else UTF-8 when valid UTF-8 characters
-    outnumber the bytes that are not (GBK text makes few valid ones, by chance; a UTF-8 file with a
-    few bad bytes gets errors on those rows), else GB18030, the superset of GBK and GB2312."""
-    for bom, encoding in _BOMS:
-        if sample.startswith(bom):
-            return encoding
+    """The encoding of a file whose first `SAMPLE_BYTES` are `sample`, judged on its whole lines
+    (`common.encodings`)."""
     end = sample.rfind(b"\n") if len(sample) == SAMPLE_BYTES else len(sample)  # no character cut in two
-    text = sample[: end if end > 0 else len(sample)].decode("utf-8", "surrogateescape")
-    bad = sum(len(m.group()) for m in _UNDECODABLE.finditer(text))
-    multibyte = sum(1 for c in text if ord(c) > 0x7F) - bad
-    return "utf-8" if multibyte >= 3 * bad else "gb18030"
+    return encodings.detect_encoding(sample[: end if end > 0 else len(sample)])
 
 
 def detect_delimiter(sample: bytes, encoding: str) -> str:
@@ -246,7 +237,7 @@ def _split_header(path: Path, rows: RawRows) -> tuple[list[str], RawRows]:
         if isinstance(values, RowError):
             raise InvalidInput(f"{path.name} line {number}: the header cannot be read: {values.reason}")
         if values is not None:
-            if any(_UNDECODABLE.search(str(v)) for v in values if v is not None):
+            if any(UNDECODABLE.search(str(v)) for v in values if v is not None):
                 raise InvalidInput(
                     f"{path.name} line {number}: the header has undecodable bytes; name the encoding (--encoding)"
                 )

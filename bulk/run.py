@@ -1,4 +1,4 @@
-"""A bulk run: read, map the columns, cut into chunks, match them on an engine, commit their output
+"""A bulk run: read, map the columns, cut into chunks, match them on an executor (`bulk.engine`), commit their output
 rows in input order to the journal, and make the output file when every row is in.
 
     summary = run_bulk(Path("catalog.csv"), Path("matched.xlsx"), settings, write_snapshot, resume=True)
@@ -13,21 +13,19 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulk.chunk_matcher import Item
-from bulk.columns import ColumnMap, map_columns, to_record, unused_headers
-from bulk.dedupe import Deduper, Plan, Rows
-from bulk.executors import open_executor
+from bulk.columns import ColumnMap, map_columns, unused_headers
+from bulk.engine import executor_type, open_executor
 from bulk.journal import Journal, run_folder
 from bulk.readers import Source, open_source
 from bulk.settings import BulkSettings
-from bulk.spool import Outcome, lines, spool_format, spool_header
-from bulk.types import Piece, RowError, SpoolFormat, Status
+from bulk.spool import spool_format, spool_header
+from bulk.types import SpoolFormat, Status
 from bulk.writers import output_format, write_output
 from matchers.calibration import DEFAULT_TARGET, MIN_EXAMPLES, uncalibrated
 from matchers.matcher import Matcher
@@ -83,6 +81,7 @@ def run_bulk(
     should_stop: Callable[[], bool] | None = None,
 ) -> Summary:
     started = time.monotonic()
+    executor_type(settings)  # an engine that is not installed fails here, before anything is written
     out_format = output_format(output)
     spool = spool_format(out_format)
     with open_source(input, settings.encoding, settings.sheet, settings.max_cell_chars) as source:
@@ -149,57 +148,17 @@ def _match(
 ) -> bool:
     """Match the rows after the journal's last one; False if stopped before the end."""
     started, first_rows = time.monotonic(), journal.rows
-    for piece in _pieces(source, columns, journal, settings, spool):
-        journal.commit(piece.lines, piece.rows, piece.last_row, piece.counts, piece.position)
-        if progress is not None:
-            progress(_progress(journal, first_rows, piece.fraction, time.monotonic() - started))
-        if should_stop is not None and should_stop():
-            return False
+    with (
+        open_executor(settings, journal.snapshot, spool) as executor,
+        closing(executor.pieces(source, columns, journal.last_row, journal.position)) as pieces,
+    ):  # what is in flight is cancelled before the executor closes
+        for piece in pieces:
+            journal.commit(piece.lines, piece.rows, piece.last_row, piece.counts, piece.position)
+            if progress is not None:
+                progress(_progress(journal, first_rows, piece.fraction, time.monotonic() - started))
+            if should_stop is not None and should_stop():
+                return False
     return True
-
-
-def _pieces(
-    source: Source, columns: ColumnMap, journal: Journal, settings: BulkSettings, spool: SpoolFormat
-) -> Iterator[Piece]:
-    """Read by the Dask workers where the file allows, else here and matched on the engine (each
-    distinct record once)."""
-    if settings.engine == "dask" and source.layout is not None:
-        from bulk.dask_executor import DaskExecutor
-
-        engine = DaskExecutor(settings, journal.snapshot, spool)
-        try:
-            yield from engine.read_parts(source.layout, columns, journal.position, journal.last_row)
-        finally:
-            engine.close()
-        return
-    deduper, plans = Deduper(), deque[Plan]()
-
-    def batches() -> Iterator[list[Item]]:
-        for chunk in _chunks(source, columns, journal.last_row, settings.chunk_size):
-            plans.append(deduper.split(chunk))
-            yield plans[-1].items
-
-    with open_executor(settings, journal.snapshot, spool) as engine:
-        for outcomes in engine.map(batches()):
-            yield _piece(spool, deduper.join(plans.popleft(), outcomes), source.fraction())
-
-
-def _piece(spool: SpoolFormat, rows: list[tuple[int, Outcome]], fraction: float) -> Piece:
-    data, counts = lines(spool, rows)
-    return Piece(data, len(rows), rows[-1][0], counts, fraction)
-
-
-def _chunks(source: Source, columns: ColumnMap, after_row: int, size: int) -> Iterator[Rows]:
-    chunk: Rows = []
-    for number, cells in source.rows:
-        if number <= after_row:
-            continue
-        chunk.append((number, cells if isinstance(cells, RowError) else to_record(cells, columns)))
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _progress(journal: Journal, first_rows: int, fraction: float, seconds: float) -> Progress:

@@ -78,11 +78,12 @@ def _write_parquet(path: Path, rows: Iterable[OutputRow]) -> None:
     import pyarrow.parquet as pq
 
     candidate = pa.struct([("code", pa.string()), ("label", pa.string()), ("score", pa.float64())])
-    schema = pa.schema([
+    fields: list[tuple[str, pa.DataType]] = [
         ("row", pa.int64()), ("status", pa.string()), ("reason", pa.string()), ("code", pa.string()),
         ("label", pa.string()), ("score", pa.float64()), ("candidates", pa.list_(candidate)),
         ("values", pa.map_(pa.string(), pa.string())), ("input", pa.string()), ("text", pa.string()),
-    ])  # fmt: skip
+    ]  # fmt: skip
+    schema = pa.schema(fields)
     with pq.ParquetWriter(path, schema) as writer:
         for group in _batches(rows, PARQUET_ROW_GROUP):
             group = [{**row, "values": list(row["values"].items())} for row in group]

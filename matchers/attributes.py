@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+from common.units import read_unit, to_base
 from matchers.extract import extract
 from matchers.notations import BROADER, STANDARD_BODIES
 from matchers.snapshot import Concept, SchemeView, StatedValue, TemplateProperty
 from matchers.types import NAMING_KEYS, Extraction, Found
-from matchers.units import UNITS, format_number, to_base
+from matchers.units import format_number
 
 _TOLERANCE = 0.01  # relative, for numbers
 UNCOMPARED_KEYS = frozenset(("model", "thread_pitch", "dn", "size_inch"))
@@ -112,7 +113,11 @@ class ValueLexicon:
     @classmethod
     def of(cls, concepts: Iterable[Concept]) -> ValueLexicon:
         properties = {p.code: p for c in concepts for p in c.template}
-        forms, codes, generic, texts, unread = {}, {}, {}, {}, {}
+        forms: dict[tuple[str, str], Attributes] = {}
+        codes: dict[tuple[str, str, str], str] = {}
+        generic: dict[str, frozenset[tuple[str, str]]] = {}
+        texts: dict[str, Mapping[str, str]] = {}
+        unread: dict[str, tuple[re.Pattern[str], Mapping[str, str]]] = {}
         for p in properties.values():
             keys = property_keys(p.code)
             # head and drive words overlap (六角 is a hex head, and the extractor reads it as a drive):
@@ -123,7 +128,7 @@ class ValueLexicon:
             direct: set[tuple[str, str]] = set()
             broader_only: set[tuple[str, str]] = set()
             for value in p.values:
-                found = []
+                found: list[Found] = []
                 for text in value.texts:
                     extraction = extract(text)
                     by_text.setdefault(extraction.text, value.code)
@@ -132,7 +137,7 @@ class ValueLexicon:
                         not_read.append((extraction.text, value.code))
                 read = list(_pairs(found))
                 broader = [(key, BROADER[v]) for key, v in read if isinstance(v, str) and v in BROADER]
-                forms[p.code, value.code] = MappingProxyType(_collect(read + broader))
+                forms[p.code, value.code] = MappingProxyType(_collect([*read, *broader]))
                 for key, v in read:
                     if isinstance(v, str):
                         codes.setdefault((p.code, key, v), value.code)
@@ -142,7 +147,13 @@ class ValueLexicon:
             texts[p.code] = MappingProxyType(by_text)
             if not_read:
                 unread[p.code] = (_alternation(spelling for spelling, _ in not_read), MappingProxyType(dict(not_read)))
-        return cls(*map(MappingProxyType, (forms, codes, generic, texts, unread)))
+        return cls(
+            MappingProxyType(forms),
+            MappingProxyType(codes),
+            MappingProxyType(generic),
+            MappingProxyType(texts),
+            MappingProxyType(unread),
+        )
 
     def of_value(self, property: str, value: str) -> Attributes:
         return self.forms.get((property, value), NO_ATTRIBUTES)
@@ -162,12 +173,14 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str]:
 
 
 def extractor_unit(p: TemplateProperty) -> str | None:
-    """The extractor's code for the property's unit (`mm`, `inch`, `v` ...), if it reads that unit."""
+    """The code of the property's unit (`MMT`, `INH`, `VLT` ...) if the extractor reads that unit;
+    a scheme's own unit codes are read by their symbol and synonyms (`mm`, `inch`)."""
     if p.unit is None:
         return None
     for spelling in (p.unit.code, p.unit.symbol, *(s.text for s in p.unit.synonyms)):
-        if spelling.lower() in UNITS:
-            return spelling.lower()
+        known = read_unit(spelling)
+        if known is not None and known.text is not None:
+            return known.code
     return None
 
 

@@ -122,7 +122,7 @@ class Postings:
 
 @dataclass(slots=True)
 class Hit:
-    """A candidate from the index. Not frozen, though never changed: a frozen dataclass costs four
+    """A candidate from the index. Not frozen, though never changed: a frozen dataclass costs several
     times as much to build, and every record builds a dozen or more (`dataclasses.replace` makes new ones)."""
 
     entry: Entry
@@ -391,15 +391,15 @@ def _highest(values: np.ndarray, size: int) -> np.ndarray:
 def _summed(postings: np.ndarray, weights: np.ndarray, documents: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct documents among `postings`, by number, and the sum of the `weights` of their
     postings (each summed in the order given, so the same floats either way). Over all documents
-    when there are few of them (a scheme's classes): `np.unique` sorts, and costs three times as much there."""
+    when there are few of them (a scheme's classes): `np.unique` sorts, which costs more there."""
     if documents <= _DENSE * len(postings):
         sums = np.bincount(postings, weights=weights, minlength=documents)
         seen = np.zeros(documents, dtype=bool)
         seen[postings] = True
         ids = np.flatnonzero(seen)
         return ids, sums[ids]
-    ids, position = np.unique(postings, return_inverse=True)
-    return ids, np.bincount(position, weights=weights, minlength=len(ids))
+    distinct, position = np.unique(postings, return_inverse=True)
+    return distinct, np.bincount(position, weights=weights, minlength=len(distinct))
 
 
 def _class_standards(view: SchemeView, lexicon: ValueLexicon) -> dict[str, tuple[frozenset[str], frozenset[str]]]:

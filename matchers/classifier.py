@@ -6,27 +6,19 @@ the classifier weighs all of a concept's examples at once, so a record whose wor
 a class (`charm`, `pendant`, `sterling` for jewellery) finds it even when no single example shares
 its rarer terms. Each example counts a term once (the index terms of a record, as a set), weighted
 by its idf among the examples. A class's probability is the softmax of its scores over all
-classes. It replaced naive Bayes plus an averaged perceptron: as sure of its first class (84% right
-on the MWPD train split, a fifth held out), but its log-odds are calibrated, where those of naive
-Bayes are overconfident and the perceptron's are no probabilities, and the score stage's weighted
-F1 there went from 0.824 to 0.829 (naive Bayes added at a fifth lost 0.004 of that). Word pairs
-and character n-grams as terms did not help (n-grams cost 3 points).
+classes: log-odds that are calibrated, which the score stage can weigh (what it replaced, and
+the terms that did not help: docs/matching.md, "Design history").
 
 A record's context (its description, `matchers.record.record_context`) is evidence too, but weaker
 and noisier: its terms (apart from the text's, prefixed) join the record's vector at a lesser
-length (`matchers.softmax.CONTEXT_WEIGHT`). A record or an example without context is scored as
-before. On the MWPD train split the offers' descriptions take the classifier from 83.5% to 84%
-right first; added to the record's text instead they take it down (long marketing text outweighs
-the name).
+length (`matchers.softmax.CONTEXT_WEIGHT`): added to the record's text instead, long marketing
+text would outweigh the name. A record or an example without context is scored without it.
 
 A record's class probabilities discount the classes' shares of the examples (`PRIOR`, a
 post-hoc logit adjustment): confirmations pile up in a few common classes (a third of the MWPD
 offers are tops), and a model learnt from them leans to those classes whenever the record's
-words are not decisive. On the MWPD train split (a fifth held out), discounting half of the
-log-share took the classifier alone from a weighted F1 of 0.834 to 0.849 (top-1 0.845 to 0.848),
-and the matcher's from 0.837 to 0.845 (0.839 to 0.846 with weights fitted on the held-out fifth);
-on the tariff's training lines top-1 stayed as it was (0.644). A whole discount (1) lost top-1
-(0.842 to 0.815), 0.75 a little (0.834).
+words are not decisive. Half of the log-share is discounted (how much, and why not all of it:
+docs/matching.md, "Design history").
 
 Only concepts with examples are classes, so a scheme without examples costs nothing. Examples
 confirmed later are added in place (`add`), as in the candidate index: each takes one gradient

@@ -4,6 +4,7 @@ mapped onto the winner's template, and warnings."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from matchers.attributes import ValueLexicon
 from matchers.decide import Decision
@@ -45,9 +46,9 @@ def explain(
         for f in query.extraction.found
         if f.ambiguous
     ]
-    result = {"text": query.profile.text, "read_as": read_as, "scheme": scheme, "kind": kind, "decision": decision}
+    result = partial(MatchResult, text=query.profile.text, read_as=read_as, scheme=scheme, kind=kind, decision=decision)
     if not candidates:
-        return MatchResult(**result, top=None, candidates=candidates, warnings=warnings)
+        return result(top=None, candidates=candidates, warnings=warnings)
     best, shown = scored[0], candidates[0]
     winner = best.hit.entry.concept
     filled = fill(query.extraction, winner, lexicon)
@@ -57,8 +58,7 @@ def explain(
     warnings += [
         f"the record's {key} has no property in the template of {winner.code}" for key in shown.foreign_attributes
     ]
-    return MatchResult(
-        **result,
+    return result(
         top=shown,
         candidates=candidates,
         values=filled.values,

@@ -17,13 +17,15 @@ later, looser extractor cannot reuse it: the 2016 of `gb/t5783-2016` is not a ma
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
+from common.units import TEXT_UNITS, to_base
 from matchers import notations as n
 from matchers.normalize import normalize
 from matchers.types import NAMING_KEYS, TEXT, Extraction, Found
-from matchers.units import TRADE_INCH_MM, UNITS, format_number, to_base, unit_factor
+from matchers.units import TRADE_INCH_MM, format_number
 
 COLUMN_ROLES = {
     "material": "material", "材质": "material", "材料": "material",
@@ -78,10 +80,11 @@ _GRADE = re.compile(
 )
 _WORDS = {word: (key, code) for key, words in n.VOCABULARY.items() for word, code in words.items()}
 _WORD = re.compile(_alternation(_WORDS))
-_QUANTITY = re.compile(rf"(?:(?<=ac)|(?<=dc)|(?<![0-9a-z.]))({_NUMBER})({'|'.join(_longest_first(UNITS))})(?![0-9a-z])")
+_UNIT_TEXT = "|".join(_longest_first(TEXT_UNITS))
+_QUANTITY = re.compile(rf"(?:(?<=ac)|(?<=dc)|(?<![0-9a-z.]))({_NUMBER})({_UNIT_TEXT})(?![0-9a-z])")
 _QUANTITY_KEYS = {
     "length": "length", "mass": "weight", "volume": "capacity", "voltage": "voltage", "power": "power",
-    "speed": "speed", "torque": "torque",
+    "rotational_speed": "speed", "torque": "torque",
 }  # fmt: skip
 _STAINLESS = "stainless_steel"
 _TOOL_CONTEXT = re.compile(_alternation(n.TOOL_CONTEXT_WORDS))
@@ -91,21 +94,24 @@ _PIPE_CONTEXT = re.compile(_alternation(n.PIPE_CONTEXT_WORDS))
 class _Scan:
     """One pass over one normalized text: the values found so far and the spans they claimed."""
 
-    __slots__ = ("text", "source", "inch_reading", "found", "_claimed")
+    __slots__ = ("text", "source", "inch_reading", "found", "_starts", "_ends")
 
     def __init__(self, text: str, source: str, inch_reading: str) -> None:
         self.text = text
         self.source = source
         self.inch_reading = inch_reading
         self.found: list[Found] = []
-        self._claimed: list[tuple[int, int]] = []
+        # the claimed spans, which never overlap, in order: a claim looks at its one neighbour
+        self._starts: list[int] = []
+        self._ends: list[int] = []
 
     def claim(self, m: re.Match[str]) -> bool:
         start, end = m.span()
-        for s, e in self._claimed:
-            if start < e and s < end:
-                return False
-        self._claimed.append((start, end))
+        before = bisect_left(self._starts, end)  # the spans that start before this one ends
+        if before and self._ends[before - 1] > start:
+            return False
+        self._starts.insert(before, start)
+        self._ends.insert(before, end)
         return True
 
     def add(
@@ -148,11 +154,11 @@ def _threads(scan: _Scan) -> None:
         if pitch is None and length in n.FINE_PITCHES and length < diameter / 2:
             pitch, length = length, None
         designation = f"M{m[1]}" + (f"x{format_number(pitch)}" if pitch else "")
-        scan.add("thread_size", designation, m, diameter, "mm")
+        scan.add("thread_size", designation, m, diameter, "MMT")
         if pitch:
-            scan.add_quantity("thread_pitch", m, pitch, "mm")
+            scan.add_quantity("thread_pitch", m, pitch, "MMT")
         if length:
-            scan.add_quantity("length", m, length, "mm")
+            scan.add_quantity("length", m, length, "MMT")
 
 
 def _property_classes(scan: _Scan) -> None:
@@ -166,12 +172,12 @@ def _property_classes(scan: _Scan) -> None:
 def _diameters(scan: _Scan) -> None:
     for m in _DIAMETER.finditer(scan.text):
         if scan.claim(m):
-            scan.add_quantity("diameter", m, *to_base(float(m[1]), m[2] or "mm"))
+            scan.add_quantity("diameter", m, *to_base(float(m[1]), TEXT_UNITS[m[2] or "mm"].code))
 
 
 def _add_pipe_size(scan: _Scan, m: re.Match[str], inches: float) -> None:
     designation, dn = n.PIPE_SIZES.get(inches, (f'{format_number(inches)}"', None))
-    scan.add("pipe_size", designation, m, inches, "inch")
+    scan.add("pipe_size", designation, m, inches, "INH")
     if dn:
         scan.add("dn", f"DN{dn}", m, float(dn))
 
@@ -209,9 +215,9 @@ def _inch_size(scan: _Scan, m: re.Match[str]) -> None:
             inches = n.TRADE_INCH_NOTATION.get(inches, inches)
         _add_pipe_size(scan, m, inches)
         return
-    scan.add("size_inch", format_number(inches), m, inches, "inch", ambiguous=not reading)
+    scan.add("size_inch", format_number(inches), m, inches, "INH", ambiguous=not reading)
     if reading == "tool" and not fraction:
-        scan.add_quantity("length", m, inches * TRADE_INCH_MM, "mm")
+        scan.add_quantity("length", m, inches * TRADE_INCH_MM, "MMT")
 
 
 def _words(scan: _Scan) -> None:
@@ -241,8 +247,9 @@ def _is_thickness(text: str, m: re.Match[str]) -> bool:
 def _quantities(scan: _Scan) -> None:
     for m in _QUANTITY.finditer(scan.text):
         if scan.claim(m):
-            number, unit = to_base(float(m[1]), m[2])
-            key = _QUANTITY_KEYS[unit_factor(m[2]).quantity]
+            read = TEXT_UNITS[m[2]]
+            number, unit = to_base(float(m[1]), read.code)
+            key = _QUANTITY_KEYS[read.quantity]
             if key == "length" and _is_thickness(scan.text, m):
                 key = "thickness"
             scan.add_quantity(key, m, number, unit)

@@ -1,4 +1,4 @@
-"""Logistic regression in pure Python, for calibrating scores on labelled matches.
+"""Logistic regression, for calibrating scores on labelled matches.
 
 The model is a choice among a record's candidates or none of them (a conditional logit with a
 "none" option): candidate j has log-odds z_j = bias + w . x_j (plus a fixed offset), "none" has 0,
@@ -8,8 +8,9 @@ and
 
 With one candidate this is plain logistic regression, P = sigmoid(z). Candidates that look alike
 share the probability, so a score keeps meaning a probability when a record has several close
-candidates (items that differ in one value). Fitted by Newton's method with an L2 penalty, which
-converges in a few passes for the dozen or so features the scorer uses. The bias is penalized
+candidates (items that differ in one value). Fitted by Newton's method with an L2 penalty (numpy,
+the steps solved by `numpy.linalg`), which converges in a few passes for the dozen or so features
+the scorer uses. The bias is penalized
 too: when every training record has its right concept among the candidates, nothing else bounds
 it.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -47,87 +50,69 @@ def choice_probabilities(logits: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting; `a` is positive definite here."""
-    n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            if f:
-                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x
+@dataclass(frozen=True)
+class _Stacked:
+    """All the choices' candidates as one matrix (a bias column first), with where each choice's
+    rows start, its right row (-1: none) and its weight."""
 
+    rows: np.ndarray
+    offsets: np.ndarray
+    sizes: np.ndarray
+    starts: np.ndarray
+    right: np.ndarray
+    weights: np.ndarray
 
-def _logits(choice: Choice, beta: Sequence[float]) -> tuple[list[list[float]], list[float]]:
-    rows = [[1.0, *row] for row in choice.rows]
-    offsets = choice.offsets or [0.0] * len(rows)
-    return rows, [o + sum(b * v for b, v in zip(beta, x, strict=True)) for x, o in zip(rows, offsets, strict=True)]
+    @classmethod
+    def of(cls, choices: Sequence[Choice]) -> _Stacked:
+        choices = [c for c in choices if c.rows]
+        sizes = np.array([len(c.rows) for c in choices])
+        starts = np.cumsum(sizes) - sizes
+        rows = np.array([[1.0, *row] for c in choices for row in c.rows])
+        offsets = np.array([o for c in choices for o in (c.offsets or [0.0] * len(c.rows))], dtype=float)
+        right = np.array([-1 if c.right is None else start + c.right for start, c in zip(starts, choices, strict=True)])
+        return cls(rows, offsets, sizes, starts, right, np.array([c.weight for c in choices], dtype=float))
 
+    def fit_terms(self, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each candidate's log-odds and probability, and each choice's log of its normalizer
+        (the "none" option, log-odds 0, included)."""
+        logits = self.offsets + self.rows @ beta
+        top = np.maximum(np.maximum.reduceat(logits, self.starts), 0.0)
+        exps = np.exp(logits - np.repeat(top, self.sizes))
+        totals = np.exp(-top) + np.add.reduceat(exps, self.starts)
+        return logits, exps / np.repeat(totals, self.sizes), top + np.log(totals)
 
-def _log_likelihood(choice: Choice, logits: Sequence[float]) -> float:
-    top = max(0.0, *logits)
-    log_total = top + math.log(math.exp(-top) + sum(math.exp(z - top) for z in logits))
-    return (logits[choice.right] if choice.right is not None else 0.0) - log_total
+    def objective(self, beta: np.ndarray, l2: float) -> float:
+        logits, _, log_totals = self.fit_terms(beta)
+        chosen = np.where(self.right >= 0, logits[np.maximum(self.right, 0)], 0.0)
+        return float(self.weights @ (chosen - log_totals) - l2 / 2 * beta @ beta)
 
-
-def _objective(choices: Sequence[Choice], beta: Sequence[float], l2: float) -> float:
-    penalty = l2 / 2 * sum(b * b for b in beta)
-    return sum(c.weight * _log_likelihood(c, _logits(c, beta)[1]) for c in choices if c.rows) - penalty
-
-
-def _accumulate(choice: Choice, beta: list[float], gradient: list[float], hessian: list[list[float]]) -> None:
-    """Add one record's gradient and (negated) Hessian of the log-likelihood."""
-    rows, logits = _logits(choice, beta)
-    probabilities = choice_probabilities(logits)
-    n, w = len(beta), choice.weight
-    mean = [sum(p * x[i] for p, x in zip(probabilities, rows, strict=True)) for i in range(n)]
-    if choice.right is not None:
-        for i, v in enumerate(rows[choice.right]):
-            gradient[i] += w * v
-    for i in range(n):
-        gradient[i] -= w * mean[i]
-    for p, x in zip(probabilities, rows, strict=True):
-        if p < 1e-12:
-            continue
-        for i, xi in enumerate(x):
-            if xi:
-                row, pxi = hessian[i], w * p * xi
-                for j in range(i + 1):
-                    row[j] += pxi * x[j]
-    for i in range(n):
-        for j in range(i + 1):
-            hessian[i][j] -= w * mean[i] * mean[j]
+    def newton_step(self, beta: np.ndarray, l2: float) -> np.ndarray:
+        """The step solving (negated Hessian) step = gradient of the penalized log-likelihood."""
+        _, probabilities, _ = self.fit_terms(beta)
+        row_weights = np.repeat(self.weights, self.sizes)
+        means = np.add.reduceat(probabilities[:, None] * self.rows, self.starts)
+        picked = np.where((self.right >= 0)[:, None], self.rows[np.maximum(self.right, 0)], 0.0)
+        gradient = self.weights @ (picked - means) - l2 * beta
+        hessian = (self.rows * (row_weights * probabilities)[:, None]).T @ self.rows
+        hessian -= (means * self.weights[:, None]).T @ means
+        hessian[np.diag_indices_from(hessian)] += l2
+        return np.linalg.solve(hessian, gradient)
 
 
 def fit_choices(choices: Sequence[Choice], l2: float = 1e-3, iterations: int = 30) -> tuple[float, list[float]]:
     """(bias, weights) maximizing the penalized likelihood of which candidate was right; Newton
     steps, halved until the objective does not fall."""
-    width = next((len(c.rows[0]) for c in choices if c.rows), None)
-    if width is None:
+    if not any(c.rows for c in choices):
         raise ValueError("no candidates to fit")
-    n = width + 1
-    beta = [0.0] * n
-    objective = _objective(choices, beta, l2)
+    stacked = _Stacked.of(choices)
+    beta = np.zeros(stacked.rows.shape[1])
+    objective = stacked.objective(beta, l2)
     for _ in range(iterations):
-        gradient = [-l2 * b for b in beta]
-        hessian = [[l2 if i == j else 0.0 for j in range(n)] for i in range(n)]
-        for choice in choices:
-            if choice.rows:
-                _accumulate(choice, beta, gradient, hessian)
-        for i in range(n):
-            for j in range(i):
-                hessian[j][i] = hessian[i][j]
-        step = _solve(hessian, gradient)
+        step = stacked.newton_step(beta, l2)
         scale = 1.0
         while True:
-            trial = [b + scale * s for b, s in zip(beta, step, strict=True)]
-            trial_objective = _objective(choices, trial, l2)
+            trial = beta + scale * step
+            trial_objective = stacked.objective(trial, l2)
             if trial_objective >= objective or scale < 1e-4:
                 break
             scale /= 2
@@ -135,7 +120,7 @@ def fit_choices(choices: Sequence[Choice], l2: float = 1e-3, iterations: int = 3
         beta, objective = trial, trial_objective
         if converged:
             break
-    return beta[0], beta[1:]
+    return float(beta[0]), [float(b) for b in beta[1:]]
 
 
 def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], l2: float = 1e-3) -> tuple[float, list[float]]:

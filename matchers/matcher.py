@@ -15,13 +15,12 @@ calibrated again (`matchers.calibration`).
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import get_args
 
 from common.errors import CpmsError, DeprecatedConcept, InvalidSetting, UnknownConcept, UnknownKind
 from matchers.attributes import STANDARD, ValueLexicon
@@ -68,39 +67,25 @@ class _Loaded:
 def _load(snapshot: Snapshot, previous: _Loaded | None = None, changed: frozenset[str] | None = None) -> _Loaded:
     """Indexes of the snapshot's schemes; with `previous`, only the `changed` schemes are built
     again, the others' indexes and calibrations are kept."""
-    indexes, lexicons, calibrations = {}, {}, {}
-    with _no_cycle_collection():
-        for view in snapshot.schemes.values():
-            if previous is not None and changed is not None and view.code not in changed:
-                lexicons[view.code] = previous.lexicons[view.code]
-                indexes.update({k: i for k, i in previous.indexes.items() if k[0] == view.code})
-                calibrations.update({k: c for k, c in previous.calibrations.items() if k[0] == view.code})
-                continue
-            lexicon = ValueLexicon.of(view.classes.values())
-            lexicons[view.code] = lexicon
-            for kind in ("class", "item"):
-                if view.concepts(kind):
-                    indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
+    indexes: dict[tuple[str, Kind], CandidateIndex] = {}
+    lexicons: dict[str, ValueLexicon] = {}
+    calibrations: dict[tuple[str, Kind], _Calibrated] = {}
+    for view in snapshot.schemes.values():
+        if previous is not None and changed is not None and view.code not in changed:
+            lexicons[view.code] = previous.lexicons[view.code]
+            indexes.update({k: i for k, i in previous.indexes.items() if k[0] == view.code})
+            calibrations.update({k: c for k, c in previous.calibrations.items() if k[0] == view.code})
+            continue
+        lexicon = ValueLexicon.of(view.classes.values())
+        lexicons[view.code] = lexicon
+        for kind in get_args(Kind):
+            if view.concepts(kind):
+                indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
     examples = {
         v.code: sum(len(c.examples) for concepts in (v.classes, v.items) for c in concepts.values())
         for v in snapshot.schemes.values()
     }
     return _Loaded(snapshot, indexes, lexicons, calibrations, examples)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: a build makes millions of objects that all stay,
-    and the collector went through them again and again (the whole seed: 9.5 s with it, 7.0 s
-    without). It is enabled again after, if it was. The pause is process-wide: during a reload,
-    matching in other threads goes on without cycle collection for those seconds."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Matcher:
@@ -319,8 +304,7 @@ class Matcher:
         settings, lexicon, key = self.settings, loaded.lexicons[index.scheme], (index.scheme, index.kind)
 
         def build(view: SchemeView) -> CandidateIndex:
-            with _no_cycle_collection():
-                return CandidateIndex(view, index.kind, lexicon)
+            return CandidateIndex(view, index.kind, lexicon)
 
         def rank(fold: CandidateIndex, record: Record) -> list[tuple[tuple[str, ...], float]]:
             fold_loaded = replace(loaded, indexes={**loaded.indexes, key: fold}, calibrations={})
@@ -382,7 +366,7 @@ class Matcher:
         kind = kind or view.default_kind
         if kind not in KINDS:
             raise UnknownKind(f"未知的种类 {kind!r}（应为 class 或 item）/ unknown kind {kind!r} (class or item)")
-        index = loaded.indexes.get((view.code, kind))
+        index = loaded.indexes.get((view.code, kind))  # type: ignore[arg-type]  # a kind checked above
         if index is None:
             raise UnknownKind(
                 f"方案 {view.code} 没有可匹配的{KINDS[kind][0]} / scheme {view.code} has no {KINDS[kind][1]} to match"

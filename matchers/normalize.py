@@ -14,6 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from common.units import text_spellings
 from matchers.numerals import chinese_quantities_to_digits
 from matchers.simplified import to_simplified
 
@@ -24,18 +25,9 @@ NOISE_WORDS = (
 )  # fmt: skip
 """Sales words that say nothing about the product; removed before matching."""
 
-UNIT_SPELLINGS = {
-    "毫米": "mm", "厘米": "cm", "公分": "cm", "米": "m",
-    "英寸": "inch", "吋": "inch", "inches": "inch", "inch": "inch", "in": "inch", '"': "inch",
-    "公斤": "kg", "千克": "kg", "克": "g",
-    "毫升": "ml", "升": "l",
-    "千瓦": "kw", "瓦特": "w", "瓦": "w", "千伏": "kv", "伏特": "v", "伏": "v",
-    "转/分钟": "r/min", "转/分": "r/min", "转每分钟": "r/min", "转每分": "r/min", "转": "r/min",
-    "rpm": "r/min",
-    "牛米": "n·m", "牛·米": "n·m", "n·m": "n·m", "n.m": "n·m", "n*m": "n·m", "n-m": "n·m", "nm": "n·m",
-}  # fmt: skip
-"""Unit spellings after a number and their canonical codes (see `matchers.units`). 分 and 寸 stay:
-whether they are pipe sizes or lengths is decided by `matchers.extract` from the context."""
+UNIT_SPELLINGS = text_spellings()
+"""Unit spellings after a number and how matching text writes them (see `common.units`). 分 and 寸
+stay: whether they are pipe sizes or lengths is decided by `matchers.extract` from the context."""
 
 _SIGNS = str.maketrans(
     {

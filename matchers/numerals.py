@@ -27,8 +27,11 @@ MEASURE_WORDS = (
 
 _NUMERAL = "[" + "".join(DIGITS) + "".join(MULTIPLIERS) + "]"
 # shortest numeral run followed by a measure word; a 千 that starts 千克, 千瓦 or 千米 is the unit's,
-# so 三千克 is 3 千克 (3 kg), not 3000 克
-_QUANTITY = re.compile(rf"(?<![\d.])((?:(?!千[克瓦米]){_NUMERAL})+?|{HALF})(?={'|'.join(MEASURE_WORDS)})")
+# so 三千克 is 3 千克 (3 kg), not 3000 克. A run is tried from its first numeral only: one from the
+# middle would end where that one did, and trying every start made a long run quadratic.
+_QUANTITY = re.compile(
+    rf"(?<![\d.])((?<!{_NUMERAL})(?:(?!千[克瓦米]){_NUMERAL})+?|{HALF})(?={'|'.join(MEASURE_WORDS)})"
+)
 # 一寸二 / 1寸2 / 一寸半: trade shorthand for 1.2寸 (1-1/4") and 1.5寸 pipe sizes
 _INCH_AND_TENTHS = re.compile(rf"(?<![\d.])([一二两三四五六七八九]|\d+)寸([一二三四五六七八九]|\d|{HALF})(?![\d.寸分])")
 

@@ -1,7 +1,7 @@
 """Pinyin keys of Chinese text, so that `luosi`, `luo si` and `ls` find 螺丝.
 
 Keys are toneless and use `v` for ü (绿 -> lv), as people type them. pypinyin picks readings by
-phrase (长度 -> changdu, 队长 -> duizhang) and costs about 70 µs a call, so keys are cached per run
+phrase (长度 -> changdu, 队长 -> duizhang) and is slow next to a lookup, so keys are cached per run
 of Chinese characters.
 """
 

@@ -36,18 +36,24 @@ def readings(char: str) -> tuple[str, ...]:
 
 
 def syllables(word: str) -> list[str] | None:
-    """`liujiaoluosi` -> [liu, jiao, luo, si]: the split into the fewest syllables, or None."""
-    best: list[list[str] | None] = [[], *([None] * len(word))]
+    """`liujiaoluosi` -> [liu, jiao, luo, si]: the split into the fewest syllables, or None.
+
+    Each position keeps only its count and where its last syllable starts, and the split is read
+    back once at the end: linear in the word's length (a syllable is at most six letters)."""
+    fewest: list[int | None] = [0, *([None] * len(word))]
+    start_of = [0] * (len(word) + 1)
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - _LONGEST_SYLLABLE), end):
-            before, current = best[start], best[end]
-            if (
-                before is not None
-                and word[start:end] in SYLLABLES
-                and (current is None or len(before) + 1 < len(current))
-            ):
-                best[end] = [*before, word[start:end]]
-    return best[-1]
+            before, current = fewest[start], fewest[end]
+            if before is not None and word[start:end] in SYLLABLES and (current is None or before + 1 < current):
+                fewest[end], start_of[end] = before + 1, start
+    if fewest[-1] is None:
+        return None
+    split, end = [], len(word)
+    while end:
+        split.append(word[start_of[end] : end])
+        end = start_of[end]
+    return split[::-1]
 
 
 def _keep_most_frequent(table: dict[str, tuple[int, str]], key: str, count: int, chinese: str) -> None:

@@ -47,7 +47,7 @@ class Query:
 
 
 def attribute_terms(attributes: Attributes) -> frozenset[str]:
-    terms = set()
+    terms: set[str] = set()
     for key, values in attributes.items():
         terms.update(f"{ATTRIBUTE}{key}={v}" for v in values.texts)
         terms.update(f"{ATTRIBUTE}{key}={format_number(round(lo, 2))}" for lo, hi in values.ranges if lo == hi)

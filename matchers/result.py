@@ -13,11 +13,10 @@ from typing import Protocol
 from matchers.attributes import Comparison
 from matchers.decide import Decision
 
-_output = dataclass(frozen=True, slots=True, kw_only=True)
 _SHOWN_TERMS = 12
 
 
-@_output
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AttributeCheck:
     """A record value compared with the candidate's values (stated, or allowed by its template)."""
 
@@ -40,7 +39,7 @@ class Reasons(Protocol):
     def foreign(self) -> tuple[str, ...]: ...
 
 
-@_output
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Candidate:
     """A ranked concept. Its reasons (`matched_terms`, `attributes`, `foreign_attributes`,
     `features`) are worked out when read: a bulk run or a query that does not ask for them does
@@ -81,7 +80,7 @@ class Candidate:
         return {**self.reasons.features, **self.extra_features}
 
 
-@_output
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PropertyValue:
     """A record value mapped onto a property of the winning class's template."""
 
@@ -94,7 +93,7 @@ class PropertyValue:
     source: str  # `text` or `column:<name>`
 
 
-@_output
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Conflict:
     property: str
     record: str
@@ -102,7 +101,7 @@ class Conflict:
     reason: str
 
 
-@_output
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MatchResult:
     text: str  # the record, normalized
     read_as: str | None = None  # the record's pinyin words read as Chinese, when that matched better

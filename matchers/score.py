@@ -14,27 +14,15 @@ Features (each about 0..1, or a small count):
   candidate's texts among the record's best documents), a vote of its examples; `classifier` the
   probability that the example classifier (`matchers.classifier`) gives the candidate and its
   narrower concepts, as its log (see `_log_probability`), 0 without examples, and
-  `classifier_probability` the probability itself (with weights fitted on one half of the MWPD
-  train split's queries, it took the other half's weighted F1 from 0.834 to 0.838; its ratio to
-  the best candidate's as a third feature added 0.002 to 0.004 there but lost the tariff 3 lines
-  in 5,811, and was dropped); `classifier_first` whether no other candidate has a higher
-  probability (and it has some): the GS1 labels' words (`query_coverage_all`, `token_set`) can
-  outweigh the classifier's first class, which alone was right more often than the matcher on
-  the MWPD train split (a fifth held out: weighted F1 0.849 against 0.846 with weights fitted on
-  half of that fifth; with the feature 0.850; the ratio to the best candidate's added 0.002, the
-  classifier's rank 0.003);
+  `classifier_probability` the probability itself; `classifier_first` whether no other candidate
+  has a higher probability (and it has some): the labels' words (`query_coverage_all`,
+  `token_set`) can outweigh the classifier's first class, which alone is often right;
 - `token_set`, `partial`: rapidfuzz's token_set_ratio and partial_ratio of the normalized texts,
-  / 100 (WRatio was dropped: its fitted weight was about 0 for classes and items alike, and it
-  is the slowest of the three); `token_set_classified` the same as `token_set` for a
-  candidate that the classifier gives a probability, else 0. The default weights are fitted on
-  tasks with examples (MWPD, the tariff) and without (CPMS), where the wording is all there is to
-  go by; with this feature the wording counts less where the classifier has a say. On the train
-  splits (weights refitted, default weights): MWPD weighted F1 0.844 to 0.847, tariff top-1 0.647
-  to 0.651, CPMS classes 0.999 to 1.000, MWPD with only 3 examples a class top-1 0.380 to 0.381.
-  Counted for every candidate once the classifier gives any of them a probability, it took MWPD
-  to 0.849, but a class without examples that the record names outright then lost to the one
-  class with a few (a one-class classifier is sure of its class for any shared term); the same
-  for `query_coverage_all`, or gated by the classifier's best probability, added at most 0.001;
+  / 100; `token_set_classified` the same as `token_set` for a candidate that the classifier gives
+  a probability, else 0: the default weights are fitted on tasks with examples (MWPD, the tariff)
+  and without (CPMS), where the wording is all there is to go by, and with this feature the
+  wording counts less where the classifier has a say (only for such candidates: a class without
+  examples that the record names outright must not lose to one with a few);
 - `attributes_agree`, `attributes_conflict`: record values that the candidate states (an item, a
   record) or allows (a class's template), or contradicts, up to 3 each; `attributes_foreign`:
   record values for which the candidate's template has no property (M8 for a hinge);
@@ -58,7 +46,8 @@ Features (each about 0..1, or a small count):
 that is, the probability in percent that the candidate is the right concept, rather than another
 candidate or none of them (a conditional logit, `matchers.logistic`; with a single candidate it
 is 100 * sigmoid(z)). The weights are fitted on labelled matches (`Matcher.calibrate`; the
-defaults on training data, see `DEFAULT_WEIGHTS`).
+defaults on training data, see `DEFAULT_WEIGHTS`). Why each feature is there, and those that
+were tried and dropped, with their figures: docs/matching.md, "Design history".
 """
 
 from __future__ import annotations
@@ -70,6 +59,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz
@@ -81,12 +71,37 @@ from matchers.model_numbers import models_agree
 from matchers.profile import Query
 from matchers.snapshot import Kind
 
-FEATURES = (
-    "query_coverage", "query_coverage_all", "query_coverage_names", "concept_coverage", "index_relative", "support",
-    "classifier", "classifier_probability", "classifier_first", "token_set", "token_set_classified", "partial",
-    "attributes_agree", "attributes_conflict", "attributes_foreign", "standard_agree", "standard_conflict",
-    "standard_own", "standard_narrower", "model_agree", "model_conflict", "hierarchy", "code_named", "example",
-)  # fmt: skip
+
+class Features(NamedTuple):
+    """A candidate's features (see the module docstring): a name for every position of a row."""
+
+    query_coverage: float
+    query_coverage_all: float
+    query_coverage_names: float
+    concept_coverage: float
+    index_relative: float
+    support: float
+    classifier: float
+    classifier_probability: float
+    classifier_first: float
+    token_set: float
+    token_set_classified: float
+    partial: float
+    attributes_agree: float
+    attributes_conflict: float
+    attributes_foreign: float
+    standard_agree: float
+    standard_conflict: float
+    standard_own: float
+    standard_narrower: float
+    model_agree: float
+    model_conflict: float
+    hierarchy: float
+    code_named: float
+    example: float
+
+
+FEATURES: tuple[str, ...] = Features._fields
 _MAX_COUNT = 3
 _NATS = 10.0  # the range of the classifier's log-probability that counts
 _FUZZY = (fuzz.token_set_ratio, fuzz.partial_ratio)  # the features token_set and partial
@@ -130,17 +145,11 @@ HAND_SET: dict[Kind, dict[str, float]] = {
     "item": {"code_named": 6.0},
 }
 """Weights set by hand, not fitted, where the training data cannot show them: no training record
-names a code (the few that seem to are product numbers that happen to equal a GPC code), yet a
-record that names one almost always means it; generated records only state values that their
-class allows, so for classes the conflict weights are taken from the item fit; model numbers
-are not compared with classes. Nor do they ever misstate a standard: fitted, `standard_own` took
-5.8, and a record naming 全螺纹六角螺栓 with DIN 931 went to the partly threaded bolt 39 times in
-40. At 1.8 (an item's stated standard, in the item fit) the fit made up for it by ignoring how
-much of a class's own name a record gives (`concept_coverage` -0.23), so `六角螺母 M8` scored
-its narrower classes nearly as high as its own. At 3.0 a generic name with a narrower class's
-standard goes there (`六角螺母 GB/T 6170 M8`: 1型六角螺母, `auto` 89.7), a specific name that
-contradicts its standard goes to review (76.7 to 23.1 for `全螺纹六角螺栓 M8x30 DIN 931`), and
-the fit weighs the name's coverage again."""
+names a code, yet a record that names one almost always means it; generated records only state
+values that their class allows, so for classes the conflict weights are taken from the item fit;
+model numbers are not compared with classes; and generated records never misstate a standard, so
+a fitted `standard_own` is sure enough to override a record's own name (how 3.0 was chosen:
+docs/matching.md, "Design history")."""
 
 
 Labelled = tuple[list[list[float]], int | None]
@@ -231,9 +240,8 @@ DEFAULT_WEIGHTS: dict[Kind, ScoreWeights] = {
         },
     ),
 }
-"""Fitted by `python -m benchmarks.fit_score_weights --per-task 1500` on training data only (see there).
-The item weights are kept from the fit before `classifier_first` and `token_set_classified` (0 for
-items, which have no examples); fitted again they move by less than 0.03."""
+"""Fitted by `python -m benchmarks.fit_score_weights --per-task 1500` on training data only (see
+there; which fit each comes from: docs/matching.md, "Design history")."""
 
 
 @dataclass(slots=True)
@@ -241,7 +249,7 @@ class Scored:
     """Not frozen, though never changed, for the reason `Hit` is not."""
 
     hit: Hit
-    row: tuple[float, ...]  # the features, in the order of `FEATURES`
+    row: Features
     matched: frozenset[str]  # the record's terms in the matched text
     idfs: Mapping[str, float]  # of the record's terms
     attributes: Attributes  # the record's
@@ -249,7 +257,7 @@ class Scored:
 
     @property
     def features(self) -> dict[str, float]:
-        return dict(zip(FEATURES, self.row, strict=True))
+        return self.row._asdict()
 
     @property
     def matched_terms(self) -> tuple[str, ...]:
@@ -269,8 +277,8 @@ class Scored:
         return foreign_keys(self.attributes, matched.attributes, matched.template_keys)
 
 
-Described = tuple[tuple[float, ...], frozenset[str]]
-"""A hit's features (in the order of `FEATURES`), and the record's terms it matched."""
+Described = tuple[Features, frozenset[str]]
+"""A hit's features, and the record's terms it matched."""
 
 
 def features(
@@ -312,31 +320,31 @@ def features(
         models = models_agree(record_models, doc.models | entry.models) if concept.kind == "item" else None
         code = hit.entry.concept.code
         own = float(not standards.isdisjoint(entry.standards))
-        row = (
-            fsum(map(idf_of, covered & doc_terms)) / covered_mass,  # query_coverage
-            fsum(map(idf_of, covered & entry.terms)) / covered_mass,  # query_coverage_all
-            fsum(map(idf_of, covered & entry.name_terms)) / covered_mass,  # query_coverage_names
-            fsum(map(idf_of, matched)) / (mass(hit.doc) or 1.0),  # concept_coverage
-            hit.score / best_index,  # index_relative
-            math.log1p(hit.support),  # support
-            _log_probability(probability),  # classifier
-            probability,  # classifier_probability
-            float(0.0 < probability == best_class),  # classifier_first
-            token_set_ratio,
-            token_set_ratio if probability else 0.0,  # token_set_classified
-            partial_ratio,
-            min(_MAX_COUNT, agree),  # attributes_agree
-            min(_MAX_COUNT, conflict),  # attributes_conflict
-            min(_MAX_COUNT, foreign),  # attributes_foreign
-            min(1, standard_agree),  # standard_agree
-            min(1, standard_conflict),  # standard_conflict
-            own,  # standard_own
-            float(not own and not standards.isdisjoint(entry.narrower_standards)),  # standard_narrower
-            float(models is True),  # model_agree
-            float(models is False),  # model_conflict
-            max(map(context_of, concept.ancestors, repeat(0.0)), default=0.0),  # hierarchy
-            float(code in named or concept.code in named),  # code_named
-            float(hit.doc.source == "example"),  # example
+        row = Features(
+            query_coverage=fsum(map(idf_of, covered & doc_terms)) / covered_mass,
+            query_coverage_all=fsum(map(idf_of, covered & entry.terms)) / covered_mass,
+            query_coverage_names=fsum(map(idf_of, covered & entry.name_terms)) / covered_mass,
+            concept_coverage=fsum(map(idf_of, matched)) / (mass(hit.doc) or 1.0),
+            index_relative=hit.score / best_index,
+            support=math.log1p(hit.support),
+            classifier=_log_probability(probability),
+            classifier_probability=probability,
+            classifier_first=float(0.0 < probability == best_class),
+            token_set=token_set_ratio,
+            token_set_classified=token_set_ratio if probability else 0.0,
+            partial=partial_ratio,
+            attributes_agree=min(_MAX_COUNT, agree),
+            attributes_conflict=min(_MAX_COUNT, conflict),
+            attributes_foreign=min(_MAX_COUNT, foreign),
+            standard_agree=min(1, standard_agree),
+            standard_conflict=min(1, standard_conflict),
+            standard_own=own,
+            standard_narrower=float(not own and not standards.isdisjoint(entry.narrower_standards)),
+            model_agree=float(models is True),
+            model_conflict=float(models is False),
+            hierarchy=max(map(context_of, concept.ancestors, repeat(0.0)), default=0.0),
+            code_named=float(code in named or concept.code in named),
+            example=float(hit.doc.source == "example"),
         )
         out.append((row, matched))
     return out

@@ -1,6 +1,6 @@
 """Traditional to simplified Chinese, fast enough to run on every record.
 
-opencc (t2s) costs about 1.5 µs per character and takes a while to build, so it is built once on
+opencc (t2s) is slow per character and takes a while to build, so it is built once on
 first use and only ever sees the runs of Chinese text that contain a character it would change;
 converted runs are cached. Text that is already simplified (nearly all of it) costs one set check.
 """

@@ -103,7 +103,7 @@ class SchemeView:
         """The view with these examples, by concept code, in place of those of its concepts of `kind`."""
         concepts = {code: replace(c, examples=tuple(examples.get(code, ()))) for code, c in self.concepts(kind).items()}
         changed = MappingProxyType(concepts)
-        return replace(self, **{"classes" if kind == "class" else "items": changed})
+        return replace(self, classes=changed) if kind == "class" else replace(self, items=changed)
 
     def find(self, code: str) -> Concept | None:
         return self.classes.get(code) or self.items.get(code)

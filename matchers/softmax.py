@@ -11,16 +11,14 @@ Training is minibatch stochastic gradient descent on the log loss, `EPOCHS` roun
 examples in an order fixed by a seeded permutation; a minibatch updates only the classes whose
 probability is off by more than `_ACTIVE` for one of its examples (most classes' are about 0 for
 most records: the rest is noise, and it would cost most of the time). A confirmation later takes
-one step of its own (`step`). On the MWPD train split, with the record's description as context,
-it puts the right GPC class first about as often as naive Bayes and an averaged perceptron
-combined (84%, a fifth held out), and its calibrated log-odds take the matcher's weighted F1 there
-from 0.824 to 0.829 (score weights refitted for each); naive Bayes added to it lost there.
+one step of its own (`step`). Its log-odds are calibrated, which is why it replaced naive Bayes
+and an averaged perceptron (the figures: docs/matching.md, "Design history").
 
 Training runs over a dense terms-by-classes matrix; when that would hold more than `_CELLS`
 weights, only the commonest terms are learned. A term's weights can all move by the same amount
 without changing any probability, so each term's are centred on their median and those under
-`_PRUNE` dropped: the weights are kept per term, for the classes where they count (about 3% on
-MWPD).
+`_PRUNE` dropped: the weights are kept per term, for the classes where they count (a few in a
+hundred).
 """
 
 from __future__ import annotations
@@ -32,7 +30,7 @@ import numpy as np
 
 EPOCHS = 5
 RATE = 5.0  # per example; with unit-length records
-CONTEXT_WEIGHT = 0.5  # chosen on the MWPD train split (0.3 to 1.5 tried; 0.5 to 0.7 alike)
+CONTEXT_WEIGHT = 0.5  # chosen on the MWPD train split (docs/matching.md, "Design history")
 _BATCH = 64
 _SEED = 0
 _ACTIVE = 0.01

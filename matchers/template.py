@@ -5,12 +5,14 @@ conflict with the template's allowed values or with the standard item's values."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
+from common.units import UnitError, convert
 from matchers.attributes import ValueLexicon, extractor_unit, property_keys
 from matchers.result import Conflict, PropertyValue
 from matchers.snapshot import Concept, TemplateProperty
 from matchers.types import TEXT, Extraction, Found
-from matchers.units import UnitError, convert, format_number
+from matchers.units import format_number
 from ontology.model import DataType
 
 _TOLERANCE = 0.01
@@ -42,33 +44,36 @@ def _enum_code(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> str | No
 def _scan(p: TemplateProperty, text: str, lexicon: ValueLexicon) -> PropertyValue | None:
     """An enum value the extractor does not read (`BZP`, `蓝锌`), named in the record's text."""
     unread = lexicon.unread.get(p.code)
-    m = unread[0].search(text) if unread else None
+    if unread is None:
+        return None
+    spellings, codes = unread
+    m = spellings.search(text)
     if m is None:
         return None
-    return PropertyValue(property=p.code, label=p.label, value=unread[1][m[0]], text=m[0], source=TEXT)
+    return PropertyValue(property=p.code, label=p.label, value=codes[m[0]], text=m[0], source=TEXT)
 
 
 def _value(p: TemplateProperty, f: Found, lexicon: ValueLexicon) -> PropertyValue | Conflict:
-    base = {"property": p.code, "label": p.label, "text": f.text, "source": f.source}
+    found = partial(PropertyValue, property=p.code, label=p.label, text=f.text, source=f.source)
     if p.data_type is DataType.enum:
         if not p.values:
-            return PropertyValue(**base, value=f.value)
+            return found(value=f.value)
         code = _enum_code(p, f, lexicon)
         if code is None and (f.key, f.value) in lexicon.generic.get(p.code, ()):
-            return PropertyValue(**base)  # broader than the listed values (不锈钢 for the grades): as it is
+            return found()  # broader than the listed values (不锈钢 for the grades): as it is
         if code is None:
             return Conflict(
                 property=p.code, record=f.text, expected=tuple(v.code for v in p.values), reason="not an allowed value"
             )
-        return PropertyValue(**base, value=code)
+        return found(value=code)
     if p.data_type in (DataType.number, DataType.range) and f.number is not None:
         unit = extractor_unit(p)
         try:
             number = convert(f.number, f.unit, unit) if f.unit and unit else f.number
         except UnitError:
             return Conflict(property=p.code, record=f.text, expected=(p.unit.code if p.unit else "",), reason="unit")
-        return PropertyValue(**base, number=round(number, 6), unit=p.unit.code if p.unit else None)
-    return PropertyValue(**base, value=f.value)
+        return found(number=round(number, 6), unit=p.unit.code if p.unit else None)
+    return found(value=f.value)
 
 
 def _against_item(value: PropertyValue, concept: Concept) -> Conflict | None:

@@ -13,6 +13,7 @@ from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
 from common.errors import InvalidInput, NotFound
+from ontology.store import Store
 
 ROLES = ("reader", "manufacturer", "integrator", "editor", "admin")
 
@@ -29,7 +30,7 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(store, name: str, role: str) -> tuple[ApiKey, str]:
+def create_key(store: Store, name: str, role: str) -> tuple[ApiKey, str]:
     """A new key: its record, and the key itself (shown once, never stored)."""
     if role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
@@ -53,7 +54,7 @@ def _create(tx: ManagedTransaction, key_id: str, name: str, role: str, digest: s
     return ApiKey(**row.data())
 
 
-def list_keys(store) -> list[ApiKey]:
+def list_keys(store: Store) -> list[ApiKey]:
     return store.read(_list)
 
 
@@ -65,7 +66,7 @@ def _list(tx: ManagedTransaction) -> list[ApiKey]:
     return [ApiKey(**r) for r in rows]
 
 
-def revoke_key(store, key_id: str) -> None:
+def revoke_key(store: Store, key_id: str) -> None:
     if not store.write_beside_ontology(_revoke, key_id):
         raise NotFound(f"no API key with id {key_id}", field="id")
 
@@ -74,7 +75,7 @@ def _revoke(tx: ManagedTransaction, key_id: str) -> bool:
     return tx.run("MATCH (k:ApiKey {id: $id}) SET k.revoked = true RETURN k", id=key_id).single() is not None
 
 
-def authenticate(store, key: str) -> ApiKey | None:
+def authenticate(store: Store, key: str) -> ApiKey | None:
     """The active key record for `key`, or None when it is unknown, revoked or forged."""
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "cpms":

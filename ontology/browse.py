@@ -12,10 +12,11 @@ from pydantic import BaseModel, ConfigDict
 
 from ontology.model import ConceptClass, Item, Property, Unit, Value
 from ontology.rows import class_from, item_from, property_from, uid, unit_from, value_from
+from ontology.store import Store
 
 
 def _in_key_order(
-    store, work: Callable[..., dict[str, Any]], keys: list[str], missing: Callable[[], Any] = lambda: None
+    store: Store, work: Callable[..., dict[str, Any]], keys: list[str], missing: Callable[[], Any] = lambda: None
 ) -> list[Any]:
     """One round trip for all `keys`; the answers in the order of `keys` (DataLoaders need that),
     `missing()` where the store has nothing."""
@@ -45,7 +46,7 @@ class SchemeInfo(BaseModel):
     items: int
 
 
-def schemes(store) -> list[SchemeInfo]:
+def schemes(store: Store) -> list[SchemeInfo]:
     return store.read(_schemes)
 
 
@@ -64,7 +65,7 @@ class ClassRecord(BaseModel):
     concept: ConceptClass
 
 
-def classes_by_uid(store, uids: list[str]) -> list[ClassRecord | None]:
+def classes_by_uid(store: Store, uids: list[str]) -> list[ClassRecord | None]:
     """Classes in the order of `uids` (None where there is none)."""
     return _in_key_order(store, _classes_by_uid, uids)
 
@@ -78,7 +79,7 @@ def _classes_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, ClassR
     return {r["key"]: ClassRecord(scheme=r["c"]["scheme"], concept=class_from(r["c"], r["parent"], [])) for r in rows}
 
 
-def children_of(store, uids: list[str]) -> list[list[str]]:
+def children_of(store: Store, uids: list[str]) -> list[list[str]]:
     """Child class uids of each class, by code."""
     return _in_key_order(store, _children_of, uids, list)
 
@@ -92,7 +93,7 @@ def _children_of(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[str]
     return {r["key"]: r["children"] for r in rows}
 
 
-def ancestors_of(store, uids: list[str]) -> list[list[str]]:
+def ancestors_of(store: Store, uids: list[str]) -> list[list[str]]:
     """Ancestor class uids of each class, nearest first."""
     return _in_key_order(store, _ancestors_of, uids, list)
 
@@ -128,7 +129,7 @@ class TemplateRow(BaseModel):
     defined_on: str  # code of the class that attaches the property
 
 
-def templates_of(store, uids: list[str]) -> list[list[TemplateRow]]:
+def templates_of(store: Store, uids: list[str]) -> list[list[TemplateRow]]:
     """The inherited attribute template of each class, ancestors' properties first, with the
     properties themselves (so a template costs one round trip, not two)."""
     return _in_key_order(store, templates_tx, uids, list)
@@ -159,7 +160,7 @@ def templates_tx(tx: ManagedTransaction, uids: list[str]) -> dict[str, list[Temp
     return result
 
 
-def properties_by_uid(store, uids: list[str]) -> list[PropertyRecord | None]:
+def properties_by_uid(store: Store, uids: list[str]) -> list[PropertyRecord | None]:
     return _in_key_order(store, _properties_by_uid, uids)
 
 
@@ -173,12 +174,14 @@ def _properties_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, Pro
     return {r["key"]: _property_record(r["p"], r["u"], r["n"]) for r in rows}
 
 
-def property_values(store, property_uid: str, offset: int, limit: int) -> Page:
+def property_values(store: Store, property_uid: str, offset: int, limit: int) -> Page:
     return store.read(_property_values, property_uid, offset, limit)
 
 
 def _property_values(tx: ManagedTransaction, key: str, offset: int, limit: int) -> Page:
-    total = tx.run("MATCH (:Property {uid: $uid})-[:HAS_VALUE]->(v) RETURN count(v) AS n", uid=key).single()["n"]
+    total = tx.run("MATCH (:Property {uid: $uid})-[:HAS_VALUE]->(v) RETURN count(v) AS n", uid=key).single(strict=True)[
+        "n"
+    ]
     rows = tx.run(
         "MATCH (:Property {uid: $uid})-[r:HAS_VALUE]->(v:Value) RETURN properties(v) AS v ORDER BY r.ord "
         "SKIP $offset LIMIT $limit",
@@ -195,7 +198,7 @@ class MappingRow(BaseModel):
     target_uid: str
 
 
-def mappings_of(store, uids: list[str]) -> list[list[MappingRow]]:
+def mappings_of(store: Store, uids: list[str]) -> list[list[MappingRow]]:
     """Outgoing and incoming SKOS mappings of each class (incoming ones with the inverse relation)."""
     return _in_key_order(store, _mappings_of, uids, list)
 
@@ -229,7 +232,7 @@ class ItemFilter(BaseModel):
 
 
 def items(
-    store,
+    store: Store,
     scheme: str,
     class_code: str | None,
     filters: Sequence[ItemFilter],
@@ -259,11 +262,15 @@ def _items(
     limit: int,
     deep: bool,
 ) -> Page:
-    params = {"scheme": scheme, "class": uid(scheme, class_code) if class_code else None, "filters": filters}
+    params: dict[str, Any] = {
+        "scheme": scheme,
+        "class": uid(scheme, class_code) if class_code else None,
+        "filters": filters,
+    }
     numeric = [f for f in filters if f["value"] is None]
     if numeric:
         return _items_numeric(tx, params, numeric, offset, limit, deep)
-    total = tx.run(_ITEM_MATCH + "RETURN count(i) AS n", **params, deep=deep).single()["n"]
+    total = tx.run(_ITEM_MATCH + "RETURN count(i) AS n", **params, deep=deep).single(strict=True)["n"]
     rows = tx.run(
         _ITEM_MATCH + "RETURN properties(i) AS i ORDER BY i.code SKIP $offset LIMIT $limit",
         **params,
@@ -294,7 +301,7 @@ def _items_numeric(
     return Page(offset=offset, total=len(kept), rows=kept[offset : offset + limit])
 
 
-def items_by_uid(store, uids: list[str]) -> list[Item | None]:
+def items_by_uid(store: Store, uids: list[str]) -> list[Item | None]:
     return _in_key_order(store, _items_by_uid, uids)
 
 
@@ -303,7 +310,7 @@ def _items_by_uid(tx: ManagedTransaction, uids: list[str]) -> dict[str, Item]:
     return {r["key"]: item_from(r["i"]) for r in rows}
 
 
-def classes_page(store, scheme: str, parent: str | None, status: str | None, offset: int, limit: int) -> Page:
+def classes_page(store: Store, scheme: str, parent: str | None, status: str | None, offset: int, limit: int) -> Page:
     """Classes of a scheme: the top level, or the children of `parent`; optionally of one status."""
     return store.read(_classes_page, scheme, parent, status, offset, limit)
 
@@ -318,8 +325,8 @@ _CLASS_MATCH = (
 def _classes_page(
     tx: ManagedTransaction, scheme: str, parent: str | None, status: str | None, offset: int, limit: int
 ) -> Page:
-    params = {"scheme": scheme, "parent": uid(scheme, parent) if parent else None, "status": status}
-    total = tx.run(_CLASS_MATCH + "RETURN count(c) AS n", **params).single()["n"]
+    params: dict[str, Any] = {"scheme": scheme, "parent": uid(scheme, parent) if parent else None, "status": status}
+    total = tx.run(_CLASS_MATCH + "RETURN count(c) AS n", **params).single(strict=True)["n"]
     rows = tx.run(
         _CLASS_MATCH + "RETURN c.uid AS uid ORDER BY c.code SKIP $offset LIMIT $limit",
         **params,
@@ -329,7 +336,7 @@ def _classes_page(
     return Page(offset=offset, total=total, rows=rows)
 
 
-def value_labels(store, value_uids: list[str]) -> list[Value | None]:
+def value_labels(store: Store, value_uids: list[str]) -> list[Value | None]:
     return _in_key_order(store, _values_by_uid, value_uids)
 
 

@@ -12,6 +12,7 @@ import uuid
 from typing import Any, Literal
 
 from neo4j import ManagedTransaction
+from neo4j.graph import Node
 from pydantic import BaseModel, ValidationError
 
 from common.errors import InvalidInput, NotFound
@@ -19,6 +20,7 @@ from ontology import curation, editing
 from ontology.browse import Page
 from ontology.model import ConceptClass, Labels, Synonym, Value
 from ontology.rows import synonyms_from, uid
+from ontology.store import Store
 
 Kind = Literal["new_class", "add_synonym", "add_value", "correction"]
 
@@ -63,7 +65,7 @@ def _parse(kind: str, payload: dict[str, Any]) -> BaseModel:
 
 
 def propose(
-    store, kind: str, scheme: str, target: str | None, payload: dict[str, Any], reason: str, proposer: str
+    store: Store, kind: str, scheme: str, target: str | None, payload: dict[str, Any], reason: str, proposer: str
 ) -> ChangeRequest:
     editing.require_reason(proposer, reason)
     parsed = _parse(kind, payload)
@@ -92,7 +94,7 @@ def _propose(
     return _from(row)
 
 
-def _from(node) -> ChangeRequest:
+def _from(node: Node) -> ChangeRequest:
     return ChangeRequest(
         id=node["id"],
         kind=node["kind"],
@@ -108,14 +110,14 @@ def _from(node) -> ChangeRequest:
     )
 
 
-def list_requests(store, status: str | None, offset: int, limit: int) -> Page:
+def list_requests(store: Store, status: str | None, offset: int, limit: int) -> Page:
     return store.read(_list, status, offset, limit)
 
 
 def _list(tx: ManagedTransaction, status: str | None, offset: int, limit: int) -> Page:
     total = tx.run(
         "MATCH (r:ChangeRequest) WHERE $status IS NULL OR r.status = $status RETURN count(r) AS n", status=status
-    ).single()["n"]
+    ).single(strict=True)["n"]
     rows = tx.run(
         "MATCH (r:ChangeRequest) WHERE $status IS NULL OR r.status = $status "
         "RETURN r ORDER BY r.created_at SKIP $offset LIMIT $limit",
@@ -148,7 +150,7 @@ def _decide(tx: ManagedTransaction, request_id: str, status: str, editor: str, r
     return _from(row["r"])
 
 
-def approve(store, request_id: str, editor: str, reason: str) -> ChangeRequest:
+def approve(store: Store, request_id: str, editor: str, reason: str) -> ChangeRequest:
     editing.require_reason(editor, reason)
     return store.write(_approve, request_id, editor, reason)
 
@@ -172,24 +174,24 @@ def _approve(tx: ManagedTransaction, request_id: str, editor: str, reason: str) 
     request = _open_request(tx, request_id)
     payload = _parse(request.kind, request.payload)
     why = f"change request {request.id} by {request.proposer}: {request.reason}; approved: {reason}"
-    scheme, target = request.scheme, request.target
-    if request.kind == "new_class":
+    scheme, target = request.scheme, request.target or ""  # only a new class has none (`propose`)
+    if isinstance(payload, ConceptClass):
         cls = payload.model_copy(update={"code": editing.check_code(scheme, payload.code), "version": 1})
         editing.create_class_tx(tx, scheme, cls, editor, why)
-    elif request.kind == "add_value":
+    elif isinstance(payload, Value):
         current = _target(tx, request.kind, uid(scheme, target))
         curation.add_values_tx(tx, scheme, target, current["version"], [payload], editor, why)
     else:
         current = _target(tx, request.kind, uid(scheme, target))
-        if request.kind == "add_synonym":
+        if isinstance(payload, Synonym):
             changes = editing.ClassChanges(synonyms=[*synonyms_from(current), payload])
-        else:
+        elif isinstance(payload, Correction):
             changes = editing.ClassChanges(labels=payload.labels, definition=payload.definition)
         editing.update_class_tx(tx, uid(scheme, target), current["version"], changes, editor, why)
     return _decide(tx, request_id, "approved", editor, reason)
 
 
-def reject(store, request_id: str, editor: str, reason: str) -> ChangeRequest:
+def reject(store: Store, request_id: str, editor: str, reason: str) -> ChangeRequest:
     editing.require_reason(editor, reason)
     return store.write_beside_ontology(_reject, request_id, editor, reason)
 

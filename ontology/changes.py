@@ -10,9 +10,12 @@ examples one by one (`ontology.examples.examples_since`).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from neo4j import ManagedTransaction
+
+if TYPE_CHECKING:  # the store marks every write through this module
+    from ontology.store import Store
 
 _MARK = (
     "MERGE (m:ChangeMark {id: 'store'}) SET m.token = randomUUID(), "
@@ -30,12 +33,12 @@ def mark_changed(tx: ManagedTransaction, ontology: bool = True) -> None:
     tx.run(_MARK, ontology=ontology).consume()
 
 
-def change_marks(store) -> Marks:
+def change_marks(store: Store) -> Marks:
     """The current tokens; None before anything was written."""
     rows = store.read_once("MATCH (m:ChangeMark {id: 'store'}) RETURN m.token AS change, m.ontology AS ontology")
     return Marks(rows[0]["change"], rows[0]["ontology"]) if rows else Marks(None, None)
 
 
-def change_token(store) -> str | None:
+def change_token(store: Store) -> str | None:
     """The current change token. Asked before nearly every request."""
     return change_marks(store).change

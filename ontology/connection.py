@@ -7,11 +7,11 @@ server that `cpms db start` manages.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from neo4j import Driver, GraphDatabase
 
+from common.settings import Settings, load_settings
 from ontology.server.settings import ServerSettings, resolve_password
 
 
@@ -24,18 +24,13 @@ class Connection:
     external: bool = False
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Connection:
-        env = dict(os.environ if env is None else env)
-        database = env.get("NEO4J_DATABASE", "neo4j")
-        if env.get("NEO4J_URI"):
-            return cls(
-                uri=env["NEO4J_URI"],
-                user=env.get("NEO4J_USER", "neo4j"),
-                password=env.get("NEO4J_PASSWORD"),
-                database=database,
-                external=True,
-            )
-        return cls.for_local(ServerSettings.from_env(env), database)
+    def from_settings(cls, settings: Settings | None = None) -> Connection:
+        """The server of `settings` (default: from the environment): `NEO4J_URI`, else the local one."""
+        settings = settings or load_settings()
+        neo4j = settings.neo4j
+        if neo4j.uri:
+            return cls(uri=neo4j.uri, user=neo4j.user, password=neo4j.password, database=neo4j.database, external=True)
+        return cls.for_local(ServerSettings.from_settings(settings), neo4j.database)
 
     @classmethod
     def for_local(cls, settings: ServerSettings, database: str = "neo4j") -> Connection:

@@ -24,9 +24,10 @@ from ontology.rows import (
     unit_props,
     value_props,
 )
+from ontology.store import Store
 
 
-def define_unit(store, scheme: str, unit: Unit, actor: str, reason: str) -> Unit:
+def define_unit(store: Store, scheme: str, unit: Unit, actor: str, reason: str) -> Unit:
     require_reason(actor, reason)
     return store.write(_define_unit, scheme, unit, actor, reason)
 
@@ -46,7 +47,7 @@ def _define_unit(tx: ManagedTransaction, scheme: str, unit: Unit, actor: str, re
     return unit
 
 
-def define_property(store, scheme: str, prop: Property, actor: str, reason: str) -> Property:
+def define_property(store: Store, scheme: str, prop: Property, actor: str, reason: str) -> Property:
     require_reason(actor, reason)
     if prop.data_type in (DataType.number, DataType.range) and not prop.unit:
         raise InvalidInput(f"a {prop.data_type.value} property needs a unit", field="unit")
@@ -81,7 +82,7 @@ def _add_values(tx: ManagedTransaction, scheme: str, property_code: str, values:
 
 
 def add_values(
-    store, scheme: str, property_code: str, expected_version: int, values: list[Value], actor: str, reason: str
+    store: Store, scheme: str, property_code: str, expected_version: int, values: list[Value], actor: str, reason: str
 ) -> dict[str, Any]:
     """Extend an enum property's value list (value codes are never reused)."""
     require_reason(actor, reason)
@@ -112,7 +113,7 @@ def add_values_tx(
 
 
 def attach_property(
-    store,
+    store: Store,
     scheme: str,
     class_code: str,
     expected_version: int,
@@ -156,7 +157,7 @@ def _attach(
 
 
 def set_mapping(
-    store, scheme: str, expected_version: int, mapping: Mapping, actor: str, reason: str, remove: bool = False
+    store: Store, scheme: str, expected_version: int, mapping: Mapping, actor: str, reason: str, remove: bool = False
 ) -> dict[str, Any]:
     """Add (or with `remove`, delete) a SKOS mapping from a class to another scheme's class."""
     require_reason(actor, reason)
@@ -180,7 +181,7 @@ def _set_mapping(
             a=key,
             b=target,
             relation=mapping.relation.value,
-        ).single()["n"]
+        ).single(strict=True)["n"]
         if not gone:
             raise NotFound(f"no {mapping.relation.value} mapping from {key} to {target}", field="toCode")
     else:
@@ -199,7 +200,7 @@ def _set_mapping(
     return after
 
 
-def create_item(store, scheme: str, item: Item, actor: str, reason: str) -> Item:
+def create_item(store: Store, scheme: str, item: Item, actor: str, reason: str) -> Item:
     require_reason(actor, reason)
     item = item.model_copy(update={"code": check_code(scheme, item.code), "version": 1})
     return store.write(_create_item, scheme, item, actor, reason)
@@ -231,7 +232,7 @@ def _create_item(tx: ManagedTransaction, scheme: str, item: Item, actor: str, re
         "OPTIONAL MATCH (i:Item {uid: $uid}) OPTIONAL MATCH (p:PublishedCode {uid: $uid}) "
         "RETURN i IS NOT NULL OR p IS NOT NULL AS taken",
         uid=key,
-    ).single()["taken"]
+    ).single(strict=True)["taken"]
     if taken:
         raise InvalidInput(f"code {item.code} is already used in {scheme}; codes are never reused", field="code")
     _check_item_values(tx, scheme, item)
@@ -253,7 +254,7 @@ def _create_item(tx: ManagedTransaction, scheme: str, item: Item, actor: str, re
 
 
 def update_item_labels(
-    store, scheme: str, code: str, expected_version: int, labels: Labels, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, labels: Labels, actor: str, reason: str
 ) -> dict[str, Any]:
     require_reason(actor, reason)
     return store.write(_update_item_labels, uid(scheme, code), expected_version, labels, actor, reason)

@@ -19,6 +19,7 @@ from common.errors import InvalidInput, NotFound, VersionConflict
 from ontology.codes import CodeFormatError, validate_cpms_code
 from ontology.model import ConceptClass, Labels, Status, Synonym
 from ontology.rows import class_from, class_props, labels_props, search_text, synonym_props, uid
+from ontology.store import Store
 
 _HISTORY_HIDDEN = {"search_text", "ord"}
 
@@ -123,7 +124,7 @@ def check_code(scheme: str, code: str) -> str:
         raise InvalidInput(str(exc), field="code") from exc
 
 
-def create_class(store, scheme: str, cls: ConceptClass, actor: str, reason: str) -> ConceptClass:
+def create_class(store: Store, scheme: str, cls: ConceptClass, actor: str, reason: str) -> ConceptClass:
     require_reason(actor, reason)
     code = check_code(scheme, cls.code)
     cls = cls.model_copy(update={"code": code, "version": 1, "status": cls.status or Status.draft})
@@ -157,7 +158,7 @@ def create_class_tx(tx: ManagedTransaction, scheme: str, cls: ConceptClass, acto
 
 
 def update_class(
-    store, scheme: str, code: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, changes: ClassChanges, actor: str, reason: str
 ) -> dict[str, Any]:
     require_reason(actor, reason)
     return store.write(update_class_tx, uid(scheme, code), expected_version, changes, actor, reason)
@@ -182,7 +183,7 @@ def update_class_tx(
 
 
 def move_class(
-    store, scheme: str, code: str, expected_version: int, new_parent: str | None, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, new_parent: str | None, actor: str, reason: str
 ) -> dict[str, Any]:
     require_reason(actor, reason)
     return store.write(_move_class, scheme, code, expected_version, new_parent, actor, reason)
@@ -234,7 +235,7 @@ def _move_class(
 
 
 def deprecate_class(
-    store, scheme: str, code: str, expected_version: int, replaced_by: str | None, actor: str, reason: str
+    store: Store, scheme: str, code: str, expected_version: int, replaced_by: str | None, actor: str, reason: str
 ) -> dict[str, Any]:
     """Deprecate a class, optionally pointing to its successor. It stays resolvable by its code."""
     require_reason(actor, reason)
@@ -267,7 +268,7 @@ def _deprecate_class(
     return after
 
 
-def history(store, scheme: str, code: str) -> list[Change]:
+def history(store: Store, scheme: str, code: str) -> list[Change]:
     return store.read(_history, uid(scheme, code))
 
 

@@ -10,10 +10,11 @@ from neo4j import ManagedTransaction
 
 from common.errors import NotFound
 from ontology.rows import uid
+from ontology.store import Store
 
 
 def add_example(
-    store, scheme: str, code: str, text: str, actor: str, decision: str, wrong_code: str | None = None
+    store: Store, scheme: str, code: str, text: str, actor: str, decision: str, wrong_code: str | None = None
 ) -> str:
     """Store `text` as an example of the class or item `code`; `decision` is `confirm` or `correct`
     (then `wrong_code` is what the matcher had proposed). Returns the example's id."""
@@ -59,7 +60,7 @@ class StoredExamples:
 _FIELDS = "e.uid AS id, c.scheme AS scheme, c.code AS code, e.text AS text, e.at.epochMillis / 1000.0 AS at"
 
 
-def stored_examples(store) -> StoredExamples:
+def stored_examples(store: Store) -> StoredExamples:
     return store.read(_all)
 
 
@@ -73,7 +74,7 @@ def _all(tx: ManagedTransaction) -> StoredExamples:
     return StoredExamples(texts, frozenset(ids), latest)
 
 
-def examples_since(store, since: float) -> list[StoredExample]:
+def examples_since(store: Store, since: float) -> list[StoredExample]:
     """Examples stored at `since` (seconds since the epoch) or later, oldest first."""
     return store.read(_since, since)
 

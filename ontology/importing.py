@@ -174,7 +174,7 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
         "UNWIND $rows AS row MATCH (p:Property {uid: row.uid}), (u:Unit {code: row.unit}) MERGE (p)-[:IN_UNIT]->(u)",
         [r for r in prop_rows if r["unit"]],
     )
-    value_rows = [
+    value_rows: list[dict[str, Any]] = [
         {"property": uid(scheme, p.code), "ord": n, "props": value_props(scheme, p.code, v)}
         for p in bundle.properties
         for n, v in enumerate(p.values)
@@ -295,12 +295,11 @@ def _write(tx: ManagedTransaction, bundle: SchemeBundle, actor: str, reason: str
 
 def import_bundle(
     store: Store, bundle: SchemeBundle, actor: str, reason: str, locate: Locate = json_location
-) -> dict[str, int]:
+) -> dict[str, float]:
     """Validate `bundle` in full, then write it atomically. Raises ImportRejected listing every problem."""
     problems = check_bundle(bundle, locate)
     if problems:
         raise ImportRejected(problems)
     started = time.perf_counter()
     counts = store.write(_write, bundle, actor, reason)
-    counts["seconds"] = round(time.perf_counter() - started, 2)
-    return counts
+    return {**counts, "seconds": round(time.perf_counter() - started, 2)}

@@ -8,11 +8,12 @@ from typing import Any
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
-from common.errors import NotFound
+from common.errors import LimitExceeded, NotFound
 from ontology.browse import templates_tx
 from ontology.model import ConceptClass
 from ontology.rows import class_from, uid
 from ontology.schema import FULLTEXT_INDEX
+from ontology.store import Store
 
 
 class TemplateEntry(BaseModel):
@@ -28,7 +29,7 @@ class ClassView(BaseModel):
     template: list[TemplateEntry]
 
 
-def get_class(store, scheme: str, code: str) -> ClassView:
+def get_class(store: Store, scheme: str, code: str) -> ClassView:
     """A class by code, deprecated ones included (with their `replaced_by`)."""
     return store.read(_get_class, scheme, code)
 
@@ -67,15 +68,27 @@ class SearchHit(BaseModel):
 
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
+_LUCENE_OPERATOR_WORDS = re.compile(r"(?<!\S)(AND|OR|NOT)(?!\S)")
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TERMS = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+MAX_SEARCH_TERMS = 256
+"""Lucene refuses a query of over 1,024 clauses; a search of more words than this is a mistake."""
 
 
 def lucene_escape(text: str) -> str:
-    """User text as a Lucene query of plain terms: every operator character escaped."""
-    return _LUCENE_SPECIAL.sub(r"\\\1", text)
+    """User text as a Lucene query of plain words: every operator character escaped, and the
+    operator words (AND, OR, NOT) lower-cased, as the index's analyzer reads every word anyway."""
+    return _LUCENE_OPERATOR_WORDS.sub(lambda m: m.group(1).lower(), _LUCENE_SPECIAL.sub(r"\\\1", text))
+
+
+def search_terms(text: str) -> int:
+    """About how many terms the index's CJK analyzer makes of `text`: a word of letters or digits
+    is one, a run of Chinese, Japanese or Korean characters one per character (its bigrams)."""
+    return len(_TERMS.findall(text))
 
 
 def search(
-    store,
+    store: Store,
     text: str,
     scheme: str | None = None,
     limit: int = 20,
@@ -89,6 +102,11 @@ def search(
     of `scheme`)."""
     if not text.strip():
         return []
+    terms = search_terms(text)
+    if terms > MAX_SEARCH_TERMS:
+        raise LimitExceeded(
+            f"search text has about {terms} words or characters; at most {MAX_SEARCH_TERMS}", field="text"
+        )
     return store.read(_search, lucene_escape(text.strip()), scheme, kind, status, parent, offset, limit)
 
 

@@ -14,6 +14,7 @@ from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
 from common.errors import InvalidInput, NotFound
+from ontology.store import Store
 
 
 class Release(BaseModel):
@@ -35,7 +36,7 @@ class ReleaseDiff(BaseModel):
     removed: list[str]  # only drafts can disappear: published codes are kept
 
 
-def publish_release(store, scheme: str, actor: str, note: str) -> Release:
+def publish_release(store: Store, scheme: str, actor: str, note: str) -> Release:
     if not actor.strip() or not note.strip():
         raise InvalidInput("a release needs an actor and a note", field="note")
     return store.write(_publish, scheme, actor, note)
@@ -78,7 +79,7 @@ def _publish(tx: ManagedTransaction, scheme: str, actor: str, note: str) -> Rele
     )
 
 
-def list_releases(store, scheme: str) -> list[Release]:
+def list_releases(store: Store, scheme: str) -> list[Release]:
     return store.read(_list, scheme)
 
 
@@ -100,7 +101,7 @@ def _list(tx: ManagedTransaction, scheme: str) -> list[Release]:
     ]
 
 
-def diff_releases(store, scheme: str, from_number: int, to_number: int) -> ReleaseDiff:
+def diff_releases(store: Store, scheme: str, from_number: int, to_number: int) -> ReleaseDiff:
     old, new = store.read(_manifests, scheme, from_number, to_number)
     deprecated = sorted(
         c for c, (_, status, _) in new.items() if status == "deprecated" and (c not in old or old[c][1] != "deprecated")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ontology.model import ConceptClass, Item, ItemValue, Labels, Property, Synonym, Unit, Value
+from ontology.model import ClassProperty, ConceptClass, Item, ItemValue, Labels, Property, Synonym, Unit, Value
 
 _LABEL_KEYS = (("zh_hans", "zh-Hans"), ("zh_hant", "zh-Hant"), ("en", "en"))
 
@@ -75,7 +75,7 @@ def class_props(scheme: str, c: ConceptClass) -> dict[str, Any]:
     }
 
 
-def class_from(props: dict[str, Any], parent: str | None, properties: list[dict[str, Any]]) -> ConceptClass:
+def class_from(props: dict[str, Any], parent: str | None, properties: list[ClassProperty]) -> ConceptClass:
     return ConceptClass(
         code=props["code"],
         parent=parent,

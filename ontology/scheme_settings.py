@@ -8,11 +8,12 @@ from neo4j import ManagedTransaction
 from common.errors import InvalidSetting, UnknownScheme
 from ontology.editing import record, require_reason
 from ontology.model import TARGET_PRECISIONS
+from ontology.store import Store
 
 LOWEST, HIGHEST = TARGET_PRECISIONS
 
 
-def set_target_precision(store, scheme: str, precision: float, actor: str, reason: str) -> float:
+def set_target_precision(store: Store, scheme: str, precision: float, actor: str, reason: str) -> float:
     """Store the precision asked of `scheme`'s auto decisions; the change history keeps who and why."""
     require_reason(actor, reason)
     if not LOWEST <= precision <= HIGHEST:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, LiteralString, TypeVar
+from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, ManagedTransaction, Session
 from neo4j.exceptions import (
@@ -29,7 +29,7 @@ from ontology.changes import mark_changed
 from ontology.connection import Connection
 
 T = TypeVar("T")
-Work = Callable[..., T]
+P = ParamSpec("P")
 
 
 class Store:
@@ -66,24 +66,30 @@ class Store:
         except DriverError as exc:
             raise Unavailable(f"Neo4j driver error: {exc}") from exc
 
-    def _run(self, read: bool, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def _run(
+        self, read: bool, work: Callable[Concatenate[ManagedTransaction, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         with self._session() as session:
             execute = session.execute_read if read else session.execute_write
             return execute(work, *args, **kwargs)
 
-    def read(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def read(self, work: Callable[Concatenate[ManagedTransaction, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         return self._run(True, work, *args, **kwargs)
 
-    def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def write(self, work: Callable[Concatenate[ManagedTransaction, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `work` and mark the store changed, in one transaction."""
         return self._run(False, _marking_changed, True, work, *args, **kwargs)
 
-    def write_beside_ontology(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def write_beside_ontology(
+        self, work: Callable[Concatenate[ManagedTransaction, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """A write that leaves the ontology as it is (an API key, a confirmed example, a proposal):
         it sets a new change token but keeps the ontology token, so matchers are not rebuilt."""
         return self._run(False, _marking_changed, False, work, *args, **kwargs)
 
-    def write_schema(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def write_schema(
+        self, work: Callable[Concatenate[ManagedTransaction, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """Constraints and indexes: Neo4j allows no data write in their transaction, and they
         change no answer, so the change token stays."""
         return self._run(False, work, *args, **kwargs)
@@ -99,7 +105,13 @@ class Store:
         return self.read(_components)
 
 
-def _marking_changed(tx: ManagedTransaction, ontology: bool, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def _marking_changed(
+    tx: ManagedTransaction,
+    ontology: bool,
+    work: Callable[Concatenate[ManagedTransaction, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
     result = work(tx, *args, **kwargs)
     mark_changed(tx, ontology)
     return result

@@ -17,10 +17,10 @@ from ontology.store import Store
 from .catalog import LOADERS
 
 
-def seed(store: Store, force: bool = False, log: Callable[[str], None] = print) -> dict[str, dict[str, int]]:
+def seed(store: Store, force: bool = False, log: Callable[[str], None] = print) -> dict[str, dict[str, float]]:
     apply_schema(store)
     present = {s["code"]: s["version"] for s in list_schemes(store)}
-    report: dict[str, dict[str, int]] = {}
+    report: dict[str, dict[str, float]] = {}
     for code, loader in LOADERS:
         bundle = loader()
         if not force and present.get(code) == bundle.scheme.version:

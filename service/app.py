@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from common.errors import Unavailable
+from common.settings import Settings, load_settings
 from ontology.changes import change_token
 from ontology.connection import Connection
 from ontology.store import Store
@@ -24,7 +26,6 @@ from service.http.jobs import job_routes
 from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
-from service.settings import ServiceSettings
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -37,26 +38,27 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 def create_app(
-    connection: Connection | None = None, settings: ServiceSettings | None = None, jobs: JobsConfig | None = None
+    connection: Connection | None = None, settings: Settings | None = None, jobs: JobsConfig | None = None
 ) -> Starlette:
-    """Build the app for `connection` (default: from the environment). The Neo4j driver is opened
-    at startup and closed at shutdown; it reconnects by itself when the server comes back. The
-    matcher is built from the store in the background. Bulk jobs (`jobs`, default from the
-    environment) run in the background too, and resume at startup."""
-    settings = settings or ServiceSettings.from_env()
+    """Build the app with `settings` (default: from the environment) for `connection` (default: the
+    settings'). The Neo4j driver is opened at startup and closed at shutdown; it reconnects by
+    itself when the server comes back. The matcher is built from the store in the background. Bulk
+    jobs (`jobs`, default: the settings') run in the background too, and resume at startup."""
+    settings = settings or load_settings()
+    service = settings.service
 
     @asynccontextmanager
-    async def lifespan(app: Starlette):
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Resolvers wait on Neo4j in threads; the default pool (cores + 4) would queue them.
-        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(settings.threads, "cpms-io"))
-        app.state.store = store = Store(connection or Connection.from_env())
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(service.threads, "cpms-io"))
+        app.state.store = store = Store(connection or Connection.from_settings(settings))
         app.state.read_cache = ReadCache(ChangeWatch(lambda: change_token(store)))
         # the matcher reads through a driver of its own: its rebuilds and its looks for changes
         # take no connection from the requests' pool
-        matcher_store = Store(connection or Connection.from_env())
-        app.state.matcher = MatcherService(matcher_store, settings.matcher_poll_seconds)
+        matcher_store = Store(connection or Connection.from_settings(settings))
+        app.state.matcher = MatcherService(matcher_store, service.matcher_poll_seconds)
         app.state.matcher.start()
-        app.state.jobs = Jobs(jobs or JobsConfig.from_env(), app.state.store)
+        app.state.jobs = Jobs(jobs or JobsConfig.from_settings(settings), app.state.store)
         app.state.jobs.start()
         try:
             yield
@@ -66,7 +68,7 @@ def create_app(
             matcher_store.close()
             app.state.store.close()
 
-    graphql = GraphQLEndpoint(schema, anonymous_read=settings.anonymous_read)
+    graphql = GraphQLEndpoint(schema, settings.graphql, anonymous_read=service.anonymous_read)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from common.errors import Forbidden, Unauthenticated
 from ontology.apikeys import ApiKey, authenticate
+from ontology.store import Store
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "anonymous": frozenset({"read", "match"}),
@@ -41,7 +42,7 @@ class Principal:
 ANONYMOUS = Principal(role="anonymous", name="anonymous")
 
 
-def principal_for(authorization: str | None, store, anonymous_read: bool) -> Principal:
+def principal_for(authorization: str | None, store: Store, anonymous_read: bool) -> Principal:
     """Raises Unauthenticated for a bad key, or for no key when anonymous access is off."""
     if not authorization:
         if not anonymous_read:

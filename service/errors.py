@@ -15,7 +15,7 @@ log = logging.getLogger("cpms")
 
 def format_graphql_error(error: GraphQLError) -> dict[str, Any]:
     """A GraphQL error with `extensions.code`; unexpected exceptions are logged, not leaked."""
-    formatted: dict[str, Any] = error.formatted
+    formatted: dict[str, Any] = dict(error.formatted)
     original = error.original_error
     if isinstance(original, CpmsError):
         formatted["message"] = original.message

@@ -16,6 +16,7 @@ import logging
 import threading
 
 from common.errors import CpmsError, DeprecatedConcept, Unavailable, UnknownConcept
+from common.heap import long_lived_build
 from matchers import Matcher, Record, Snapshot
 from ontology.changes import Marks, change_marks
 from ontology.examples import examples_since, stored_examples
@@ -93,14 +94,15 @@ class MatcherService:
         bundles = [export_bundle(self.store, s["code"]) for s in list_schemes(self.store)]
         examples = stored_examples(self.store)
         snapshot = Snapshot.from_bundles(bundles, examples.texts)
-        if self._matcher is None:
-            self._matcher = Matcher(snapshot)
-        else:
-            self._matcher.reload(snapshot)  # keeps what was confirmed here meanwhile and is not in the snapshot
+        with long_lived_build():
+            if self._matcher is None:
+                self._matcher = Matcher(snapshot)
+            else:
+                self._matcher.reload(snapshot)  # keeps what was confirmed here meanwhile and is not in the snapshot
+        gc.set_threshold(*GC_THRESHOLDS)
         with self._lock:
             self._known |= examples.ids
             self._latest, self._marks = examples.latest, marks
-        _settle_heap()
         self._built.set()
 
     def _follow(self) -> None:
@@ -128,15 +130,5 @@ class MatcherService:
 GC_THRESHOLDS = (10_000, 10, 10)
 """Python's are (700, 10, 10): a collection of the youngest objects every 700 allocations, and of
 all every hundred of those. A request allocates a few hundred, and some of them outlive it (the
-read cache), so under load a full collection ran several times a second, each about 10 ms during
-which no request moves; with these, about once every few seconds."""
-
-
-def _settle_heap() -> None:
-    """A matcher is about a million long-lived objects, and every full garbage collection walks them
-    all: over a second during which no request moves. Collect once now (the replaced snapshot's
-    cycles included), then freeze what is left out of later collections."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
+read cache), so under load full collections, during which no request moves, ran several times a
+second; with these, about once every few seconds (figures: docs/matching.md, "Design history")."""

@@ -73,7 +73,7 @@ def read_output(path: Path) -> list[dict[str, Any]]:
         workbook = load_workbook(path, read_only=True)
         header, *values = list(workbook.worksheets[0].iter_rows(values_only=True))
         workbook.close()
-        rows = [dict(zip(header, [v if v is not None else "" for v in row], strict=True)) for row in values]
+        rows = [dict(zip(map(str, header), [v if v is not None else "" for v in row], strict=True)) for row in values]
     else:
         with path.open(encoding="utf-8-sig", newline="") as file:
             rows = list(csv.DictReader(file))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from common.settings import Settings
 from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.server import process
@@ -33,14 +34,14 @@ def free_port() -> int:
 
 def server_settings(home: Path, password: str = "test-password-1") -> ServerSettings:
     """Settings for a throwaway local server in `home`, sharing the project's jar cache."""
-    base = ServerSettings.from_env({"CPMS_HOME": str(PROJECT / ".cpms")})
+    base = ServerSettings.from_settings(Settings(home=PROJECT / ".cpms"))
     return replace(base, home=home, bolt_port=free_port(), password=password, heap="384m", pagecache="128m")
 
 
 @pytest.fixture(scope="session")
 def connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connection]:
     if os.environ.get("NEO4J_URI"):
-        yield Connection.from_env()
+        yield Connection.from_settings()
         return
     settings = server_settings(tmp_path_factory.mktemp("neo4j-session"))
     process.start(settings)

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
+from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.testclient import TestClient
 
+from common.settings import ServiceSettings, Settings
 from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.importing import import_bundle
 from ontology.schema import apply_schema
 from ontology.store import Store
 from service.app import create_app
-from service.settings import ServiceSettings
 from tests.bundles import cpms_bundle, unspsc_bundle
+
+
+def app_state(client: TestClient) -> State:
+    """The state of the app under test (`TestClient.app` is typed as any ASGI app)."""
+    return cast(Starlette, client.app).state
 
 
 def load_fixture_schemes(store: Store) -> None:
@@ -30,7 +37,7 @@ def keys_by_role(store: Store) -> dict[str, str]:
 
 @contextmanager
 def running_app(connection: Connection, anonymous_read: bool = True) -> Iterator[TestClient]:
-    app = create_app(connection, ServiceSettings(anonymous_read=anonymous_read))
+    app = create_app(connection, Settings(service=ServiceSettings(anonymous_read=anonymous_read)))
     with TestClient(app) as client:
         assert app.state.matcher.wait_ready(120), "the matcher was built from the store"
         yield client

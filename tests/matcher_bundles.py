@@ -3,6 +3,8 @@ templates and standard items, and a tiny external scheme."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ontology.codes import class_code, item_code
 from ontology.model import (
     ClassProperty,
@@ -89,9 +91,7 @@ PROPERTIES = [
 ]  # fmt: skip
 
 
-def _class(
-    code: str, parent: str | None, level: int, zh: str, en: str, *synonyms: str, **extra: object
-) -> ConceptClass:
+def _class(code: str, parent: str | None, level: int, zh: str, en: str, *synonyms: str, **extra: Any) -> ConceptClass:
     return ConceptClass(
         code=code, parent=parent, level=level, labels=_labels(zh, en), synonyms=[Synonym(text=s) for s in synonyms],
         **extra,

@@ -4,6 +4,7 @@ settings, and matching against the live store."""
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -57,6 +58,18 @@ def test_file_and_setting_errors_are_clear(tmp_path, capsys, content, options, m
     catalog.write_text(content, encoding="utf-8")
     assert main(["match", str(catalog), "--ontology", str(ontology), "--workers", "0", *options]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_dask_engine_without_dask_installed_says_how_to_install_it(tmp_path, capsys, monkeypatch):
+    ontology = ontology_file(tmp_path)
+    catalog = write_csv(tmp_path / "catalog.csv", ROWS)
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` meets when it is not installed
+    monkeypatch.delitem(sys.modules, "bulk.dask_executor", raising=False)
+    output = tmp_path / "out.csv"
+    options = ["--engine", "dask", "--scheduler", "tcp://127.0.0.1:1", "--ontology", str(ontology)]
+    assert main(["match", str(catalog), "-o", str(output), *options]) == 2
+    assert 'pip install "cpms[dask]"' in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.csv", ontology.name]  # nothing written
 
 
 def test_the_progress_bar_shows_rows_per_second_and_time_left():

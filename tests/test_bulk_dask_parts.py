@@ -119,9 +119,9 @@ def test_xlsx_is_read_here_and_sent_in_chunks(tmp_path, cluster):
 
     ontology = ontology_file(tmp_path)
     workbook = Workbook()
-    workbook.active.append(HEADERS)
+    workbook.worksheets[0].append(HEADERS)
     for row in catalog_rows(12):
-        workbook.active.append(row)
+        workbook.worksheets[0].append(row)
     workbook.save(tmp_path / "catalog.xlsx")
     run(tmp_path / "catalog.xlsx", tmp_path / "local.jsonl", ontology)
     run_bulk(tmp_path / "catalog.xlsx", tmp_path / "dask.jsonl", _dask(cluster), _write(ontology))

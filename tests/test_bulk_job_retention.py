@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from service.jobs.runner import JobsConfig
 from service.jobs.store import JobState
 from tests.bulk_support import ROWS, catalog_rows, ontology_file, write_csv
+from tests.graphql_support import app_state
 from tests.test_bulk_jobs import auth, jobs_app, keys, submit, wait
 
 __all__ = ["keys"]  # the fixture, for pytest
@@ -61,7 +64,7 @@ def test_finished_jobs_are_deleted_when_their_retention_ends(tmp_path, connectio
     catalog = write_csv(tmp_path / "catalog.csv", ROWS)
     key = keys["integrator"]
     with jobs_app(connection, tmp_path / "jobs", ontology, retention_days=2) as client:
-        jobs = client.app.state.jobs
+        jobs = app_state(client).jobs
         done = wait(client, key, submit(client, key, catalog).json()["id"])
         finished = datetime.fromisoformat(done["finished_at"])
         assert datetime.fromisoformat(done["expires_at"]) == finished + timedelta(days=2)
@@ -83,10 +86,12 @@ def test_retention_zero_keeps_jobs(tmp_path, connection, keys):
     with jobs_app(connection, tmp_path / "jobs", ontology, retention_days=0) as client:
         done = wait(client, key, submit(client, key, catalog).json()["id"])
         assert done["expires_at"] is None
-        assert client.app.state.jobs.sweep(datetime.fromisoformat(done["finished_at"]) + timedelta(days=10_000)) == []
+        assert app_state(client).jobs.sweep(datetime.fromisoformat(done["finished_at"]) + timedelta(days=10_000)) == []
         assert (tmp_path / "jobs" / done["id"] / "result.csv").is_file()
 
 
-def test_retention_from_the_environment():
-    assert JobsConfig.from_env({"CPMS_JOB_RETENTION_DAYS": "0.5"}).retention_days == 0.5
-    assert JobsConfig.from_env({}).retention_days == 7
+def test_retention_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CPMS_JOB_RETENTION_DAYS", raising=False)
+    assert JobsConfig.from_settings().retention_days == 7
+    monkeypatch.setenv("CPMS_JOB_RETENTION_DAYS", "0.5")
+    assert JobsConfig.from_settings().retention_days == 0.5

@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from ontology.store import Store
 from service.app import create_app
 from service.jobs.runner import JobsConfig
 from tests.bulk_support import ROWS, catalog_rows, essentials, expected, ontology_file, read_output, run, write_csv
+from tests.graphql_support import app_state
 
 FINISHED = {"done", "failed", "cancelled"}
 
@@ -33,7 +35,9 @@ def keys(store: Store) -> dict[str, str]:
 
 @contextmanager
 def jobs_app(connection: Connection, root: Path, ontology: Path, **config: Any) -> Iterator[TestClient]:
-    app = create_app(connection, jobs=JobsConfig(root=root, workers=0, snapshot=ontology, **config))
+    app = create_app(
+        connection, jobs=replace(JobsConfig.from_settings(), root=root, workers=0, snapshot=ontology, **config)
+    )
     with TestClient(app) as client:
         yield client
 
@@ -215,8 +219,8 @@ def test_with_several_server_processes_one_runs_the_jobs(tmp_path, connection, k
         jobs_app(connection, tmp_path / "jobs", ontology) as runner,
         jobs_app(connection, tmp_path / "jobs", ontology) as other,
     ):
-        assert runner.app.state.jobs._runner_lock is not None
-        assert other.app.state.jobs._runner_lock is None
+        assert app_state(runner).jobs._runner_lock is not None
+        assert app_state(other).jobs._runner_lock is None
         job = submit(other, key, catalog).json()
         assert wait(other, key, job["id"])["state"] == "done"
         assert wait(runner, key, job["id"])["rows"] == len(ROWS)

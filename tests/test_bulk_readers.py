@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ EXPECTED = [(line, dict(zip(HEADERS, [v or None if v == "" else v for v in row],
             for line, row in enumerate(ROWS, start=2)]  # fmt: skip
 
 
-def read(path: Path, **options) -> tuple[list[tuple[int, object]], dict[str, object]]:
+def read(path: Path, **options) -> tuple[list[tuple[int, Any]], dict[str, object]]:
     with open_source(path, **options) as source:
         rows = list(source.rows)
         return rows, {"format": source.format, "encoding": source.encoding, "headers": source.headers,
@@ -50,6 +51,22 @@ def test_text_files_in_every_encoding_read_the_same(tmp_path, name, encoding, de
     assert info["fraction"] == 1.0
 
 
+def test_a_taiwan_suppliers_big5_file_reads_as_big5(tmp_path):
+    rows = [
+        ["T001", "六角螺栓", "M8*30", "碳鋼", "", "千支"],
+        ["T002", "內六角螺絲", "M10x40", "不鏽鋼304", "", "個"],
+        ["T003", "活動扳手", "8吋", "", "", "把"],
+    ]
+    headers = ["貨號", "品名", "規格", "材質", "品牌", "單位"]
+    path = write_csv(tmp_path / "big5.csv", rows, headers, encoding="big5")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    assert path.read_bytes().decode("gb18030") != path.read_text(encoding="big5")  # it decodes, wrongly
+    found, info = read(path)
+    assert info["encoding"] == "big5"
+    assert [cells["品名"] for _, cells in found] == ["六角螺栓", "內六角螺絲", "活動扳手"]
+
+
 def test_gb18030_characters_outside_gbk(tmp_path):
     rows = [["B001", "䶮牌门锁 €", "", "", "", "把"]]  # 䶮 and € are four-byte GB18030 sequences
     path = write_csv(tmp_path / "gb18030.csv", rows, encoding="gb18030")
@@ -65,7 +82,7 @@ def test_xlsx_jsonl_and_parquet_read_the_same(tmp_path):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append(HEADERS)
     for row in ROWS:
         sheet.append([v or None for v in row])
@@ -88,7 +105,7 @@ def test_xlsx_numbers_read_as_people_write_them_and_sheets_by_name(tmp_path):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.active.append(["ignored"])
+    workbook.worksheets[0].append(["ignored"])
     sheet = workbook.create_sheet("目录")
     sheet.append(["品名", "长度", "数量"])
     sheet.append(["螺栓", 30.0, 1.5])

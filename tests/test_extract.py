@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from common.units import UNITS, UnitError, convert, read_unit, to_base
 from matchers import notations
 from matchers.extract import extract
+from matchers.normalize import UNIT_SPELLINGS
 from matchers.profile import read_record
-from matchers.units import UnitError, convert, format_number, to_base
+from matchers.units import format_number
 
 
 def pairs(text: str, columns: dict[str, str] | None = None) -> set[tuple[str, str]]:
@@ -148,13 +150,13 @@ def test_no_false_positive(text: str, absent: str) -> None:
 
 def test_quantities_carry_numbers_in_base_units() -> None:
     found = {f.key: f for f in extract("M10*1.25*50 Φ1cm 1.5L 1.2kw 8寸扳手").found}
-    assert (found["thread_size"].number, found["thread_size"].unit) == (10.0, "mm")
-    assert (found["thread_pitch"].number, found["thread_pitch"].unit) == (1.25, "mm")
-    assert (found["diameter"].number, found["diameter"].unit) == (10.0, "mm")
-    assert (found["capacity"].number, found["capacity"].unit) == (1500.0, "ml")
-    assert (found["power"].number, found["power"].unit) == (1200.0, "w")
-    assert (found["size_inch"].number, found["size_inch"].unit) == (8.0, "inch")
-    lengths = sorted(f.number for f in extract("M10*1.25*50 Φ1cm 1.5L 1.2kw 8寸扳手").found if f.key == "length")
+    assert (found["thread_size"].number, found["thread_size"].unit) == (10.0, "MMT")
+    assert (found["thread_pitch"].number, found["thread_pitch"].unit) == (1.25, "MMT")
+    assert (found["diameter"].number, found["diameter"].unit) == (10.0, "MMT")
+    assert (found["capacity"].number, found["capacity"].unit) == (1500.0, "MLT")
+    assert (found["power"].number, found["power"].unit) == (1200.0, "WTT")
+    assert (found["size_inch"].number, found["size_inch"].unit) == (8.0, "INH")
+    lengths = sorted(f.number or 0.0 for f in extract("M10*1.25*50 Φ1cm 1.5L 1.2kw 8寸扳手").found if f.key == "length")
     assert lengths == [50.0, 200.0]
 
 
@@ -163,7 +165,7 @@ def test_quantities_carry_numbers_in_base_units() -> None:
 )
 def test_pipe_size_carries_inches_and_dn_its_number(text: str, inches: float, dn: float) -> None:
     found = {f.key: f for f in extract(text).found}
-    assert (found["pipe_size"].number, found["pipe_size"].unit) == (inches, "inch")
+    assert (found["pipe_size"].number, found["pipe_size"].unit) == (inches, "INH")
     assert found["dn"].number == dn
     assert isinstance(found["pipe_size"].number, float) and isinstance(found["dn"].number, float)
 
@@ -175,7 +177,8 @@ def test_spans_point_into_the_normalized_text() -> None:
         start, end = f.span
         assert extraction.text[start:end] == f.text
         assert f.source == "text"
-    assert extraction.get("standard").text == "gb/t5783-2016"  # the year stays in the source text
+    standard = extraction.get("standard")
+    assert standard is not None and standard.text == "gb/t5783-2016"  # the year stays in the source text
 
 
 def test_inch_without_context_is_ambiguous() -> None:
@@ -212,7 +215,8 @@ def test_columns_take_precedence_and_record_their_source() -> None:
 
 @pytest.mark.parametrize("name", ["material", "Material", "材质", "材料"])
 def test_material_column_names(name: str) -> None:
-    assert extract("", {name: "黄铜"}).get("material").source == f"column:{name}"
+    material = extract("", {name: "黄铜"}).get("material")
+    assert material is not None and material.source == f"column:{name}"
 
 
 def test_context_for_inch_comes_from_text_and_columns() -> None:
@@ -237,7 +241,7 @@ def test_each_spelling_names_one_attribute() -> None:
 
 @pytest.mark.parametrize(
     ("value", "source", "target", "expected"),
-    [(8, "inch", "mm", 203.2), (1.5, "l", "ml", 1500.0), (2500, "mm", "m", 2.5), (1.2, "kw", "w", 1200.0)],
+    [(8, "INH", "MMT", 203.2), (1.5, "LTR", "MLT", 1500.0), (2500, "MMT", "MTR", 2.5), (1.2, "KWT", "WTT", 1200.0)],
 )
 def test_convert(value: float, source: str, target: str, expected: float) -> None:
     assert convert(value, source, target) == pytest.approx(expected)
@@ -245,14 +249,23 @@ def test_convert(value: float, source: str, target: str, expected: float) -> Non
 
 def test_convert_refuses_other_quantities_and_unknown_units() -> None:
     with pytest.raises(UnitError):
-        convert(1, "mm", "kg")
+        convert(1, "MMT", "KGM")
     with pytest.raises(UnitError):
         to_base(1, "furlong")
 
 
 def test_to_base_and_format_number() -> None:
-    assert to_base(2, "cm") == (20.0, "mm")
+    assert to_base(2, "CMT") == (20.0, "MMT")
     assert [format_number(x) for x in (30.0, 1.25, 2016.0, 0.5)] == ["30", "1.25", "2016", "0.5"]
+
+
+def test_one_unit_registry_serves_text_and_ontology() -> None:
+    assert {u.code for u in UNITS.values() if u.text} >= {"MMT", "CMT", "MTR", "INH", "GRM", "KGM", "MLT", "LTR", "NU"}
+    assert UNIT_SPELLINGS["英寸"] == UNIT_SPELLINGS['"'] == UNITS["INH"].text == "inch"
+    assert "寸" not in UNIT_SPELLINGS and "分" not in UNIT_SPELLINGS  # pipe size or length: read in context
+    read = [read_unit(spelling) for spelling in ("MMT", "mm", "N·m", "L", "kW")]
+    assert [u.code if u else None for u in read] == ["MMT", "MMT", "NU", "LTR", "KWT"]
+    assert read_unit("furlong") is None
 
 
 def test_values_are_set_apart_from_the_name_for_the_fuzzy_scorers() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import graphene
 import pytest
-from graphql import ExecutionContext, execute, parse
+from graphql import ExecutionContext, ExecutionResult, execute, parse
 
 from service.graphql.execution import LeanExecutionContext
 
@@ -47,6 +47,7 @@ QUERY = parse("{ things { name size note shout(times: 2) } }")
 
 def run(things: list[Thing], context_class: type[ExecutionContext]) -> tuple[object, list[str]]:
     result = execute(SCHEMA, QUERY, context_value=things, execution_context_class=context_class)
+    assert isinstance(result, ExecutionResult)  # no resolver here is async
     return result.data, [f"{e.message} at {e.path}" for e in result.errors or ()]
 
 

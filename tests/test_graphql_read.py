@@ -14,7 +14,7 @@ from ontology.model import ClassProperty, ConceptClass, DataType, Labels, Proper
 from ontology.store import Store
 from service.graphql.schema import SCHEMA_FILE, printed_schema
 from tests.bundles import BOLTS, FASTENERS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW
-from tests.graphql_support import error_codes, gql, keys_by_role, load_fixture_schemes, running_app
+from tests.graphql_support import app_state, error_codes, gql, keys_by_role, load_fixture_schemes, running_app
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def test_a_page_of_classes_costs_a_bounded_number_of_round_trips(api: TestClient
         children(first: 3) { nodes { code label ancestors { code }
                                      template { required property { code valueCount } } } }
         template { property { code } } mappings { target { code } } } } }"""
-    app_store = api.app.state.store
+    app_store = app_state(api).store
     before = app_store.round_trips
     nodes = gql(api, query, page=page)["data"]["classes"]["nodes"]
     assert len(nodes) == page and all(len(n["children"]["nodes"]) == 3 for n in nodes)
@@ -246,10 +246,12 @@ def test_anonymous_access_can_be_switched_off(connection: Connection, loaded: St
 # stopped at once, the request's field tasks are cancelled before they start, and Python warns
 # that their resolvers' coroutines were never awaited
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_a_request_over_the_time_limit_is_stopped(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("service.graphql.endpoint.TIMEOUT_SECONDS", 0.0)
-    slow = gql(api, CLASS_QUERY, code=HEX_BOLT)  # waits for the store
-    assert error_codes(slow) == ["LIMIT_EXCEEDED"] and "was stopped" in slow["errors"][0]["message"]
-    assert gql(api, "{ __typename }")["data"] == {"__typename": "Query"}  # nothing to wait for
-    monkeypatch.undo()
+def test_a_request_over_the_time_limit_is_stopped(
+    connection: Connection, api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CPMS_GRAPHQL_TIMEOUT_SECONDS", "0.000001")
+    with running_app(connection) as hurried:
+        slow = gql(hurried, CLASS_QUERY, code=HEX_BOLT)  # waits for the store
+        assert error_codes(slow) == ["LIMIT_EXCEEDED"] and "was stopped" in slow["errors"][0]["message"]
+        assert gql(hurried, "{ __typename }")["data"] == {"__typename": "Query"}  # nothing to wait for
     assert gql(api, CLASS_QUERY, code=HEX_BOLT)["data"]["class"]["code"] == HEX_BOLT

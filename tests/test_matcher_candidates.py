@@ -10,7 +10,7 @@ from matchers.attributes import ValueLexicon
 from matchers.candidates import CandidateIndex
 from matchers.pinyin_query import PinyinReader
 from matchers.profile import read_record
-from matchers.snapshot import Snapshot
+from matchers.snapshot import Kind, Snapshot
 from tests.matcher_bundles import BOLT_M8X30, CPMS, HEX_BOLT, HEX_NUT, HINGE, OTHER, SOCKET_SCREW, WRENCH
 
 
@@ -19,9 +19,9 @@ def snapshot() -> Snapshot:
     return Snapshot.from_bundles([CPMS, OTHER])
 
 
-def _index(snapshot: Snapshot, kind: str = "class") -> CandidateIndex:
+def _index(snapshot: Snapshot, kind: Kind = "class") -> CandidateIndex:
     view = snapshot.scheme("CPMS")
-    return CandidateIndex(view, kind, ValueLexicon.of(view.classes.values()))  # type: ignore[arg-type]
+    return CandidateIndex(view, kind, ValueLexicon.of(view.classes.values()))
 
 
 def _codes(index: CandidateIndex, text: str, size: int = 5) -> list[str]:

@@ -27,7 +27,7 @@ def test_decisions_follow_thresholds_and_margin(scores: list[float], decision: D
 
 def test_settings_report_every_problem_at_once() -> None:
     with pytest.raises(ValidationError) as raised:
-        MatchSettings(thresholds={"auto": 150, "margin": -1}, shortlist=0)
+        MatchSettings.model_validate({"thresholds": {"auto": 150, "margin": -1}, "shortlist": 0})
     assert {e["loc"][0] for e in raised.value.errors()} == {"thresholds", "shortlist"}
     assert len(raised.value.errors()) == 3
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from common.settings import ServiceSettings, Settings
 from matchers import Matcher, Snapshot
 from ontology.apikeys import create_key
 from ontology.changes import change_marks
@@ -19,9 +20,8 @@ from ontology.exporting import export_bundle, list_schemes
 from ontology.model import Synonym
 from ontology.store import Store
 from service.app import create_app
-from service.settings import ServiceSettings
 from tests.bundles import HEX_BOLT, SOCKET_SCREW
-from tests.graphql_support import gql, keys_by_role, load_fixture_schemes
+from tests.graphql_support import app_state, gql, keys_by_role, load_fixture_schemes
 
 POLL = 0.2
 CONFIRM = """mutation($record: RecordInput!, $code: String!) {
@@ -33,14 +33,14 @@ def worker(connection: Connection, store: Store) -> Iterator[tuple[TestClient, d
     """One server process of several: the others write to the store directly, as they would."""
     load_fixture_schemes(store)
     keys = keys_by_role(store)
-    app = create_app(connection, ServiceSettings(matcher_poll_seconds=POLL))
+    app = create_app(connection, Settings(service=ServiceSettings(matcher_poll_seconds=POLL)))
     with TestClient(app) as client:
         assert app.state.matcher.wait_ready(120)
         yield client, keys
 
 
 def matcher_of(client: TestClient) -> Matcher:
-    return client.app.state.matcher.get()  # type: ignore[attr-defined]
+    return app_state(client).matcher.get()
 
 
 def fresh_matcher(store: Store) -> Matcher:
@@ -78,7 +78,7 @@ def test_an_example_confirmed_here_is_not_learnt_again_from_the_store(worker, st
     record = {"text": text}
     assert gql(client, CONFIRM, keys["manufacturer"], record=record, code=SOCKET_SCREW)["data"]["confirmMatch"]["ok"]
     marks = change_marks(store)
-    assert eventually(lambda: client.app.state.matcher._marks == marks)  # type: ignore[attr-defined]
+    assert eventually(lambda: app_state(client).matcher._marks == marks)
     assert best(matcher_of(client), text) == best(fresh_matcher(store), text)
 
 

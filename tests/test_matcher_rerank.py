@@ -7,6 +7,7 @@ import pytest
 from common.errors import InvalidInput
 from matchers import Matcher
 from matchers.pairs import PAIR_FEATURES, Idf, pair_features, read_side
+from matchers.record import Record
 from matchers.rerank import PairReranker
 from matchers.trees import boost
 from tests.matcher_bundles import CPMS
@@ -14,7 +15,7 @@ from tests.matcher_bundles import CPMS
 FEATURE = {name: i for i, name in enumerate(PAIR_FEATURES)}
 
 
-def _pair(left: str, right: str) -> dict[str, float]:
+def _pair(left: Record, right: Record) -> dict[str, float]:
     a, b = read_side(left), read_side(right)
     row = pair_features(a, b, Idf([a, b]))
     return dict(zip(PAIR_FEATURES, row, strict=True))

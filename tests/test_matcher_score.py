@@ -9,6 +9,7 @@ import pytest
 
 from matchers import Matcher
 from matchers.logistic import fit, predict
+from matchers.result import Candidate
 from matchers.score import DEFAULT_WEIGHTS, FEATURES, HAND_SET, fit_weights
 from tests.matcher_bundles import BOLT_M8X30, BOLT_M8X40_304, BOLT_M10X30, CPMS
 
@@ -18,7 +19,7 @@ def matcher() -> Matcher:
     return Matcher.from_bundles([CPMS])
 
 
-def _by_code(matcher: Matcher, record: str) -> dict[str, object]:
+def _by_code(matcher: Matcher, record: str) -> dict[str, Candidate]:
     return {c.code: c for c in matcher.match(record, kind="item", limit=10).candidates}
 
 

@@ -39,6 +39,7 @@ def test_update_bumps_version_and_records_before_and_after(loaded: Store) -> Non
     assert [c.action for c in changes] == ["update"]
     change = changes[0]
     assert change.actor == "editor-li" and "Yongkang" in change.reason
+    assert change.before is not None and change.after is not None
     assert change.before["syn_text"] == ["外六角螺丝", "hex bolt"]
     assert change.after["syn_text"] == ["六角螺栓"] and change.after["version"] == 2
 

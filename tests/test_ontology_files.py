@@ -9,6 +9,7 @@ import pytest
 
 from ontology.csvfiles import read_csv_folder, write_csv_folder
 from ontology.jsonfile import read_bundles, write_bundles
+from ontology.model import Status
 from ontology.skos import to_turtle
 from ontology.validate import ImportRejected
 from tests.bundles import HEX_BOLT, SOCKET_SCREW, cpms_bundle
@@ -53,6 +54,24 @@ def test_csv_import_accepts_chinese_encodings(tmp_path: Path, encoding: str) -> 
     assert _dump(read_csv_folder(tmp_path)) == _dump(cpms_bundle())
 
 
+TRADITIONAL = {
+    "紧固件": "緊固件", "螺栓": "螺栓", "六角头螺栓": "六角頭螺栓", "头部为六角形的螺栓": "頭部為六角形的螺栓",
+    "内六角圆柱头螺钉": "內六角圓柱頭螺釘",
+}  # fmt: skip
+
+
+def test_csv_import_reads_big5(tmp_path: Path) -> None:
+    """A Taiwan editor's folder in Big5: traditional labels, which GB18030 would decode wrongly."""
+    write_csv_folder(tmp_path, cpms_bundle())
+    classes = tmp_path / "classes.csv"
+    text = classes.read_text(encoding="utf-8-sig")
+    for simplified, traditional in TRADITIONAL.items():
+        text = text.replace(simplified, traditional)
+    classes.write_bytes(text.encode("big5"))
+    labels = [c.labels.zh_hans for c in read_csv_folder(tmp_path).classes]
+    assert labels == [TRADITIONAL.get(c.labels.zh_hans or "", c.labels.zh_hans) for c in cpms_bundle().classes]
+
+
 def _edit(path: Path, line: int, column: str, value: str) -> None:
     with path.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
@@ -85,7 +104,7 @@ def test_csv_import_names_every_bad_row(tmp_path: Path) -> None:
 
 def test_skos_turtle(tmp_path: Path) -> None:
     bundle = cpms_bundle()
-    bundle.classes[3].status = "deprecated"
+    bundle.classes[3].status = Status.deprecated
     bundle.classes[3].replaced_by = HEX_BOLT
     turtle = to_turtle(bundle)
     assert "a skos:ConceptScheme" in turtle

@@ -84,6 +84,7 @@ def test_reimport_bumps_versions_of_changed_concepts_and_records_them(loaded: St
     assert stored[HEX_BOLT].version == 2 and stored[BOLTS].version == 1
     change = history(loaded, "CPMS", HEX_BOLT)[-1]
     assert change.action == "import_update" and change.actor == "editor-wang"
+    assert change.before is not None and change.after is not None
     assert change.before["labels"]["en"] == "Hexagon head bolt" and change.after["labels"]["en"] == "Hex head bolt"
 
 

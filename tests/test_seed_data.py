@@ -242,7 +242,8 @@ def test_cpms_units_convert_to_a_base_unit_of_their_quantity(cpms: SchemeBundle)
     for unit in units.values():
         base = units[unit.base]
         assert base.quantity == unit.quantity and base.factor == 1.0, unit.code
-    assert units["fen"].factor * 8 == pytest.approx(units["in"].factor)
+    assert units["INH"].factor == pytest.approx(25.4 * units["MMT"].factor)
+    assert units["MMT"].symbol == "mm" and "寸" in {s.text for s in units["INH"].synonyms}
 
 
 def test_cpms_thread_sizes_cover_the_iso_tables(cpms: SchemeBundle) -> None:

@@ -98,18 +98,21 @@ def test_failed_download_names_the_version_and_leaves_nothing(tmp_path: Path) ->
     assert list(tmp_path.iterdir()) == []
 
 
-def test_settings_from_environment() -> None:
-    settings = ServerSettings.from_env(
-        {"CPMS_HOME": "/srv/cpms", "CPMS_NEO4J_BOLT_PORT": "17687", "NEO4J_PASSWORD": "given"}
-    )
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CPMS_NEO4J_HOME", raising=False)
+    for name, value in {"CPMS_HOME": "/srv/cpms", "CPMS_NEO4J_BOLT_PORT": "17687", "NEO4J_PASSWORD": "given"}.items():
+        monkeypatch.setenv(name, value)
+    settings = ServerSettings.from_settings()
     assert settings.home == Path("/srv/cpms/neo4j")
     assert settings.uri == "bolt://127.0.0.1:17687"
     assert resolve_password(settings) == "given"
 
 
-def test_external_uri_is_used_as_given(connection: Connection) -> None:
+def test_external_uri_is_used_as_given(connection: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"NEO4J_URI": connection.uri, "NEO4J_USER": connection.user, "NEO4J_PASSWORD": connection.password or ""}
-    external = Connection.from_env(env)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    external = Connection.from_settings()
     assert external.external and external.uri == connection.uri
-    with GraphDatabase.driver(external.uri, auth=(external.user, external.password)) as driver:
+    with GraphDatabase.driver(external.uri, auth=(external.user, external.password or "")) as driver:
         driver.verify_connectivity()

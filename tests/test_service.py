@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx2 as httpx
 from starlette.testclient import TestClient
 
+from common.settings import Settings
 from ontology.connection import Connection
 from ontology.server.settings import ServerSettings
 from service.version import __version__
@@ -109,4 +110,4 @@ def test_cpms_up_starts_and_stops_its_own_neo4j(tmp_path: Path) -> None:
     assert answer.json()["data"]["health"]["neo4jVersion"].startswith("5.")
     assert "Neo4j started" in output and "stopped" in output
     assert "CPMS 1.0:" in output, "the seed data was loaded"
-    assert not ServerSettings.from_env(env).pid_file.exists()
+    assert not ServerSettings.from_settings(Settings(home=tmp_path / "state")).pid_file.exists()

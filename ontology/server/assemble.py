@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from common.errors import ServerSetupError
@@ -26,7 +27,7 @@ def is_assembled(cache_dir: Path, version: str) -> bool:
     return (lib_dir(cache_dir, version).parent / COMPLETE_MARKER).exists()
 
 
-def assemble(cache_dir: Path, version: str, log=print) -> Path:
+def assemble(cache_dir: Path, version: str, log: Callable[[str], object] = print) -> Path:
     """Return the `lib/` folder of Neo4j `version`, downloading it with Maven the first time.
 
     The copy goes to a temporary folder that is renamed into place only when Maven succeeded, so

@@ -1,4 +1,4 @@
-"""Where and how the project's own Neo4j server runs, read from the environment."""
+"""Where and how the project's own Neo4j server runs (from the settings' `local_neo4j` section)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_VERSION = "5.26.31"
-DEFAULT_BOLT_PORT = 7687
+from common.settings import Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -17,12 +16,12 @@ class ServerSettings:
 
     home: Path
     cache_dir: Path
-    version: str = DEFAULT_VERSION
-    bolt_port: int = DEFAULT_BOLT_PORT
-    heap: str = "512m"
-    pagecache: str = "256m"
-    auth: bool = True
-    password: str | None = None  # None: generated once and kept in `password_file`
+    version: str
+    bolt_port: int
+    heap: str
+    pagecache: str
+    auth: bool
+    password: str | None  # None: generated once and kept in `password_file`
 
     @property
     def conf_dir(self) -> Path:
@@ -57,18 +56,19 @@ class ServerSettings:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> ServerSettings:
-        env = dict(os.environ if env is None else env)
-        state = Path(env.get("CPMS_HOME", ".cpms")).absolute()
+    def from_settings(cls, settings: Settings | None = None) -> ServerSettings:
+        """The local server of `settings` (default: from the environment), its folders made absolute."""
+        settings = settings or load_settings()
+        local, state = settings.local_neo4j, settings.home.absolute()
         return cls(
-            home=Path(env.get("CPMS_NEO4J_HOME", state / "neo4j")).absolute(),
-            cache_dir=Path(env.get("CPMS_NEO4J_CACHE", state / "dist")).absolute(),
-            version=env.get("CPMS_NEO4J_VERSION", DEFAULT_VERSION),
-            bolt_port=int(env.get("CPMS_NEO4J_BOLT_PORT", DEFAULT_BOLT_PORT)),
-            heap=env.get("CPMS_NEO4J_HEAP", "512m"),
-            pagecache=env.get("CPMS_NEO4J_PAGECACHE", "256m"),
-            auth=env.get("CPMS_NEO4J_AUTH", "true").lower() not in ("0", "false", "no", "off"),
-            password=env.get("NEO4J_PASSWORD") or None,
+            home=(local.home or state / "neo4j").absolute(),
+            cache_dir=(local.cache or state / "dist").absolute(),
+            version=local.version,
+            bolt_port=local.bolt_port,
+            heap=local.heap,
+            pagecache=local.pagecache,
+            auth=local.auth,
+            password=settings.neo4j.password,
         )
 
 

@@ -85,7 +85,7 @@ def _item(
 ) -> Item:
     size_zh = thread.designation.replace("x", "×") + (f"×{length:g}" if length is not None else "")
     size_en = thread.designation + (f"x{length:g}" if length is not None else "")
-    name_zh = (series["zh"], standard.zh_hans, size_zh, variant["zh"])
+    name_zh = (series["zh"], standard.zh_hans or "", size_zh, variant["zh"])
     trade_zh = (series["trade_zh"], size_zh, variant["zh"])
     names = Labels(
         zh_hans=" ".join(name_zh),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ontology.model import Labels, Synonym
+from ontology.model import Labels, Lang, Synonym
 
 from ..chinese import to_traditional
 
@@ -30,7 +30,7 @@ def synonyms(words: Iterable[str], of: Labels) -> list[Synonym]:
     return found
 
 
-def _spellings(word: str) -> list[tuple[str, str]]:
+def _spellings(word: str) -> list[tuple[str, Lang]]:
     if not _HAN.search(word):
         return [(word, "en")]
     return [(word, "zh-Hans"), (to_traditional(word), "zh-Hant")]

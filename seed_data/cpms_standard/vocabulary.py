@@ -1,9 +1,10 @@
-"""Units and properties of the standard (`units.toml`, `properties.toml`)."""
+"""Units (`common.units`) and properties (`properties.toml`) of the standard."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from common.units import BASE_UNITS, UNITS, UnitDef
 from ontology.model import DataType, Labels, Property, Unit, Value
 
 from .data import read_toml
@@ -14,23 +15,23 @@ THREAD_SIZE = "thread_size"
 
 
 def load_units() -> list[Unit]:
-    return [_unit(row) for row in read_toml("units.toml")["unit"]]
+    return [_unit(u) for u in UNITS.values()]
 
 
 def load_properties() -> list[Property]:
     return [_property(row) for row in read_toml("properties.toml")["property"]]
 
 
-def _unit(row: dict[str, Any]) -> Unit:
-    names = labels(row["zh"], row["en"])
+def _unit(u: UnitDef) -> Unit:
+    names = labels(u.zh, u.en)
     return Unit(
-        code=row["code"],
-        symbol=row["symbol"],
+        code=u.code,
+        symbol=u.symbol,
         labels=names,
-        quantity=row["quantity"],
-        base=row["base"],
-        factor=row["factor"],
-        synonyms=synonyms(row["synonyms"], of=names),
+        quantity=u.quantity,
+        base=BASE_UNITS[u.quantity],
+        factor=u.factor,
+        synonyms=synonyms([n for n in u.names() if n != u.symbol], of=names),
     )
 
 

@@ -8,28 +8,30 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from common.errors import CpmsError
+from common.settings import load_settings
 from ontology.connection import Connection
 from ontology.server import process
 from ontology.server.assemble import assemble
 from ontology.server.settings import ServerSettings
 from ontology.store import Store
 from service.cli.match import add_match_command
-from service.settings import ServiceSettings
 
 
 def _db(args: argparse.Namespace) -> int:
-    settings = ServerSettings.from_env()
+    settings = ServerSettings.from_settings()
     if args.action == "install":
         lib = assemble(settings.cache_dir, settings.version)
         print(f"Neo4j {settings.version} jars are in {lib}")
         return 0
-    action: Callable[[ServerSettings], process.ServerStatus] = {
+    actions: dict[str, Callable[[ServerSettings], process.ServerStatus]] = {
         "start": process.start,
         "stop": process.stop,
         "status": process.status,
-    }[args.action]
+    }
+    action = actions[args.action]
     result = action(settings)
     print(result.message)
     return 0 if args.action != "status" or result.running else 3
@@ -40,12 +42,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     from service.app import create_app
 
-    service = ServiceSettings.from_env()
+    service = load_settings().service
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
     # callers (`cpms up`) run their cleanup, such as stopping the Neo4j they started.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     host, port, workers = args.host or service.host, args.port or service.port, args.workers or service.workers
-    options = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
     if workers > 1:  # each worker process builds its own app (and matcher) from the environment
         uvicorn.run("service.app:create_app", factory=True, workers=workers, **options)
     else:
@@ -54,7 +56,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _store() -> Store:
-    return Store(Connection.from_env())
+    return Store(Connection.from_settings())
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -142,19 +144,20 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def _up(args: argparse.Namespace) -> int:
     """Start the local Neo4j (unless NEO4J_URI points elsewhere), then serve; stop Neo4j on exit
     if this command started it."""
-    connection = Connection.from_env()
+    settings = load_settings()
+    connection = Connection.from_settings(settings)
     started_here = False
-    settings = ServerSettings.from_env()
+    server = ServerSettings.from_settings(settings)
     if not connection.external:
-        started_here = not process.status(settings).running
-        print(process.start(settings).message, flush=True)
+        started_here = not process.status(server).running
+        print(process.start(server).message, flush=True)
     try:
         if not args.no_seed:
             _seed(argparse.Namespace(force=False))
         return _serve(args)
     finally:
         if started_here:
-            print(process.stop(settings).message, flush=True)
+            print(process.stop(server).message, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,7 +67,7 @@ def run_match_command(args: argparse.Namespace) -> int:
             from ontology.store import Store
             from service.jobs.ontology_snapshot import export_scheme
 
-            with Store(Connection.from_env()) as store:
+            with Store(Connection.from_settings()) as store:
                 export_scheme(store, settings.scheme, target)
 
     bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from graphql import GraphQLResolveInfo
 
 from matchers.calibration import Calibration
 from service.graphql.context import ctx
@@ -34,7 +35,7 @@ class SchemeCalibration(graphene.ObjectType):
     resolve_review_threshold = staticmethod(lambda c, _: c.thresholds.review)
 
 
-async def scheme_calibrations(info, scheme: str) -> list[Calibration]:
+async def scheme_calibrations(info: GraphQLResolveInfo, scheme: str) -> list[Calibration]:
     """Worked out in a worker thread: the first time, it matches up to a thousand examples."""
     matcher = ctx(info).app.state.matcher.get()
     view = matcher.snapshot.schemes.get(scheme)

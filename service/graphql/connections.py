@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import graphene
+from graphql import GraphQLResolveInfo
 
 from common.errors import InvalidInput, LimitExceeded
 
@@ -83,10 +84,10 @@ def _build_connection(node_type: Any, name: str) -> type[graphene.ObjectType]:
         },
     )
 
-    def resolve_edges(data: ConnectionData, info):
+    def resolve_edges(data: ConnectionData, info: GraphQLResolveInfo) -> Any:
         return [{"cursor": encode_cursor(data.offset + n), "node": node} for n, node in enumerate(data.nodes)]
 
-    def resolve_page_info(data: ConnectionData, info):
+    def resolve_page_info(data: ConnectionData, info: GraphQLResolveInfo) -> Any:
         end = data.offset + len(data.nodes)
         return PageInfo(
             has_next_page=end < data.total,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, TypeVarTuple
+
+from graphql import GraphQLResolveInfo
 
 from ontology.store import Store
 from service.auth import Principal
@@ -13,6 +15,8 @@ from service.graphql.loaders import Loaders, RequestToken
 from service.read_cache import MISSING, ReadCache
 
 T = TypeVar("T")
+P = ParamSpec("P")
+Args = TypeVarTuple("Args")  # a cached read's arguments: positional, each part of the cache key
 
 
 @dataclass
@@ -37,11 +41,11 @@ class RequestContext:
     def cache(self) -> ReadCache:
         return self.app.state.read_cache
 
-    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking store call in a worker thread, keeping the event loop free."""
         return await asyncio.to_thread(fn, *args, **kwargs)
 
-    async def read(self, fn: Callable[..., T], *args: Hashable) -> T:
+    async def read(self, fn: Callable[[Store, *Args], T], *args: *Args) -> T:
         """`fn(store, *args)`, a read of the store, answered from the read cache when it can be."""
         token = await self._token.get()
         key = (fn, args)
@@ -51,14 +55,14 @@ class RequestContext:
             self.cache.put(token, key, value)
         return value
 
-    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+    async def write(self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(store, *args)`, a change to the store. What this request reads after it is read
         afresh: under the new change token, through new loaders."""
         try:
-            return await asyncio.to_thread(fn, self.store, *args)
+            return await asyncio.to_thread(fn, self.store, *args, **kwargs)
         finally:
             self._fresh_reads()
 
 
-def ctx(info) -> RequestContext:
+def ctx(info: GraphQLResolveInfo) -> RequestContext:
     return info.context

@@ -4,8 +4,11 @@ releases. Each takes the version the editor saw and a reason; each success refre
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import graphene
+from graphql import GraphQLResolveInfo
 
 from common.errors import Unavailable
 from ontology import browse, curation, editing, releases
@@ -24,9 +27,13 @@ from ontology.model import (
 )
 from ontology.rows import uid
 from ontology.scheme_settings import set_target_precision
+from ontology.store import Store
 from service.graphql.context import ctx
 from service.graphql.ontology_types import ClassType, ItemType, PropertyType, Scheme, synonyms_input
 from service.graphql.payloads import MutationPayload, mutation
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class LabelsInput(graphene.InputObjectType):
@@ -55,13 +62,15 @@ class ItemValueInput(graphene.InputObjectType):
     flag = graphene.Boolean()
 
 
-def labels_of(value) -> Labels | None:
-    if value is None:
-        return None
+def labels_of(value: dict[str, str | None]) -> Labels:
     return Labels(**{"zh-Hans": value.get("zh_hans"), "zh-Hant": value.get("zh_hant"), "en": value.get("en")})
 
 
-def value_of(v) -> Value:
+def optional_labels_of(value: dict[str, str | None] | None) -> Labels | None:
+    return None if value is None else labels_of(value)
+
+
+def value_of(v: dict[str, Any]) -> Value:
     return Value(code=v["code"], labels=labels_of(v["labels"]), synonyms=synonyms_input(v.get("synonyms")) or [])
 
 
@@ -90,21 +99,23 @@ class ReleasePayload(MutationPayload):
     concepts = graphene.Int()
 
 
-async def _edited(info, fn, *args):
+async def _edited(
+    info: GraphQLResolveInfo, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
     """Run an editing function as the caller (who must be an editor), then refresh the matcher."""
     context = ctx(info)
     context.principal.require("curate")
-    result = await context.write(fn, *args)
+    result = await context.write(fn, *args, **kwargs)
     context.app.state.matcher.refresh()
     return result
 
 
-async def _class_payload(info, scheme: str, code: str) -> ClassPayload:
+async def _class_payload(info: GraphQLResolveInfo, scheme: str, code: str) -> ClassPayload:
     record = await ctx(info).loaders.classes.load(uid(scheme, code))
     return ClassPayload(ok=True, user_errors=[], changed=record)
 
 
-def _actor(info) -> str:
+def _actor(info: GraphQLResolveInfo) -> str:
     return ctx(info).principal.name
 
 
@@ -243,8 +254,17 @@ class CurationMutation(graphene.ObjectType):
     @staticmethod
     @mutation(ClassPayload)
     async def resolve_create_class(
-        root, info, scheme, code, labels, reason, parent=None, definition=None, synonyms=None, status=None
-    ):
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        labels: dict[str, str | None],
+        reason: str,
+        parent: str | None = None,
+        definition: dict[str, str | None] | None = None,
+        synonyms: list[Any] | None = None,
+        status: str | None = None,
+    ) -> ClassPayload:
         parent_level = 0
         if parent:
             parent_record = await ctx(info).loaders.classes.load(uid(scheme, parent))
@@ -254,7 +274,7 @@ class CurationMutation(graphene.ObjectType):
             parent=parent,
             level=parent_level + 1,
             labels=labels_of(labels),
-            definition=labels_of(definition),
+            definition=optional_labels_of(definition),
             synonyms=synonyms_input(synonyms) or [],
             status=Status(status or "draft"),
         )
@@ -264,31 +284,64 @@ class CurationMutation(graphene.ObjectType):
     @staticmethod
     @mutation(ClassPayload)
     async def resolve_update_class(
-        root, info, scheme, code, expected_version, reason, labels=None, definition=None, synonyms=None
-    ):
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        expected_version: int,
+        reason: str,
+        labels: dict[str, str | None] | None = None,
+        definition: dict[str, str | None] | None = None,
+        synonyms: list[Any] | None = None,
+    ) -> ClassPayload:
         changes = editing.ClassChanges(
-            labels=labels_of(labels), definition=labels_of(definition), synonyms=synonyms_input(synonyms)
+            labels=optional_labels_of(labels),
+            definition=optional_labels_of(definition),
+            synonyms=synonyms_input(synonyms),
         )
         await _edited(info, editing.update_class, scheme, code, expected_version, changes, _actor(info), reason)
         return await _class_payload(info, scheme, code)
 
     @staticmethod
     @mutation(ClassPayload)
-    async def resolve_move_class(root, info, scheme, code, expected_version, reason, new_parent=None):
+    async def resolve_move_class(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        expected_version: int,
+        reason: str,
+        new_parent: str | None = None,
+    ) -> ClassPayload:
         await _edited(info, editing.move_class, scheme, code, expected_version, new_parent, _actor(info), reason)
         return await _class_payload(info, scheme, code)
 
     @staticmethod
     @mutation(ClassPayload)
-    async def resolve_deprecate_class(root, info, scheme, code, expected_version, reason, replaced_by=None):
+    async def resolve_deprecate_class(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        expected_version: int,
+        reason: str,
+        replaced_by: str | None = None,
+    ) -> ClassPayload:
         await _edited(info, editing.deprecate_class, scheme, code, expected_version, replaced_by, _actor(info), reason)
         return await _class_payload(info, scheme, code)
 
     @staticmethod
     @mutation(ClassPayload)
     async def resolve_attach_property(
-        root, info, scheme, class_code, expected_version, property, reason, required_property=False
-    ):
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        class_code: str,
+        expected_version: int,
+        property: str,
+        reason: str,
+        required_property: bool = False,
+    ) -> ClassPayload:
         await _edited(
             info, curation.attach_property, scheme, class_code, expected_version, property, required_property,
             _actor(info), reason,
@@ -298,8 +351,17 @@ class CurationMutation(graphene.ObjectType):
     @staticmethod
     @mutation(ClassPayload)
     async def resolve_set_mapping(
-        root, info, scheme, from_code, expected_version, to_scheme, to_code, relation, reason, remove=False
-    ):
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        from_code: str,
+        expected_version: int,
+        to_scheme: str,
+        to_code: str,
+        relation: str,
+        reason: str,
+        remove: bool = False,
+    ) -> ClassPayload:
         mapping = Mapping(from_code=from_code, to_scheme=to_scheme, to_code=to_code, relation=SkosRelation(relation),
                           source=_actor(info))  # fmt: skip
         await _edited(info, curation.set_mapping, scheme, expected_version, mapping, _actor(info), reason, remove)
@@ -307,7 +369,19 @@ class CurationMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(UnitPayload)
-    async def resolve_define_unit(root, info, scheme, code, symbol, labels, quantity, base, factor, reason, offset=0.0):
+    async def resolve_define_unit(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        symbol: str,
+        labels: dict[str, str | None],
+        quantity: str,
+        base: str,
+        factor: float,
+        reason: str,
+        offset: float = 0.0,
+    ) -> UnitPayload:
         unit = Unit(code=code, symbol=symbol, labels=labels_of(labels), quantity=quantity, base=base, factor=factor,
                     offset=offset)  # fmt: skip
         await _edited(info, curation.define_unit, scheme, unit, _actor(info), reason)
@@ -316,12 +390,21 @@ class CurationMutation(graphene.ObjectType):
     @staticmethod
     @mutation(PropertyPayload)
     async def resolve_define_property(
-        root, info, scheme, code, labels, data_type, reason, definition=None, unit=None, values=None
-    ):
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        labels: dict[str, str | None],
+        data_type: str,
+        reason: str,
+        definition: dict[str, str | None] | None = None,
+        unit: str | None = None,
+        values: list[dict[str, Any]] | None = None,
+    ) -> PropertyPayload:
         prop = Property(
             code=code,
             labels=labels_of(labels),
-            definition=labels_of(definition),
+            definition=optional_labels_of(definition),
             data_type=DataType(data_type),
             unit=unit,
             values=[value_of(v) for v in values or []],
@@ -333,7 +416,15 @@ class CurationMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(PropertyPayload)
-    async def resolve_add_values(root, info, scheme, property, expected_version, values, reason):
+    async def resolve_add_values(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        property: str,
+        expected_version: int,
+        values: list[dict[str, Any]],
+        reason: str,
+    ) -> PropertyPayload:
         await _edited(info, curation.add_values, scheme, property, expected_version, [value_of(v) for v in values],
                       _actor(info), reason)  # fmt: skip
         record = await ctx(info).loaders.properties.load(uid(scheme, property))
@@ -341,7 +432,16 @@ class CurationMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(ItemPayload)
-    async def resolve_create_item(root, info, scheme, code, class_code, labels, reason, values=None):
+    async def resolve_create_item(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        class_code: str,
+        labels: dict[str, str | None],
+        reason: str,
+        values: list[dict[str, Any]] | None = None,
+    ) -> ItemPayload:
         item = Item(code=code, class_code=class_code, labels=labels_of(labels),
                     values=[ItemValue(**v) for v in values or []])  # fmt: skip
         created = await _edited(info, curation.create_item, scheme, item, _actor(info), reason)
@@ -349,7 +449,15 @@ class CurationMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(ItemPayload)
-    async def resolve_update_item(root, info, scheme, code, expected_version, labels, reason):
+    async def resolve_update_item(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        code: str,
+        expected_version: int,
+        labels: dict[str, str | None],
+        reason: str,
+    ) -> ItemPayload:
         await _edited(
             info, curation.update_item_labels, scheme, code, expected_version, labels_of(labels), _actor(info), reason
         )
@@ -359,13 +467,15 @@ class CurationMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(ReleasePayload)
-    async def resolve_publish_release(root, info, scheme, note):
+    async def resolve_publish_release(root: object, info: GraphQLResolveInfo, scheme: str, note: str) -> ReleasePayload:
         release = await _edited(info, releases.publish_release, scheme, _actor(info), note)
         return ReleasePayload(ok=True, user_errors=[], number=release.number, concepts=release.concepts)
 
     @staticmethod
     @mutation(SchemePayload)
-    async def resolve_set_target_precision(root, info, scheme, precision, reason):
+    async def resolve_set_target_precision(
+        root: object, info: GraphQLResolveInfo, scheme: str, precision: float, reason: str
+    ) -> SchemePayload:
         await _edited(info, set_target_precision, scheme, precision, _actor(info), reason)
         with contextlib.suppress(Unavailable):  # a matcher still being built reads it from the store
             ctx(info).app.state.matcher.get().set_target_precision(scheme, precision)  # at once, before the rebuild

@@ -13,19 +13,27 @@ from typing import Any
 
 import graphene
 from graphene.validation import depth_limit_validator
-from graphql import DocumentNode, GraphQLError, execute, parse, specified_rules, validate
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from common.errors import CpmsError, LimitExceeded
+from common.settings import GraphQLLimits
 from service.auth import principal_for
 from service.errors import error_response, format_graphql_error, http_status_for
 from service.graphql.context import RequestContext
 from service.graphql.execution import LeanExecutionContext
-from service.graphql.limits import MAX_COST, MAX_DEPTH, TIMEOUT_SECONDS, query_cost
+from service.graphql.limits import query_cost
 from service.http.uploads import graphql_multipart, is_multipart
-
-MAX_BODY_BYTES = 2_000_000
 
 GRAPHIQL_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CPMS GraphQL</title>
@@ -46,8 +54,9 @@ def _error(message: str, code: str, status: int) -> JSONResponse:
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema: graphene.Schema, anonymous_read: bool = True) -> None:
+    def __init__(self, schema: graphene.Schema, limits: GraphQLLimits, anonymous_read: bool = True) -> None:
         self.schema = schema
+        self.limits = limits
         self.anonymous_read = anonymous_read
         # Clients send the same few documents over and over: parse and validate each once.
         self._prepare = functools.lru_cache(maxsize=1024)(self._parse_and_validate)
@@ -57,7 +66,7 @@ class GraphQLEndpoint:
             document = parse(query)
         except GraphQLError as exc:
             return None, [exc]
-        rules = (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH))
+        rules = (*specified_rules, depth_limit_validator(max_depth=self.limits.max_depth))
         return document, validate(self.schema.graphql_schema, document, rules)
 
     async def _params(self, request: Request) -> dict[str, Any] | JSONResponse:
@@ -72,8 +81,8 @@ class GraphQLEndpoint:
         body = b""
         async for chunk in request.stream():
             body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                return _error(f"request body over {MAX_BODY_BYTES} bytes", "LIMIT_EXCEEDED", 413)
+            if len(body) > self.limits.max_body_bytes:
+                return _error(f"request body over {self.limits.max_body_bytes} bytes", "LIMIT_EXCEEDED", 413)
         try:
             params = json.loads(body)
         except ValueError:
@@ -92,10 +101,10 @@ class GraphQLEndpoint:
                     return await self._run(request, params)
             except CpmsError as exc:
                 return error_response(exc)
-        params = await self._params(request)
-        if isinstance(params, JSONResponse):
-            return params
-        return await self._run(request, params)
+        given = await self._params(request)
+        if isinstance(given, JSONResponse):
+            return given
+        return await self._run(request, given)
 
     async def _run(self, request: Request, params: dict[str, Any]) -> Response:
         query = params.get("query")
@@ -116,23 +125,24 @@ class GraphQLEndpoint:
         except CpmsError as exc:
             return error_response(exc)
         document, errors = self._prepare(query)
-        if errors:
+        if document is None or errors:
             return JSONResponse({"errors": [format_graphql_error(e) for e in errors]}, 400)
         cost = query_cost(document, operation, variables)
-        if cost > MAX_COST:
+        if cost > self.limits.max_cost:
             return error_response(
-                LimitExceeded(f"query cost {cost} is over the limit of {MAX_COST}; ask for smaller pages")
+                LimitExceeded(f"query cost {cost} is over the limit of {self.limits.max_cost}; ask for smaller pages")
             )
         if request.method == "GET" and any(
-            getattr(d, "operation", None) and d.operation.value != "query" for d in document.definitions
+            isinstance(d, OperationDefinitionNode) and d.operation.value != "query" for d in document.definitions
         ):
             return _error("mutations must be sent with POST", "BAD_REQUEST", 405)
         context = RequestContext(store=store, principal=principal, app=request.app)
         try:
-            async with asyncio.timeout(TIMEOUT_SECONDS):  # unlike wait_for, no task of its own
+            async with asyncio.timeout(self.limits.timeout_seconds):  # unlike wait_for, no task of its own
                 result = await self._execute(document, variables, operation, context)
         except TimeoutError:
-            return error_response(LimitExceeded(f"the request took over {TIMEOUT_SECONDS:.0f} s and was stopped"))
+            seconds = self.limits.timeout_seconds
+            return error_response(LimitExceeded(f"the request took over {seconds:.0f} s and was stopped"))
         payload: dict[str, Any] = {"data": result.data}
         errors_out = [format_graphql_error(e) for e in result.errors or ()]
         errors_out += [
@@ -143,7 +153,9 @@ class GraphQLEndpoint:
             payload["errors"] = errors_out
         return JSONResponse(payload, status_code=http_status_for(errors_out, has_data=_has_data(result.data)))
 
-    async def _execute(self, document, variables, operation, context):
+    async def _execute(
+        self, document: DocumentNode, variables: dict[str, Any], operation: str | None, context: RequestContext
+    ) -> ExecutionResult:
         result = execute(
             self.schema.graphql_schema,
             document,
@@ -153,9 +165,7 @@ class GraphQLEndpoint:
             is_awaitable=_is_awaitable,
             execution_context_class=LeanExecutionContext,
         )
-        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-            result = await result
-        return result
+        return result if isinstance(result, ExecutionResult) else await result
 
 
 _PLAIN = frozenset((str, int, float, bool, type(None), dict, list, tuple))
@@ -170,4 +180,4 @@ def _is_awaitable(value: Any) -> bool:
 
 
 def _has_data(data: dict[str, Any] | None) -> bool:
-    return bool(data) and any(value is not None for value in data.values())
+    return data is not None and any(value is not None for value in data.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from graphql import GraphQLResolveInfo
 
 from ontology.store import Store
 from service.graphql.context import ctx
@@ -34,6 +35,6 @@ class HealthQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_health(root, info):
+    async def resolve_health(root: object, info: GraphQLResolveInfo) -> Health:
         report = await ctx(info).call(health_report, ctx(info).store)
         return Health(**report, matcher_ready=ctx(info).app.state.matcher.wait_ready(0))

@@ -5,8 +5,10 @@ permission."""
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 import graphene
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfo, ValueNode
 from starlette.datastructures import UploadFile
 
 from common.errors import InvalidInput
@@ -20,15 +22,15 @@ class Upload(graphene.Scalar):
     """A file sent in a GraphQL multipart request; give it as a variable."""
 
     @staticmethod
-    def serialize(value):
+    def serialize(value: object) -> NoReturn:
         raise GraphQLError("an Upload is an input only")
 
     @staticmethod
-    def parse_literal(node, _variables=None):
+    def parse_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> NoReturn:
         raise GraphQLError("give an Upload as a variable of a multipart request")
 
     @staticmethod
-    def parse_value(value):
+    def parse_value(value: object) -> object:
         return value
 
 
@@ -63,7 +65,7 @@ class MatchJob(graphene.ObjectType):
         return MatchJob(**view)
 
 
-def _jobs(info) -> Jobs:
+def _jobs(info: GraphQLResolveInfo) -> Jobs:
     ctx(info).principal.require("jobs")
     return ctx(info).app.state.jobs
 
@@ -77,12 +79,12 @@ class JobsQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_job(root, info, id):
+    async def resolve_job(root: object, info: GraphQLResolveInfo, id: str) -> Any:
         jobs = _jobs(info)
         return MatchJob.from_job(jobs, await ctx(info).call(jobs.get, id, ctx(info).principal))
 
     @staticmethod
-    async def resolve_jobs(root, info):
+    async def resolve_jobs(root: object, info: GraphQLResolveInfo) -> Any:
         jobs = _jobs(info)
         return [MatchJob.from_job(jobs, j) for j in await ctx(info).call(jobs.all, ctx(info).principal)]
 
@@ -119,7 +121,9 @@ class JobsMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(MatchJobPayload)
-    async def resolve_submit_match_job(root, info, file, **options):
+    async def resolve_submit_match_job(
+        root: object, info: GraphQLResolveInfo, file: object, **options: Any
+    ) -> MatchJobPayload:
         if not isinstance(file, UploadFile):
             raise InvalidInput("send the file as a GraphQL multipart request", field="file")
         jobs, owner = _jobs(info), ctx(info).principal
@@ -128,13 +132,13 @@ class JobsMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(MatchJobPayload)
-    async def resolve_cancel_job(root, info, id):
+    async def resolve_cancel_job(root: object, info: GraphQLResolveInfo, id: str) -> MatchJobPayload:
         jobs = _jobs(info)
         job = await ctx(info).call(jobs.cancel, id, ctx(info).principal)
         return MatchJobPayload(ok=True, user_errors=[], job=MatchJob.from_job(jobs, job))
 
     @staticmethod
     @mutation(DeleteJobPayload)
-    async def resolve_delete_job(root, info, id):
+    async def resolve_delete_job(root: object, info: GraphQLResolveInfo, id: str) -> DeleteJobPayload:
         job = await ctx(info).call(_jobs(info).delete, id, ctx(info).principal)
         return DeleteJobPayload(ok=True, user_errors=[], id=job.id)

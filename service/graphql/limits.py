@@ -1,4 +1,4 @@
-"""Limits on what one GraphQL request may ask: depth, estimated cost, time.
+"""The estimated cost of a GraphQL request, checked against `CPMS_GRAPHQL_MAX_COST` before it runs.
 
 The cost estimate multiplies each field by the page sizes (`first`, default 20) and batch sizes
 (`records`) of the lists above it, so `classes(first: 100) { children(first: 100) { ... } }`
@@ -22,10 +22,6 @@ from graphql import (
 )
 
 from service.graphql.connections import DEFAULT_PAGE
-
-MAX_DEPTH = 12
-MAX_COST = 50_000
-TIMEOUT_SECONDS = 30.0
 
 
 def _multiplier(field: FieldNode, variables: dict[str, Any]) -> int:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
+from graphql import GraphQLResolveInfo
 
 from common.errors import LimitExceeded
 from matchers import MatchResult
 from matchers.record import example_text
+from matchers.result import Candidate
 from ontology.examples import add_example
 from ontology.rows import uid
 from service.graphql.context import ctx
@@ -41,7 +45,7 @@ class ColumnFieldInput(graphene.InputObjectType):
     header = graphene.String(description="the column's header; none: no column is read as the field")
 
 
-def record_from(record_input) -> str | dict[str, str]:
+def record_from(record_input: dict[str, Any]) -> str | dict[str, str]:
     fields = {k: v for k in ("name", "spec", "material", "finish", "brand", "model") if (v := record_input.get(k))}
     for column in record_input.get("columns") or []:
         fields[column["name"]] = column["value"]
@@ -77,13 +81,13 @@ class MatchCandidate(graphene.ObjectType):
     item = graphene.Field(ItemType, description="the standard item, when kind is item")
 
     @staticmethod
-    def resolve_of_class(candidate, info):
+    def resolve_of_class(candidate: Candidate, info: GraphQLResolveInfo) -> Any:
         if candidate.kind != "class":
             return None
         return ctx(info).loaders.classes.load_now(uid(candidate.scheme, candidate.code))
 
     @staticmethod
-    async def resolve_item(candidate, info):
+    async def resolve_item(candidate: Candidate, info: GraphQLResolveInfo) -> Any:
         if candidate.kind != "item":
             return None
         item = await ctx(info).loaders.items.load(uid(candidate.scheme, candidate.code))
@@ -134,12 +138,19 @@ class MatchResultType(graphene.ObjectType):
     resolve_best = staticmethod(lambda result, _: result.top)
 
 
-def _match(info, record_input, scheme, kind, limit, mapping) -> MatchResult:
+def _match(
+    info: GraphQLResolveInfo,
+    record_input: dict[str, Any],
+    scheme: str,
+    kind: str | None,
+    limit: int | None,
+    mapping: list[dict[str, Any]] | None,
+) -> MatchResult:
     matcher = ctx(info).app.state.matcher.get()
     return matcher.match(record_from(record_input), scheme=scheme, kind=kind, limit=limit, columns=_columns(mapping))
 
 
-def _columns(mapping) -> dict[str, str | None] | None:
+def _columns(mapping: list[dict[str, Any]] | None) -> dict[str, str | None] | None:
     return {m["field"]: m.get("header") for m in mapping} if mapping else None
 
 
@@ -167,14 +178,30 @@ class MatchQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_match(root, info, record, scheme="CPMS", kind=None, limit=None, mapping=None):
+    async def resolve_match(
+        root: object,
+        info: GraphQLResolveInfo,
+        record: dict[str, Any],
+        scheme: str = "CPMS",
+        kind: str | None = None,
+        limit: int | None = None,
+        mapping: list[dict[str, Any]] | None = None,
+    ) -> MatchResult:
         ctx(info).principal.require("match")
         # CPU-bound for a millisecond or two, so run on the event loop: a worker thread would only
         # add a hand-over and fight the loop for the GIL, and requests are served in turn
         return _match(info, record, scheme, kind, limit, mapping)
 
     @staticmethod
-    async def resolve_match_batch(root, info, records, scheme="CPMS", kind=None, limit=None, mapping=None):
+    async def resolve_match_batch(
+        root: object,
+        info: GraphQLResolveInfo,
+        records: list[dict[str, Any]],
+        scheme: str = "CPMS",
+        kind: str | None = None,
+        limit: int | None = None,
+        mapping: list[dict[str, Any]] | None = None,
+    ) -> list[MatchResult]:
         ctx(info).principal.require("batch")
         if len(records) > MAX_BATCH:
             raise LimitExceeded(f"matchBatch takes at most {MAX_BATCH} records; got {len(records)}", field="records")
@@ -191,7 +218,14 @@ class FeedbackPayload(MutationPayload):
     example_id = graphene.String()
 
 
-async def _feedback(info, record, scheme, code, decision, wrong_code=None):
+async def _feedback(
+    info: GraphQLResolveInfo,
+    record: dict[str, Any],
+    scheme: str,
+    code: str,
+    decision: str,
+    wrong_code: str | None = None,
+) -> FeedbackPayload:
     context = ctx(info)
     context.principal.require("feedback")
     parsed = record_from(record)
@@ -224,10 +258,14 @@ class FeedbackMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(FeedbackPayload)
-    async def resolve_confirm_match(root, info, record, scheme, code):
+    async def resolve_confirm_match(
+        root: object, info: GraphQLResolveInfo, record: dict[str, Any], scheme: str, code: str
+    ) -> FeedbackPayload:
         return await _feedback(info, record, scheme, code, "confirm")
 
     @staticmethod
     @mutation(FeedbackPayload)
-    async def resolve_correct_match(root, info, record, scheme, wrong_code, code):
+    async def resolve_correct_match(
+        root: object, info: GraphQLResolveInfo, record: dict[str, Any], scheme: str, wrong_code: str, code: str
+    ) -> FeedbackPayload:
         return await _feedback(info, record, scheme, code, "correct", wrong_code)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
+from graphql import GraphQLResolveInfo
 
 from common.errors import NotFound
 from matchers.pinyin import looks_like_pinyin
@@ -29,11 +32,11 @@ class SearchHitType(graphene.ObjectType):
     item = graphene.Field(ItemType)
 
     @staticmethod
-    def resolve_of_class(hit: SearchHit, info):
+    def resolve_of_class(hit: SearchHit, info: GraphQLResolveInfo) -> Any:
         return ctx(info).loaders.classes.load_now(uid(hit.scheme, hit.code)) if hit.kind == "class" else None
 
     @staticmethod
-    async def resolve_item(hit: SearchHit, info):
+    async def resolve_item(hit: SearchHit, info: GraphQLResolveInfo) -> Any:
         if hit.kind != "item":
             return None
         item = await ctx(info).loaders.items.load(uid(hit.scheme, hit.code))
@@ -76,7 +79,9 @@ class ChangeRequestType(graphene.ObjectType):
     decision_reason = graphene.String()
 
 
-def _pinyin_hits(info, text: str, scheme: str | None, kind: str | None, limit: int) -> list[SearchHit]:
+def _pinyin_hits(
+    info: GraphQLResolveInfo, text: str, scheme: str | None, kind: str | None, limit: int
+) -> list[SearchHit]:
     """Pinyin (luosi, lsls) is not in the full-text index; the matcher reads it into Chinese."""
     matcher = ctx(info).app.state.matcher.get()
     result = matcher.match(text, scheme=scheme or "CPMS", kind=kind, limit=limit)
@@ -132,12 +137,12 @@ class OntologyQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_schemes(root, info):
+    async def resolve_schemes(root: object, info: GraphQLResolveInfo) -> Any:
         ctx(info).principal.require("read")
         return await ctx(info).read(browse.schemes)
 
     @staticmethod
-    async def resolve_class_(root, info, scheme, code):
+    async def resolve_class_(root: object, info: GraphQLResolveInfo, scheme: str, code: str) -> Any:
         ctx(info).principal.require("read")
         record = await ctx(info).loaders.classes.load(uid(scheme, code.strip()))
         if record is None:
@@ -145,7 +150,15 @@ class OntologyQuery(graphene.ObjectType):
         return record
 
     @staticmethod
-    async def resolve_classes(root, info, scheme, parent=None, status=None, first=None, after=None):
+    async def resolve_classes(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        parent: str | None = None,
+        status: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
         ctx(info).principal.require("read")
         offset, limit = page_window(first, after)
         page = await ctx(info).read(browse.classes_page, scheme, parent, status, offset, limit)
@@ -153,8 +166,16 @@ class OntologyQuery(graphene.ObjectType):
 
     @staticmethod
     async def resolve_search(
-        root, info, text, scheme=None, kind=None, status=None, parent=None, first=None, after=None
-    ):
+        root: object,
+        info: GraphQLResolveInfo,
+        text: str,
+        scheme: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        parent: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
         ctx(info).principal.require("read")
         offset, limit = page_window(first, after)
         hits = await ctx(info).read(search, text, scheme, limit + 1, kind, status, parent, offset)
@@ -164,7 +185,7 @@ class OntologyQuery(graphene.ObjectType):
         return ConnectionData(hits[:limit], offset, offset + len(hits[:limit]) + (1 if more else 0))
 
     @staticmethod
-    async def resolve_item(root, info, scheme, code):
+    async def resolve_item(root: object, info: GraphQLResolveInfo, scheme: str, code: str) -> Any:
         ctx(info).principal.require("read")
         item = await ctx(info).loaders.items.load(uid(scheme, code.strip()))
         if item is None:
@@ -172,7 +193,15 @@ class OntologyQuery(graphene.ObjectType):
         return (scheme, item)
 
     @staticmethod
-    async def resolve_items(root, info, scheme, class_code=None, filters=None, first=None, after=None):
+    async def resolve_items(
+        root: object,
+        info: GraphQLResolveInfo,
+        scheme: str,
+        class_code: str | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
         ctx(info).principal.require("read")
         offset, limit = page_window(first, after)
         wanted = tuple(browse.ItemFilter(**f) for f in filters or [])
@@ -180,17 +209,25 @@ class OntologyQuery(graphene.ObjectType):
         return ConnectionData([(scheme, i) for i in page.rows], page.offset, page.total)
 
     @staticmethod
-    async def resolve_releases(root, info, scheme):
+    async def resolve_releases(root: object, info: GraphQLResolveInfo, scheme: str) -> Any:
         ctx(info).principal.require("read")
         return await ctx(info).read(releases.list_releases, scheme)
 
     @staticmethod
-    async def resolve_release_diff(root, info, scheme, from_number, to_number):
+    async def resolve_release_diff(
+        root: object, info: GraphQLResolveInfo, scheme: str, from_number: int, to_number: int
+    ) -> Any:
         ctx(info).principal.require("read")
         return await ctx(info).read(releases.diff_releases, scheme, from_number, to_number)
 
     @staticmethod
-    async def resolve_change_requests(root, info, status=None, first=None, after=None):
+    async def resolve_change_requests(
+        root: object,
+        info: GraphQLResolveInfo,
+        status: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
         ctx(info).principal.require("curate")
         offset, limit = page_window(first, after)
         page = await ctx(info).read(change_requests.list_requests, status, offset, limit)
@@ -220,7 +257,15 @@ class ChangeRequestMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(ChangeRequestPayload)
-    async def resolve_propose_change(root, info, kind, scheme, payload, reason, target=None):
+    async def resolve_propose_change(
+        root: object,
+        info: GraphQLResolveInfo,
+        kind: str,
+        scheme: str,
+        payload: dict[str, Any],
+        reason: str,
+        target: str | None = None,
+    ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("propose")
         request = await context.write(
@@ -230,7 +275,9 @@ class ChangeRequestMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(ChangeRequestPayload)
-    async def resolve_approve_change_request(root, info, id, reason):
+    async def resolve_approve_change_request(
+        root: object, info: GraphQLResolveInfo, id: str, reason: str
+    ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("curate")
         request = await context.write(change_requests.approve, id, context.principal.name, reason)
@@ -239,7 +286,9 @@ class ChangeRequestMutation(graphene.ObjectType):
 
     @staticmethod
     @mutation(ChangeRequestPayload)
-    async def resolve_reject_change_request(root, info, id, reason):
+    async def resolve_reject_change_request(
+        root: object, info: GraphQLResolveInfo, id: str, reason: str
+    ) -> ChangeRequestPayload:
         context = ctx(info)
         context.principal.require("curate")
         request = await context.write(change_requests.reject, id, context.principal.name, reason)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import graphene
+from typing import Any
 
+import graphene
+from graphql import GraphQLResolveInfo
+
+from matchers.calibration import Calibration
 from ontology import browse
 from ontology.editing import history
 from ontology.model import ConceptClass, Item, Labels, Synonym
@@ -59,15 +63,15 @@ class Scheme(graphene.ObjectType):
     )
 
     @staticmethod
-    async def resolve_calibration(info: browse.SchemeInfo, context):
+    async def resolve_calibration(info: browse.SchemeInfo, context: GraphQLResolveInfo) -> list[Calibration]:
         return await scheme_calibrations(context, info.code)
 
     @staticmethod
-    def resolve_name(info: browse.SchemeInfo, _, lang=None):
+    def resolve_name(info: browse.SchemeInfo, _: GraphQLResolveInfo, lang: str | None = None) -> Any:
         return _label(Labels(**{"zh-Hans": info.name_zh, "zh-Hant": info.name_zh_hant, "en": info.name_en}), lang)
 
     @staticmethod
-    def resolve_names(info: browse.SchemeInfo, _):
+    def resolve_names(info: browse.SchemeInfo, _: GraphQLResolveInfo) -> Any:
         return Labels(**{"zh-Hans": info.name_zh, "zh-Hant": info.name_zh_hant, "en": info.name_en})
 
     resolve_class_count = staticmethod(lambda info, _: info.classes)
@@ -122,7 +126,9 @@ class PropertyType(graphene.ObjectType):
     resolve_version = staticmethod(lambda rec, _: rec.property.version)
 
     @staticmethod
-    async def resolve_values(rec: browse.PropertyRecord, info, first=None, after=None):
+    async def resolve_values(
+        rec: browse.PropertyRecord, info: GraphQLResolveInfo, first: int | None = None, after: str | None = None
+    ) -> Any:
         offset, limit = page_window(first, after)
         page = await ctx(info).read(browse.property_values, uid(rec.scheme, rec.property.code), offset, limit)
         return ConnectionData(page.rows, page.offset, page.total)
@@ -158,7 +164,7 @@ class Mapping(graphene.ObjectType):
     target = graphene.Field(lambda: ClassType, required=True)
 
     @staticmethod
-    def resolve_target(row: browse.MappingRow, info):
+    def resolve_target(row: browse.MappingRow, info: GraphQLResolveInfo) -> Any:
         return ctx(info).loaders.classes.load_now(row.target_uid)
 
 
@@ -199,7 +205,7 @@ class ItemType(graphene.ObjectType):
     resolve_synonyms = staticmethod(lambda pair, _: pair[1].synonyms)
 
     @staticmethod
-    def resolve_of_class(pair: tuple[str, Item], info):
+    def resolve_of_class(pair: tuple[str, Item], info: GraphQLResolveInfo) -> Any:
         return ctx(info).loaders.classes.load_now(uid(pair[0], pair[1].class_code))
 
 
@@ -251,45 +257,55 @@ class ClassType(graphene.ObjectType):
     # Resolvers that only load return the loader's answer as it is: a value when it is cached, which
     # graphql-core completes at once, else an awaitable.
     @staticmethod
-    def resolve_replaced_by(rec: browse.ClassRecord, info):
+    def resolve_replaced_by(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         code = rec.concept.replaced_by
         return ctx(info).loaders.classes.load_now(uid(rec.scheme, code)) if code else None
 
     @staticmethod
-    def resolve_parent(rec: browse.ClassRecord, info):
+    def resolve_parent(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         code = rec.concept.parent
         return ctx(info).loaders.classes.load_now(uid(rec.scheme, code)) if code else None
 
     @staticmethod
-    async def resolve_ancestors(rec: browse.ClassRecord, info):
+    async def resolve_ancestors(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         uids = await ctx(info).loaders.ancestors.load(uid(rec.scheme, rec.concept.code))
         return await ctx(info).loaders.classes.load_many(uids)
 
     @staticmethod
-    async def resolve_children(rec: browse.ClassRecord, info, first=None, after=None):
+    async def resolve_children(
+        rec: browse.ClassRecord, info: GraphQLResolveInfo, first: int | None = None, after: str | None = None
+    ) -> Any:
         offset, limit = page_window(first, after)
         uids = await ctx(info).loaders.children.load(uid(rec.scheme, rec.concept.code))
         page = await ctx(info).loaders.classes.load_many(uids[offset : offset + limit])
         return ConnectionData(page, offset, len(uids))
 
     @staticmethod
-    async def resolve_template(rec: browse.ClassRecord, info):
+    async def resolve_template(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         rows = await ctx(info).loaders.templates.load(uid(rec.scheme, rec.concept.code))
         return [{"row": row, "owner": rec.concept.code} for row in rows]
 
     @staticmethod
-    def resolve_mappings(rec: browse.ClassRecord, info):
+    def resolve_mappings(rec: browse.ClassRecord, info: GraphQLResolveInfo) -> Any:
         return ctx(info).loaders.mappings.load_now(uid(rec.scheme, rec.concept.code))
 
     @staticmethod
-    async def resolve_items(rec: browse.ClassRecord, info, first=None, after=None, filters=None):
+    async def resolve_items(
+        rec: browse.ClassRecord,
+        info: GraphQLResolveInfo,
+        first: int | None = None,
+        after: str | None = None,
+        filters: list[dict[str, Any]] | None = None,
+    ) -> Any:
         offset, limit = page_window(first, after)
         wanted = tuple(browse.ItemFilter(**f) for f in filters or [])
         page = await ctx(info).read(browse.items, rec.scheme, rec.concept.code, wanted, offset, limit)
         return ConnectionData([(rec.scheme, i) for i in page.rows], page.offset, page.total)
 
     @staticmethod
-    async def resolve_history(rec: browse.ClassRecord, info, first=None, after=None):
+    async def resolve_history(
+        rec: browse.ClassRecord, info: GraphQLResolveInfo, first: int | None = None, after: str | None = None
+    ) -> Any:
         offset, limit = page_window(first, after)
         changes = await ctx(info).read(history, rec.scheme, rec.concept.code)
         return ConnectionData(changes[offset : offset + limit], offset, len(changes))
@@ -299,7 +315,7 @@ def class_record(scheme: str, concept: ConceptClass) -> browse.ClassRecord:
     return browse.ClassRecord(scheme=scheme, concept=concept)
 
 
-def synonyms_input(synonyms) -> list[Synonym] | None:
+def synonyms_input(synonyms: list[Any] | None) -> list[Synonym] | None:
     if synonyms is None:
         return None
     return [Synonym(text=s.text, lang=s.lang or "zh-Hans", source=s.source or "cpms") for s in synonyms]

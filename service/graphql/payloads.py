@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import graphene
+from graphql import GraphQLResolveInfo
 
 from common.errors import CpmsError
 from service.graphql.context import ctx
@@ -35,7 +36,7 @@ class MutationPayload(graphene.ObjectType):
 def mutation(payload: type[graphene.ObjectType]) -> Callable:
     def wrap(resolver: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         @functools.wraps(resolver)
-        async def run(root, info, **kwargs):
+        async def run(root: object, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
             try:
                 return await resolver(root, info, **kwargs)
             except CpmsError as exc:

@@ -5,7 +5,7 @@ a multipart form, or a GraphQL multipart request (the GraphQL multipart request 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
@@ -31,7 +31,7 @@ class Upload:
     fields: dict[str, list[str]]  # the form's other fields, or the query parameters
 
 
-async def limited_stream(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
+async def limited_stream(request: Request, max_bytes: int) -> AsyncGenerator[bytes]:
     """The request body, failing as soon as it is over `max_bytes`."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import queue
 import threading
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from bulk.settings import invalid_settings
 from bulk.snapshots import copy_scheme
 from bulk.types import OutputFormat
 from common.errors import CpmsError, NotFound
+from common.settings import Settings, load_settings
 from ontology.store import Store
 from service.auth import Principal
 from service.jobs.ontology_snapshot import export_scheme
@@ -50,21 +50,22 @@ class JobConflict(CpmsError):
 @dataclass(frozen=True)
 class JobsConfig:
     root: Path  # $CPMS_HOME/jobs
-    max_upload_bytes: int = 1 << 30
-    workers: int = os.cpu_count() or 1  # local processes per job; 0 matches in the service's process
-    snapshot: Path | None = None  # an ontology export to match against instead of the live store
-    retention_days: float = 7.0  # a finished job is deleted this long after it finished; 0 keeps it
+    max_upload_bytes: int
+    workers: int  # local processes per job; 0 matches in the service's process
+    snapshot: Path | None  # an ontology export to match against instead of the live store
+    retention_days: float  # a finished job is deleted this long after it finished; 0 keeps it
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> JobsConfig:
-        env = os.environ if env is None else env
-        snapshot = env.get("CPMS_ONTOLOGY_SNAPSHOT")
+    def from_settings(cls, settings: Settings | None = None) -> JobsConfig:
+        """The jobs section of `settings` (default: from the environment), kept under `$CPMS_HOME/jobs`."""
+        settings = settings or load_settings()
+        jobs = settings.jobs
         return cls(
-            root=Path(env.get("CPMS_HOME", ".cpms")) / "jobs",
-            max_upload_bytes=int(env.get("CPMS_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
-            workers=int(env.get("CPMS_JOB_WORKERS", cls.workers)),
-            snapshot=Path(snapshot) if snapshot else None,
-            retention_days=float(env.get("CPMS_JOB_RETENTION_DAYS", cls.retention_days)),
+            root=settings.home / "jobs",
+            max_upload_bytes=jobs.max_upload_bytes,
+            workers=jobs.job_workers,
+            snapshot=jobs.ontology_snapshot,
+            retention_days=jobs.job_retention_days,
         )
 
     def expires_at(self, job: Job) -> datetime | None:
