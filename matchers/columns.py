@@ -32,8 +32,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "spec": (*_role("spec"), "规格尺寸", "尺寸规格", "规格参数", "specs", "dimensions"),
     "model": (
         *_role("model"), "modelno", "model no", "model number", "型号规格", "mpn", "part number", "part no",
-        "partno", "pn", "p/n", "mfr part number", "manufacturer part number", "sku", "订货号", "物料编码",
-        "货号", "料号", "物料号", "产品编码", "商品编码", "零件号", "article number", "art no", "catalog number",
+        "partno", "pn", "p/n", "mfr part number", "manufacturer part number", "订货号", "物料编码",
+        "料号", "物料号", "产品编码", "商品编码", "零件号", "article number", "art no", "catalog number",
     ),
     "material": _role("material"),
     "finish": _role("finish"),
