@@ -36,7 +36,7 @@ def _same(matcher: Matcher, records: Sequence[Record], scheme: str, kind: Kind |
 
 def _essentials(result: MatchResult) -> tuple[object, ...]:
     return (
-        result.decision, result.best.code if result.best else None, [c.code for c in result.candidates],
+        result.decision, result.top.code if result.top else None, [c.code for c in result.candidates],
         result.values, result.text, result.read_as, result.warnings,
     )  # fmt: skip
 
