@@ -77,8 +77,9 @@ def check_product(product: ProductInput, template: ClassTemplate | None, items: 
     values, conflicts = _merge(values, template)
     problems += conflicts
     stated_codes = {v.property for v in values}
+    attempted = {s.property for s in product.values}  # a refused value is named once, not also as missing
     for prop in template.properties.values():
-        if prop.required and prop.code not in stated_codes:
+        if prop.required and prop.code not in attempted:
             problems.append(
                 problem(
                     ProblemKind.missing_required,
