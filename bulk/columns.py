@@ -49,11 +49,12 @@ ColumnMap = list[tuple[str, str]]
 """(header, field) pairs in the file's column order."""
 
 
-def _key(header: str) -> str:
+def header_key(header: str) -> str:
+    """A header as compared: without case, width, spaces or punctuation."""
     return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", header).casefold())
 
 
-_BY_KEY = {_key(header): field for field, headers in FIELDS.items() for header in headers}
+_BY_KEY = {header_key(header): field for field, headers in FIELDS.items() for header in headers}
 
 
 def parse_overrides(options: Iterable[str]) -> dict[str, str | None]:
@@ -83,7 +84,7 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str | None] | No
         if header is not None:
             chosen[_find(headers, header)] = field
     for header in headers:
-        meant = _BY_KEY.get(_key(header)) or _BY_KEY.get(_key(_REPEATED.sub("", header)))
+        meant = _BY_KEY.get(header_key(header)) or _BY_KEY.get(header_key(_REPEATED.sub("", header)))
         if header not in chosen and meant is not None and meant not in overrides:
             chosen[header] = meant
     columns = [(h, chosen[h]) for h in headers if h in chosen]
@@ -99,7 +100,7 @@ def _find(headers: Sequence[str], wanted: str) -> str:
     if wanted in headers:
         return wanted
     for header in headers:
-        if _key(header) == _key(wanted):
+        if header_key(header) == header_key(wanted):
             return header
     raise InvalidInput(f"--column names {wanted!r}, but the file has no such column (headers: {', '.join(headers)})")
 
