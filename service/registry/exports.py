@@ -33,8 +33,8 @@ def catalog_rows(products: Sequence[Product]) -> tuple[list[str], list[list[obje
         values: dict[str, list[str]] = {}
         for v in p.values:
             values.setdefault(v.property, []).append(describe(v))
-        fixed = [p.id, p.sku, p.name_zh, p.name_en, p.status.value, p.version, p.class_code, p.item_code, p.gtin,
-                 p.brand, p.completeness]  # fmt: skip
+        fixed: list[object] = [p.id, p.sku, p.name_zh, p.name_en, p.status.value, p.version, p.class_code,
+                               p.item_code, p.gtin, p.brand, p.completeness]  # fmt: skip
         rows.append(fixed + ["; ".join(values.get(code, [])) for code in properties])
     return [*COLUMNS, *properties], rows
 
