@@ -9,15 +9,18 @@ from typing import Any
 
 import graphene
 from graphql import GraphQLResolveInfo
+from pydantic import ValidationError
 
 from common.errors import CpmsError, Forbidden, LimitExceeded, NotFound
 from ontology.editing import Edit
 from ontology.registry import firms, following, products, search
+from ontology.registry import products as products_
+from ontology.registry.checking import problem
 from ontology.registry.identifiers import IdentifierError, validate_product_id
 from ontology.registry.model import FirmInput, Problem, Product, ProductInput
 from ontology.registry.model import ProblemKind as PyProblemKind
 from ontology.registry.model import ProductStatus as PyProductStatus
-from ontology.registry.products import ProductRow, PublishRefused, RegistrationRefused
+from ontology.registry.products import ProductRow, PublishRefused, RegistrationRefused, RowRefusal
 from ontology.rows import uid
 from service.graphql.connections import ConnectionData, connection_field, page_window
 from service.graphql.context import ctx
@@ -296,12 +299,22 @@ class RegistrationPayload(MutationPayload):
         graphene.NonNull(RowRefusalType), required=True, description="when refused: every row at fault, and why"
     )
 
+    # a payload made by `mutation` for an error holds only ok and userErrors
+    resolve_created = staticmethod(lambda payload, _: payload.created or [])
+    resolve_updated = staticmethod(lambda payload, _: payload.updated or [])
+    resolve_unchanged = staticmethod(lambda payload, _: payload.unchanged or [])
+    resolve_skipped_rows = staticmethod(lambda payload, _: payload.skipped_rows or [])
+    resolve_refused_rows = staticmethod(lambda payload, _: payload.refused_rows or [])
+
 
 class ProductsPayload(MutationPayload):
     products = graphene.List(graphene.NonNull(ProductType), required=True)
     refused = graphene.List(
         graphene.NonNull(RefusedProduct), required=True, description="when refused: every product at fault, and why"
     )
+
+    resolve_products = staticmethod(lambda payload, _: payload.products or [])
+    resolve_refused = staticmethod(lambda payload, _: payload.refused or [])
 
 
 def _edit(info: GraphQLResolveInfo, reason: str) -> Edit:
@@ -378,9 +391,9 @@ class RegistryMutation(graphene.ObjectType):
     ) -> Any:
         code = access.writable_firm(ctx(info).principal, firm)
         _check_count(products, "products")
-        rows = [ProductRow(row=n, product=ProductInput(**p)) for n, p in enumerate(products, 1)]
+        rows, refused = _rows(products)
         try:
-            done = await ctx(info).write(_register, code, rows, _edit(info, reason))
+            done = await ctx(info).write(products_.register_products, code, rows, _edit(info, reason), refused)
         except RegistrationRefused as exc:
             return _refused_rows(info, exc)
         return _registration_payload(info, done)
@@ -432,8 +445,18 @@ class RegistryMutation(graphene.ObjectType):
         return ProductsPayload(ok=True, user_errors=[], products=done, refused=[])
 
 
-def _register(store: Any, firm: str, rows: list[ProductRow], edit: Edit) -> Any:
-    return products.register_products(store, firm, rows, edit)
+def _rows(given: list[dict]) -> tuple[list[ProductRow], list[RowRefusal]]:
+    """Each product as a row numbered from 1; one its model refuses (a GTIN's check digit) is a
+    refused row, named with the others."""
+    rows, refused = [], []
+    for number, product in enumerate(given, 1):
+        try:
+            rows.append(ProductRow(row=number, product=ProductInput(**product)))
+        except ValidationError as exc:
+            problems = [problem(PyProblemKind.bad_value, "值不对", f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
+                                str(e["loc"][0]) if e["loc"] else None) for e in exc.errors()]  # fmt: skip
+            refused.append(RowRefusal(row=number, sku=str(product.get("sku") or "") or None, problems=problems))
+    return rows, refused
 
 
 def _duplicates(store: Any, firm: str, ids: list[str]) -> dict[str, list[Problem]]:
