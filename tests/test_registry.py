@@ -109,8 +109,8 @@ def test_a_value_that_differs_from_the_standard_item_is_a_conflict(registry: Sto
 
 def test_published_products_are_found_by_class_value_gtin_firm_and_region(registry: Store) -> None:
     code = gtin("690123456789")
-    mine = register_products(registry, YONGKANG, rows(bolt("A-1", gtin=code), bolt("A-2", thread="M10"),
-                                                      bolt("S-1", cls=SOCKET_SCREW, material="碳钢")), EDIT)  # fmt: skip
+    batch = rows(bolt("A-1", gtin=code), bolt("A-2", thread="M10"), bolt("S-1", cls=SOCKET_SCREW, material="碳钢"))
+    mine = register_products(registry, YONGKANG, batch, EDIT)
     theirs = register_products(registry, JINHUA, rows(bolt("B-1"), bolt("B-2")), EDIT)
     publish_products(registry, YONGKANG, mine.created, EDIT)
     publish_products(registry, JINHUA, theirs.created[:1], EDIT)
