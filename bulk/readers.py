@@ -23,6 +23,7 @@ from typing import IO, Any, Protocol
 
 from bulk.lines import LineReader, byte_splittable
 from bulk.types import Cells, InputFormat, RowError
+from bulk.xlsx_guard import MAX_CELLS, CellCount, check_xlsx_container
 from common import encodings
 from common.encodings import BOMS, UNDECODABLE
 from common.errors import InvalidInput
@@ -31,6 +32,7 @@ SAMPLE_BYTES = 1 << 20  # read to detect the encoding and the delimiter
 CSV_FIELD_LIMIT = 64 << 20  # a longer CSV cell means a broken file (a quote left open), not a long cell
 JSONL_HEADER_LINES = 1000  # the columns of a JSONL file are the keys of its first lines
 _DELIMITERS = (",", "\t", ";", "|")
+XLSX_MAGIC = b"PK\x03\x04"  # a zip
 
 RawRows = Iterator[tuple[int, "Sequence[Any] | RowError | None"]]
 """Rows as a format reads them: values in header order, an error, or None for a blank row."""
@@ -105,8 +107,13 @@ def cell_text(value: Any) -> str | None:
 
 @contextmanager
 def open_source(
-    path: Path, encoding: str | None = None, sheet: str | None = None, max_cell_chars: int = 100_000
+    path: Path,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    max_cell_chars: int = 100_000,
+    max_cells: int = MAX_CELLS,
 ) -> Iterator[Source]:
+    """The file's rows; `max_cells` bounds the cells read from a workbook (see `bulk.xlsx_guard`)."""
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     with ExitStack() as stack:
@@ -117,7 +124,7 @@ def open_source(
             raise InvalidInput(f"{path.name}: the file is empty")
         format = detect_format(path, sample)
         if format == "xlsx":
-            headers, rows, fraction = _xlsx(path, sheet, stack)
+            headers, rows, fraction = _xlsx(path, sheet, stack, max_cells)
             layout = None  # a sheet is one compressed stream: no row can be reached but by reading those before
         elif format == "xls":
             headers, rows, fraction = _xls(path, sheet, stack)
@@ -199,7 +206,7 @@ def _text(
 def detect_format(path: Path, sample: bytes) -> InputFormat:
     """By content where the content says (XLSX is a zip, XLS an OLE2 compound file, Parquet starts
     with PAR1), else by name."""
-    if sample.startswith(b"PK\x03\x04"):
+    if sample.startswith(XLSX_MAGIC):
         return "xlsx"
     if sample.startswith(b"PAR1"):
         return "parquet"
@@ -334,9 +341,12 @@ def _jsonl_values(objects: Iterator[tuple[int, dict[str, Any] | RowError | None]
             yield number, value
 
 
-def _xlsx(path: Path, sheet: str | None, stack: ExitStack) -> tuple[list[str], RawRows, Callable[[], float]]:
+def _xlsx(
+    path: Path, sheet: str | None, stack: ExitStack, max_cells: int
+) -> tuple[list[str], RawRows, Callable[[], float]]:
     from openpyxl import load_workbook
 
+    check_xlsx_container(path)  # before the reader unpacks anything
     try:  # from the open file: openpyxl refuses a path not named .xlsx, and the content says XLSX
         workbook = load_workbook(stack.enter_context(path.open("rb")), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged zip or workbook
@@ -346,10 +356,12 @@ def _xlsx(path: Path, sheet: str | None, stack: ExitStack) -> tuple[list[str], R
         raise InvalidInput(f"{path.name}: no sheet {sheet!r} (have: {', '.join(workbook.sheetnames)})")
     worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
     position = [0]
+    cells = CellCount(path, max_cells)
 
     def rows() -> RawRows:
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             position[0] = number
+            cells.add(number, len(values))
             yield number, None if _blank(values) else values
 
     headers, raw = _split_header(path, rows())

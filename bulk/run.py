@@ -22,11 +22,12 @@ from typing import Any
 from bulk.columns import ColumnMap, map_columns
 from bulk.engine import executor_type, open_executor
 from bulk.journal import Journal, run_folder
-from bulk.readers import Source, open_source
+from bulk.readers import XLSX_MAGIC, Source, open_source
 from bulk.settings import BulkSettings
 from bulk.spool import spool_format, spool_header
 from bulk.types import SpoolFormat, Status
 from bulk.writers import output_format, write_output
+from bulk.xlsx_guard import check_xlsx_container
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,13 @@ def settings_path(output: Path) -> Path:
 
 
 def check_input(input: Path, settings: BulkSettings) -> None:
-    """Fail fast, before a run: the file opens and has a product name column."""
+    """Fail fast, before a run: the file opens and has a product name column. Of a workbook only
+    the zip container is checked here: its reader unpacks the shared strings whole, which is the
+    run's work, not that of whoever submits the file (its columns are checked when the run starts)."""
+    with input.open("rb") as file:
+        if file.read(4) == XLSX_MAGIC:
+            check_xlsx_container(input)
+            return
     with open_source(input, settings.encoding, settings.sheet, settings.max_cell_chars) as source:
         map_columns(source.headers, settings.columns)
 

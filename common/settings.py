@@ -97,6 +97,20 @@ class ServiceSettings(BaseSettings):
         description="signs the workbench's session cookies; if unset, one is generated on first use and kept in "
         "`$CPMS_HOME/session_secret` (mode 600), shared by all server processes",
     )
+    cpu_threads: int = Field(
+        2, ge=1, description="worker threads that match (off the event loop), taking the work in turn"
+    )
+    shutdown_seconds: float = Field(
+        3.0, ge=0, description="on SIGTERM, requests still running after this long are cancelled"
+    )
+    health_seconds: float = Field(
+        1.5, gt=0, description="how long `/healthz` and a key lookup wait for Neo4j before answering without it"
+    )
+    key_memory_seconds: float = Field(
+        900.0,
+        ge=0,
+        description="while Neo4j is down, API keys it confirmed this recently still work (docs/api.md, Without Neo4j)",
+    )
 
 
 class GraphQLLimits(BaseSettings):
@@ -109,7 +123,29 @@ class GraphQLLimits(BaseSettings):
     max_cost: int = Field(
         50_000, ge=1, description="largest estimated cost of a query (fields times the page sizes above them)"
     )
-    timeout_seconds: float = Field(30.0, gt=0, description="time a request may run before it is stopped")
+    timeout_seconds: float = Field(
+        30.0, gt=0, description="time a request, and the matching it started, may run before it is stopped"
+    )
+    max_query_chars: int = Field(
+        200_000, ge=1, description="characters in a GraphQL document (large inputs go in variables)"
+    )
+    max_tokens: int = Field(10_000, ge=1, description="tokens in a document, comments included: parsing stops there")
+    max_fields: int = Field(500, ge=1, description="fields, fragment spreads and inline fragments in a document")
+    max_aliases: int = Field(100, ge=0, description="aliased fields in a document")
+    max_repeats: int = Field(
+        5, ge=1, description="fields of one name or alias in one selection (validation compares them in pairs)"
+    )
+    max_fragments: int = Field(50, ge=0, description="fragment definitions in a document")
+    inline_query_chars: int = Field(
+        2_000, ge=0, description="a new document up to this long is read on the event loop, a longer one in a worker"
+    )
+    max_cached_document_bytes: int = Field(
+        32 << 20, ge=0, description="memory the cache of accepted documents may hold (estimated from their tokens)"
+    )
+    max_field_chars: int = Field(
+        2_000, ge=1, description="characters in one field of a record to match (text, name, ... a column's value)"
+    )
+    max_columns: int = Field(64, ge=1, description="columns in one record to match")
 
 
 class JobsSettings(BaseSettings):

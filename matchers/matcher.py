@@ -18,6 +18,7 @@ from typing import get_args
 from matchers.attributes import STANDARD, ValueLexicon
 from matchers.candidates import CandidateIndex, Hit
 from matchers.classified import classify
+from matchers.deadline import check
 from matchers.decide import Decision, MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
@@ -45,6 +46,7 @@ def _load(snapshot: Snapshot) -> _Loaded:
         lexicons[view.code] = lexicon
         for kind in get_args(Kind):
             if view.concepts(kind):
+                check()  # a build can be stopped between its indexes (matchers.deadline)
                 indexes[view.code, kind] = CandidateIndex(view, kind, lexicon)
     return _Loaded(snapshot, indexes, lexicons)
 
@@ -100,11 +102,15 @@ class Matcher:
         accepted for everyone), counted as if the record named them."""
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
+        check()  # between the stages: a caller's time limit (matchers.deadline) stops the match there
         query = read_record(record)
+        check()
         scored, read_as = self._score(loaded, index, query, settings, level, taught), None
+        check()
         names_product = query.profile.names_product
         alternative = index.pinyin.read(query.profile.text) if names_product else None
         if alternative:
+            check()
             pinyin_query = read_record(alternative)
             pinyin_scored = self._score(loaded, index, pinyin_query, settings, level, taught)
             if pinyin_scored and (not scored or pinyin_scored[0].score > scored[0].score):

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +21,7 @@ from ontology.changes import change_token
 from ontology.connection import Connection
 from ontology.store import Store
 from service.change_watch import ChangeWatch
+from service.cpu_pool import CpuPool
 from service.errors import http_error_response, unexpected_error_response
 from service.graphql.endpoint import GraphQLEndpoint
 from service.graphql.health import health_report
@@ -32,13 +32,14 @@ from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
 from service.reconcile.routes import reconcile_routes
+from service.store_watch import KeyMemory, StoreWatch
 from service.web import web_routes
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """For load balancers: 200 when Neo4j answers, 503 when it does not."""
+    """For load balancers: 200 when Neo4j answers, 503 when it does not, within CPMS_HEALTH_SECONDS."""
     try:
-        report = await run_in_threadpool(health_report, request.app.state.store)
+        report = await request.app.state.store_watch.report()
     except Unavailable as exc:
         return JSONResponse({"status": "unavailable", "reason": exc.message}, status_code=503)
     return JSONResponse({"status": "ok", **report})
@@ -58,8 +59,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Resolvers wait on Neo4j in threads; the default pool (cores + 4) would queue them.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(service.threads, "cpms-io"))
+        app.state.cpu = CpuPool(service.cpu_threads)
         app.state.store = store = Store(connection or Connection.from_settings(settings))
         app.state.read_cache = ReadCache(ChangeWatch(lambda: change_token(store)))
+        app.state.store_watch = StoreWatch(lambda: health_report(store), service.health_seconds)
+        app.state.keys = KeyMemory(service.key_memory_seconds)
         # the matcher reads through a driver of its own: its rebuilds and its looks for changes
         # take no connection from the requests' pool
         matcher_store = Store(connection or Connection.from_settings(settings))
@@ -70,6 +74,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.cpu.stop()
             app.state.jobs.stop()
             app.state.matcher.stop()
             matcher_store.close()

@@ -8,11 +8,13 @@ firm's (service/registry/access.py).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
-from common.errors import Forbidden, Unauthenticated
+from common.errors import Forbidden, Unauthenticated, Unavailable
 from ontology.apikeys import ApiKey, authenticate
 from ontology.store import Store
+from service.store_watch import KEY_LOOKUP_SECONDS, KeyMemory, StoreWatch
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "anonymous": frozenset({"read", "match"}),
@@ -45,16 +47,50 @@ class Principal:
 ANONYMOUS = Principal(role="anonymous", name="anonymous")
 
 
-def principal_for(authorization: str | None, store: Store, anonymous_read: bool) -> Principal:
-    """Raises Unauthenticated for a bad key, or for no key when anonymous access is off."""
+async def request_principal(
+    authorization: str | None, store: Store, anonymous_read: bool, watch: StoreWatch, keys: KeyMemory
+) -> Principal:
+    """Who sends a request. Raises Unauthenticated for a bad key, or for no key when anonymous
+    access is off. The store is asked for at most KEY_LOOKUP_SECONDS; while it is down a key
+    is taken from those it confirmed in the last `keys.seconds`, or the request fails with
+    UNAVAILABLE (revoking a key takes effect at once while the store is up)."""
     if not authorization:
-        if not anonymous_read:
-            raise Unauthenticated("anonymous access is switched off: send Authorization: Bearer <API key>")
-        return ANONYMOUS
+        return _anonymous(anonymous_read)
+    token = _bearer(authorization)
+    if not watch.down:
+        try:
+            key = await asyncio.wait_for(asyncio.to_thread(authenticate, store, token), KEY_LOOKUP_SECONDS)
+        except (Unavailable, TimeoutError):
+            watch.mark_down()
+        else:
+            if key is None:
+                keys.forget(token)
+            principal = _principal(key)
+            keys.remember(token, principal)
+            return principal
+    remembered = keys.recall(token)
+    if remembered is None:
+        raise Unavailable(
+            "Neo4j 不可用，无法核对此 API 密钥；Neo4j is unavailable and this API key was not seen in the last "
+            f"{keys.seconds / 60:g} minutes: retry later"
+        )
+    return remembered
+
+
+def _anonymous(anonymous_read: bool) -> Principal:
+    if not anonymous_read:
+        raise Unauthenticated("anonymous access is switched off: send Authorization: Bearer <API key>")
+    return ANONYMOUS
+
+
+def _bearer(authorization: str) -> str:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must read: Bearer <API key>")
-    key: ApiKey | None = authenticate(store, token.strip())
+    return token.strip()
+
+
+def _principal(key: ApiKey | None) -> Principal:
     if key is None:
         raise Unauthenticated("unknown or revoked API key")
     return Principal(role=key.role, name=key.name, key_id=key.id, firm=key.firm)

@@ -20,6 +20,7 @@ import time
 from common.errors import CpmsError, Unavailable
 from common.heap import long_lived_build
 from matchers import Matcher, Record, Snapshot
+from matchers.deadline import Stopped, check, time_limit
 from matchers.normalize import normalize
 from matchers.record import example_text
 from ontology.changes import Marks, change_marks
@@ -54,10 +55,12 @@ class MatcherService:
         self._wake.set()
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """A build under way stops between two of its indexes (it holds nothing that must be
+        written out); one that does not within `timeout` is left to the process's exit."""
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=30)
+        self._thread.join(timeout)
 
     def get(self) -> Matcher:
         if self._matcher is None:
@@ -107,11 +110,19 @@ class MatcherService:
                 self._wake.set()
 
     def _build(self) -> None:
+        try:
+            with time_limit(None, self._stop):
+                self._build_matcher()
+        except Stopped:
+            return
+
+    def _build_matcher(self) -> None:
         marks = change_marks(self.store)  # read first: a write during the build is seen at the next look
         bundles = [export_bundle(self.store, s["code"]) for s in list_schemes(self.store)]
         examples = stored_examples(self.store)
         self._taught.replace(pending_examples(self.store))
         snapshot = Snapshot.from_bundles(bundles, examples.texts)
+        check()
         with long_lived_build():
             if self._matcher is None:
                 self._matcher = Matcher(snapshot)

@@ -56,7 +56,15 @@ def _serve(args: argparse.Namespace) -> int:
     # callers (`cpms up`) run their cleanup, such as stopping the Neo4j they started.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     host, port, workers = args.host or service.host, args.port or service.port, args.workers or service.workers
-    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": service.access_log}
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": service.access_log,
+        # on SIGTERM, requests still running after this are cancelled (their matching stops at its
+        # next check), so the service stops within seconds whatever it is doing
+        "timeout_graceful_shutdown": service.shutdown_seconds,
+    }
     if workers > 1:  # each worker process builds its own app (and matcher) from the environment
         uvicorn.run("service.app:create_app", factory=True, workers=workers, **options)
     else:

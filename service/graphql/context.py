@@ -9,6 +9,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, TypeVarTuple
 
 from graphql import GraphQLResolveInfo
 
+from common.settings import GraphQLLimits
 from ontology.store import Store
 from service.auth import Principal
 from service.graphql.loaders import Loaders, RequestToken
@@ -23,9 +24,14 @@ Args = TypeVarTuple("Args")  # a cached read's arguments: positional, each part 
 class RequestContext:
     store: Store
     principal: Principal
-    app: Any  # the starlette app: its state holds the matcher and the read cache
+    app: Any  # the starlette app: its state holds the matcher, the read cache and the CPU pool
+    limits: GraphQLLimits = field(default_factory=GraphQLLimits)
+    deadline: float | None = None  # time.monotonic() by which the request must be answered
     loaders: Loaders = field(init=False)
     user_errors: list[dict[str, Any]] = field(default_factory=list)
+    # one task of this request in the CPU pool at a time: a request of many aliased matches queues
+    # them one after another, behind other requests' work, instead of all at once ahead of it
+    _cpu_turn: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     _token: RequestToken = field(init=False)
 
     def __post_init__(self) -> None:
@@ -44,6 +50,12 @@ class RequestContext:
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking store call in a worker thread, keeping the event loop free."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def compute(self, fn: Callable[[*Args], T], *args: *Args) -> T:
+        """Run CPU-bound work (matching) in the CPU pool, stopped at the request's deadline."""
+        async with self._cpu_turn:
+            result: T = await self.app.state.cpu.run(fn, *args, deadline=self.deadline)
+        return result
 
     async def read(self, fn: Callable[[Store, *Args], T], *args: *Args) -> T:
         """`fn(store, *args)`, a read of the store, answered from the read cache when it can be."""

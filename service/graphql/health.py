@@ -35,6 +35,6 @@ class HealthQuery(graphene.ObjectType):
 
     @staticmethod
     async def resolve_health(root: object, info: GraphQLResolveInfo) -> Health:
-        report = await ctx(info).call(health_report, ctx(info).store)
+        report = await ctx(info).app.state.store_watch.report()
         uri = ctx(info).store.connection.uri if ctx(info).principal.can("admin") else None
         return Health(**report, neo4j_uri=uri, matcher_ready=ctx(info).app.state.matcher.wait_ready(0))

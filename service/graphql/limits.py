@@ -1,4 +1,5 @@
-"""The estimated cost of a GraphQL request, checked against `CPMS_GRAPHQL_MAX_COST` before it runs.
+"""The estimated cost of a GraphQL request, checked against `CPMS_GRAPHQL_MAX_COST` before it is
+validated and before it runs (see `service.graphql.documents`).
 
 The cost estimate multiplies each field by the page sizes (`first`, default 20) and batch sizes
 (`records`) of the lists above it, so `classes(first: 100) { children(first: 100) { ... } }`
@@ -15,6 +16,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -27,10 +29,13 @@ from service.graphql.connections import DEFAULT_PAGE
 def _multiplier(field: FieldNode, variables: dict[str, Any]) -> int:
     for argument in field.arguments or ():
         if argument.name.value in ("first", "records"):
-            if isinstance(argument.value, VariableNode):
-                value = variables.get(argument.value.name.value)
+            node = argument.value
+            if isinstance(node, ListValueNode):  # a list written in the document: its length, not its values
+                return max(1, len(node.values))
+            if isinstance(node, VariableNode):
+                value = variables.get(node.name.value)
             else:
-                value = value_from_ast_untyped(argument.value, variables)
+                value = value_from_ast_untyped(node, variables)
             if isinstance(value, list):
                 return max(1, len(value))
             if isinstance(value, int):
@@ -43,29 +48,44 @@ def _fields(field: FieldNode) -> list[FieldNode]:
     return [s for s in (selection_set.selections if selection_set else ()) if isinstance(s, FieldNode)]
 
 
+class _OverBudget(Exception):
+    pass
+
+
 def _cost(
     selection_set: SelectionSetNode | None,
     fragments: dict[str, FragmentDefinitionNode],
     variables: dict[str, Any],
     seen: frozenset[str],
+    budget: int,
 ) -> int:
+    """Stops (raising _OverBudget) as soon as a part is over `budget`: fragments that spread
+    others several times would otherwise make the walk itself exponential."""
     if selection_set is None:
         return 0
     total = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            total += 1 + _multiplier(selection, variables) * _cost(selection.selection_set, fragments, variables, seen)
+            inner = _cost(selection.selection_set, fragments, variables, seen, budget)
+            total += 1 + _multiplier(selection, variables) * inner
         elif isinstance(selection, InlineFragmentNode):
-            total += _cost(selection.selection_set, fragments, variables, seen)
+            total += _cost(selection.selection_set, fragments, variables, seen, budget)
         elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
             fragment = fragments.get(selection.name.value)
             if fragment is not None:
-                total += _cost(fragment.selection_set, fragments, variables, seen | {selection.name.value})
+                total += _cost(fragment.selection_set, fragments, variables, seen | {selection.name.value}, budget)
+        if total > budget:
+            raise _OverBudget
     return total
 
 
-def query_cost(document: DocumentNode, operation_name: str | None, variables: dict[str, Any]) -> int:
+def query_cost(document: DocumentNode, operation_name: str | None, variables: dict[str, Any], budget: int) -> int:
+    """The estimated cost, or `budget + 1` once it is known to be over `budget`. The document need
+    not be validated yet."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
-    return max((_cost(o.selection_set, fragments, variables, frozenset()) for o in chosen), default=0)
+    try:
+        return max((_cost(o.selection_set, fragments, variables, frozenset(), budget) for o in chosen), default=0)
+    except _OverBudget:
+        return budget + 1

@@ -8,6 +8,7 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from common.errors import InvalidInput, LimitExceeded
+from common.settings import GraphQLLimits
 from matchers import MatchResult
 from matchers.record import example_text
 from matchers.result import Candidate
@@ -20,6 +21,7 @@ from service.graphql.payloads import MutationPayload, mutation
 
 MAX_BATCH = 1000
 MAX_EXAMPLES = 100
+BATCH_CHUNK = 8  # records of a batch matched in one turn of the CPU pool
 
 
 class ColumnInput(graphene.InputObjectType):
@@ -40,8 +42,35 @@ class RecordInput(graphene.InputObjectType):
     columns = graphene.List(graphene.NonNull(ColumnInput), description="other columns, by header")
 
 
+_NAMED = ("text", "name", "spec", "material", "finish", "brand", "model")
+
+
+def check_record(record_input: dict[str, Any], limits: GraphQLLimits, where: str = "record") -> None:
+    """Refuse a record with a field over `limits.max_field_chars` or over `limits.max_columns`
+    columns, naming the field (`records[3].columns[2].value`) and the limit, before any of it is read."""
+    columns = record_input.get("columns") or []
+    most, longest = limits.max_columns, limits.max_field_chars
+    if len(columns) > most:
+        raise LimitExceeded(
+            f"记录的列数超过 {most}；a record has at most {most} columns, {where} has {len(columns)}",
+            field=f"{where}.columns",
+            limit=most,
+        )
+    values = [(name, record_input.get(name)) for name in _NAMED]
+    for i, column in enumerate(columns):
+        values += [(f"columns[{i}].name", column["name"]), (f"columns[{i}].value", column["value"])]
+    for name, value in values:
+        if value is not None and len(value) > longest:
+            raise LimitExceeded(
+                f"字段 {where}.{name} 超过 {longest} 个字符；{where}.{name} has {len(value)} characters, "
+                f"over the limit of {longest}",
+                field=f"{where}.{name}",
+                limit=longest,
+            )
+
+
 def record_from(record_input: dict[str, Any]) -> str | dict[str, str]:
-    fields = {k: v for k in ("name", "spec", "material", "finish", "brand", "model") if (v := record_input.get(k))}
+    fields = {k: v for k in _NAMED[1:] if (v := record_input.get(k))}
     for column in record_input.get("columns") or []:
         fields[column["name"]] = column["value"]
     text = record_input.get("text")
@@ -163,9 +192,8 @@ class MatchQuery(graphene.ObjectType):
         limit: int | None = None,
     ) -> MatchResult:
         ctx(info).principal.require("match")
-        # CPU-bound for a millisecond or two, so run on the event loop: a worker thread would only
-        # add a hand-over and fight the loop for the GIL, and requests are served in turn
-        return _match(info, record, scheme, kind, limit)
+        check_record(record, ctx(info).limits)
+        return await ctx(info).compute(_match, info, record, scheme, kind, limit)
 
     @staticmethod
     async def resolve_match_batch(
@@ -179,11 +207,18 @@ class MatchQuery(graphene.ObjectType):
         ctx(info).principal.require("batch")
         if len(records) > MAX_BATCH:
             raise LimitExceeded(f"matchBatch takes at most {MAX_BATCH} records; got {len(records)}", field="records")
+        for i, record in enumerate(records):
+            check_record(record, ctx(info).limits, f"records[{i}]")
 
-        def run() -> list[MatchResult]:
-            return [_match(info, r, scheme, kind, limit) for r in records]
+        def run(chunk: list[dict[str, Any]]) -> list[MatchResult]:
+            return [_match(info, r, scheme, kind, limit) for r in chunk]
 
-        return await ctx(info).call(run)
+        # a chunk at a time, each queued behind the work already waiting: single matches that
+        # arrive meanwhile are not held until the whole batch is done
+        results: list[MatchResult] = []
+        for start in range(0, len(records), BATCH_CHUNK):
+            results += await ctx(info).compute(run, records[start : start + BATCH_CHUNK])
+        return results
 
 
 class FeedbackPayload(MutationPayload):
@@ -205,6 +240,7 @@ async def _feedback(
     context = ctx(info)
     principal = context.principal
     principal.require("feedback")
+    check_record(record, context.limits)
     parsed = record_from(record)
     # stored as the matcher keeps it (its text, and its description as context), so that it
     # teaches the same after a restart; SKU, price and other columns are left out
@@ -215,7 +251,7 @@ async def _feedback(
     )
     service = context.app.state.matcher
     if principal.key_id is None or state == "accepted":
-        await context.call(service.confirm, example_id, parsed, scheme, code)
+        await context.compute(service.confirm, example_id, parsed, scheme, code)
     else:
         service.teach_key(KeyExample(example_id, principal.key_id, scheme, code, text))
     return FeedbackPayload(ok=True, user_errors=[], example_id=example_id, state=state)
@@ -270,7 +306,7 @@ async def _decide(info: GraphQLResolveInfo, id: str, accept: bool) -> ExamplePay
     service = context.app.state.matcher
     service.forget_key_example(example.id)
     if accept:
-        await context.call(service.confirm, example.id, example.text, example.scheme, example.code)
+        await context.compute(service.confirm, example.id, example.text, example.scheme, example.code)
     return ExamplePayload(ok=True, user_errors=[], example=ExampleType(**example.model_dump()))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from common.errors import NotFound
+from common.errors import LimitExceeded, NotFound
 from matchers.pinyin import looks_like_pinyin
 from ontology import browse, change_requests, releases
 from ontology.editing import Edit
@@ -180,10 +180,18 @@ class OntologyQuery(graphene.ObjectType):
         after: str | None = None,
     ) -> Any:
         ctx(info).principal.require("read")
+        longest = ctx(info).limits.max_field_chars
+        if len(text) > longest:
+            raise LimitExceeded(
+                f"搜索文本超过 {longest} 个字符；the search text has {len(text)} characters, over the limit of "
+                f"{longest}",
+                field="text",
+                limit=longest,
+            )
         offset, limit = page_window(first, after)
         hits = await ctx(info).read(search, text, scheme, limit + 1, kind, status, parent, offset)
         if not hits and offset == 0 and looks_like_pinyin(text):
-            hits = await ctx(info).call(_pinyin_hits, info, text, scheme, kind, limit)
+            hits = await ctx(info).compute(_pinyin_hits, info, text, scheme, kind, limit)
         more = len(hits) > limit
         return ConnectionData(hits[:limit], offset, offset + len(hits[:limit]) + (1 if more else 0))
 

@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from common.errors import CpmsError
-from service.auth import Principal, principal_for
+from service.auth import Principal, request_principal
 from service.errors import error_response
 from service.http.uploads import received_upload
 from service.jobs.runner import Jobs
@@ -49,8 +49,8 @@ def upload_options(fields: dict[str, list[str]]) -> dict[str, Any]:
 
 async def caller(request: Request) -> Principal:
     """Who is calling, authenticated as on /graphql; jobs need the `jobs` permission."""
-    authorization = request.headers.get("authorization")
-    principal = await asyncio.to_thread(principal_for, authorization, request.app.state.store, True)
+    state, authorization = request.app.state, request.headers.get("authorization")
+    principal = await request_principal(authorization, state.store, True, state.store_watch, state.keys)
     principal.require("jobs")
     return principal
 

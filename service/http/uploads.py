@@ -28,21 +28,32 @@ class Upload:
     fields: dict[str, list[str]]  # the form's other fields, or the query parameters
 
 
-async def limited_stream(request: Request, max_bytes: int) -> AsyncGenerator[bytes]:
-    """The request body, failing as soon as it is over `max_bytes`."""
+def check_declared_size(request: Request, max_bytes: int, what: str = "upload") -> None:
+    """Refuse a body whose Content-Length is over `max_bytes` before any of it is read (one sent
+    without a length is stopped while it arrives, by `limited_stream`)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes, what)
+
+
+async def limited_stream(request: Request, max_bytes: int) -> AsyncGenerator[bytes]:
+    """The request body, failing as soon as it is over `max_bytes`."""
+    check_declared_size(request, max_bytes)
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
         if received > max_bytes:
-            raise _too_large(max_bytes)
+            raise too_large(max_bytes)
         yield chunk
 
 
-def _too_large(max_bytes: int) -> TooLarge:
-    return TooLarge(f"the upload is over the limit of {max_bytes:,} bytes (CPMS_MAX_UPLOAD_BYTES)")
+def too_large(max_bytes: int, what: str = "upload") -> TooLarge:
+    setting = " (CPMS_MAX_UPLOAD_BYTES)" if what == "upload" else ""
+    return TooLarge(
+        f"请求内容超过 {max_bytes:,} 字节；the {what} is over the limit of {max_bytes:,} bytes{setting}",
+        field=what,
+        limit=max_bytes,
+    )
 
 
 def is_multipart(request: Request) -> bool:

@@ -14,6 +14,7 @@ import fcntl
 import logging
 import queue
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,7 +29,7 @@ from bulk.run import check_input
 from bulk.settings import invalid_settings
 from bulk.snapshots import copy_scheme, scheme_codes
 from bulk.types import OutputFormat
-from common.errors import CpmsError, InvalidInput, NotFound
+from common.errors import CpmsError, InvalidInput, NotFound, Unavailable
 from common.settings import Settings, load_settings
 from ontology.exporting import list_schemes
 from ontology.store import Store
@@ -155,14 +156,17 @@ class Jobs:
         self._thread.start()
         self._sweeper.start()
 
-    def stop(self) -> None:
-        """The running job stops after its current chunk and stays resumable."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """The running job stops after its current chunk and stays resumable. A chunk that takes
+        longer than `timeout` is left to the process's exit (the threads are daemons); the job
+        resumes from its journal, as after a kill."""
         if self._runner_lock is None:
             return
         self._stopping.set()
         self._queue.put(None)
-        self._thread.join()
-        self._sweeper.join()
+        deadline = time.monotonic() + timeout
+        self._thread.join(timeout)
+        self._sweeper.join(max(0.0, deadline - time.monotonic()))
         self._runner_lock.close()
 
     def submit(
@@ -314,6 +318,12 @@ class Jobs:
                 progress=lambda p: self._progress(job_id, p),
                 should_stop=lambda: self._stopping.is_set() or self._cancel_requested(job_id),
             )
+        except Unavailable as exc:  # Neo4j is down: the job waits for it, queued, and is tried again
+            log.warning("job %s waits for the store: %s", job_id, exc.message)
+            self.store.update(job_id, state=JobState.queued)
+            if not self._stopping.wait(POLL_SECONDS):
+                self._queue.put(job_id)
+            return
         except CpmsError as exc:
             self.store.update(job_id, state=JobState.failed, error=exc.message, finished_at=now())
             return
