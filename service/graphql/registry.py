@@ -425,7 +425,10 @@ class RegistryMutation(graphene.ObjectType):
         code = access.writable_firm(ctx(info).principal, firm)
         _check_count(ids, "ids")
         wanted = [_product_id(i) for i in ids]
-        duplicates = {} if allow_duplicates else await ctx(info).call(_duplicates, ctx(info).store, code, wanted)
+        duplicates = {}
+        if not allow_duplicates:
+            live = await ctx(info).call(products.firm_products, ctx(info).store, code, _LIVE)
+            duplicates = await ctx(info).compute(_duplicates, live, wanted)
         try:
             done = await ctx(info).write(products.publish_products, code, wanted, _edit(info, reason), duplicates)
         except PublishRefused as exc:
@@ -459,8 +462,10 @@ def _rows(given: list[dict]) -> tuple[list[ProductRow], list[RowRefusal]]:
     return rows, refused
 
 
-def _duplicates(store: Any, firm: str, ids: list[str]) -> dict[str, list[Problem]]:
-    """The firm's live products read once, and the record-to-record matcher over them."""
-    live = products.firm_products(store, firm, [PyProductStatus.draft.value, PyProductStatus.published.value])
+_LIVE = [PyProductStatus.draft.value, PyProductStatus.published.value]
+
+
+def _duplicates(live: list[Product], ids: list[str]) -> dict[str, list[Problem]]:
+    """The record-to-record matcher over the firm's live products (CPU-bound: in the CPU pool)."""
     wanted = set(ids)
     return find_duplicates([p for p in live if p.id in wanted], live)

@@ -19,7 +19,7 @@ from common.errors import CpmsError, InvalidInput, LimitExceeded
 from ontology.registry.firms import get_firm
 from ontology.registry.products import firm_products
 from ontology.store import Store
-from service.auth import principal_for
+from service.auth import request_principal
 from service.errors import error_response
 from service.registry import access
 from service.registry.exports import MEDIA_TYPES, ExportEncoding, ExportFormat, export_catalog
@@ -40,10 +40,9 @@ def _catalog(store: Store, firm: str, statuses: list[str], format: ExportFormat,
 def registry_routes(anonymous_read: bool, timeout_seconds: float) -> list[Route]:
     async def catalog(request: Request) -> Response:
         try:
-            store = request.app.state.store
-            principal = await asyncio.to_thread(
-                principal_for, request.headers.get("authorization"), store, anonymous_read
-            )
+            state = request.app.state
+            store, authorization = state.store, request.headers.get("authorization")
+            principal = await request_principal(authorization, store, anonymous_read, state.store_watch, state.keys)
             firm = access.firm_code(request.path_params["code"])
             statuses = [s.value for s in access.visible_statuses(principal, firm) if s.value != "withdrawn"]
             format = cast(ExportFormat, _choice(request, "format", get_args(ExportFormat)))
