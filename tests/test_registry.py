@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ontology.curation import attach_property
 from ontology.editing import deprecate_class
 from ontology.registry.firms import firm_summary
 from ontology.registry.following import notices
@@ -25,6 +26,7 @@ from ontology.registry.products import (
     register_products,
 )
 from ontology.registry.search import ProductQuery, find_products
+from ontology.releases import publish_release
 from ontology.store import Store
 from tests.bundles import BOLTS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW, load_fixture_schemes
 from tests.registry_support import EDIT, JINHUA, YONGKANG, add_firms, bolt, gtin, rows
@@ -142,3 +144,29 @@ def test_a_deprecated_class_lists_its_products_with_the_successor(registry: Stor
     assert product is not None and product.status is ProductStatus.published and product.class_code == HEX_BOLT
     summary = firm_summary(registry, YONGKANG)
     assert summary.products == {"published": 2} and summary.completeness == 1.0
+
+
+def test_a_template_change_lists_the_products_it_touches_and_changes_none(registry: Store) -> None:
+    done = register_products(registry, YONGKANG, rows(bolt("A-1", length=None), bolt("A-2", length="40 mm")), EDIT)
+    publish_products(registry, YONGKANG, done.created, EDIT)
+    attach_property(registry, "CPMS", BOLTS, 1, "length", True, EDIT)  # length becomes required
+    publish_release(registry, "CPMS", "editor", "length required for bolts")
+    page = notices(registry, YONGKANG, None, 0, 10)
+    assert [(n.product.sku, [(p.kind, p.property) for p in n.problems]) for n in page.notices] == [
+        ("A-1", [(ProblemKind.missing_required, "length")])
+    ]
+    assert [p.status for p in products_by_id(registry, done.created) if p] == [ProductStatus.published] * 2
+
+
+def test_registration_of_10000_rows_is_all_or_nothing(registry: Store) -> None:
+    batch = [bolt(f"K-{n:05d}", length=f"{10 + n % 190} mm", thread=("M6", "M8", "M10")[n % 3]) for n in range(10_000)]
+    batch[9_999] = bolt("K-09999", thread="M12")
+    with pytest.raises(RegistrationRefused) as refused:
+        register_products(registry, YONGKANG, rows(*batch), EDIT)
+    assert [(r.row, r.sku) for r in refused.value.refusals] == [(10_000, "K-09999")]
+    assert firm_summary(registry, YONGKANG).products == {}
+    batch[9_999] = bolt("K-09999")
+    done = register_products(registry, YONGKANG, rows(*batch), EDIT)
+    assert len(done.created) == len(set(done.created)) == 10_000
+    assert all(validate_product_id(i) == i for i in done.created)
+    assert firm_summary(registry, YONGKANG).products == {"draft": 10_000}
