@@ -64,22 +64,25 @@ def register_job(
     (or the caller an admin), as every job is."""
     review = jobs.review(job_id, viewer)
     job = jobs.get(job_id, viewer)
-    inputs = _input_rows(jobs.store.folder(job_id) / job.input_name, job.settings, options)
+    inputs = input_rows(jobs.store.folder(job_id) / job.input_name, job.settings, options)
     rows, refused, skipped = job_products(review.reviewed_rows(), inputs, options)
     if not rows and not refused:
         raise InvalidInput("这个任务没有可登记的行 / the job has no rows to register", field="jobId")
     return JobRegistration(registration=register_products(store, firm, rows, edit, refused), skipped=skipped)
 
 
-class _Inputs(BaseModel):
+class Inputs(BaseModel):
+    """What a job's input says of each row (by row number) besides what the matcher read."""
+
     sku: dict[int, str]
     gtin: dict[int, str]
     name: dict[int, str]
     brand: dict[int, str]
 
 
-def _input_rows(path: Path, settings: BulkSettings, options: RegistrationOptions) -> _Inputs:
-    found = _Inputs(sku={}, gtin={}, name={}, brand={})
+def input_rows(path: Path, settings: BulkSettings, options: RegistrationOptions) -> Inputs:
+    """The SKU, GTIN, name and brand of each row of a job's input (read as the job read it)."""
+    found = Inputs(sku={}, gtin={}, name={}, brand={})
     with open_source(path, settings.encoding, settings.sheet, settings.max_cell_chars) as source:
         sku = _header(source.headers, options.sku_column, SKU_HEADERS, "skuColumn")
         if sku is None:
@@ -117,7 +120,7 @@ def _header(headers: list[str], chosen: str | None, known: Iterable[str], field:
 
 
 def job_products(
-    results: Iterable[Mapping[str, Any]], inputs: _Inputs, options: RegistrationOptions
+    results: Iterable[Mapping[str, Any]], inputs: Inputs, options: RegistrationOptions
 ) -> tuple[list[ProductRow], list[RowRefusal], list[int]]:
     """Products from reviewed result rows, the rows refused before any template is read, and the
     rows skipped."""
@@ -149,7 +152,7 @@ def _refusal(number: int, sku: str | None, kind: ProblemKind, zh: str, en: str) 
     return RowRefusal(row=number, sku=sku, problems=[problem(kind, zh, en)])
 
 
-def _product(result: Mapping[str, Any], inputs: _Inputs, number: int, sku: str) -> ProductInput:
+def _product(result: Mapping[str, Any], inputs: Inputs, number: int, sku: str) -> ProductInput:
     code = str(result["code"]).strip().upper()
     item = ITEM_CODE.match(code)
     cls = class_code(item.group(1)) if item else code if CLASS_CODE.match(code) else code
