@@ -113,7 +113,40 @@ def _timed(label: str, fn: Callable[[], T]) -> T:
     return value
 
 
+def _queries(
+    rows: list[ProductRow], bundle: SchemeBundle, templates: dict[str, list[tuple[Property, bool]]], count: int
+) -> tuple[list[ProductQuery], list[ProductQuery], list[ProductQuery]]:
+    """Queries that find something: each from a registered row, its class or an ancestor, and one
+    of its enum values."""
+    rng = random.Random(7)
+    parents = {c.code: c.parent for c in bundle.classes}
+
+    def lineage(code: str) -> list[str]:
+        chain = [code]
+        while (parent := parents.get(chain[-1])) is not None:
+            chain.append(parent)
+        return chain  # the class, ..., its segment
+
+    def enum_values(row: ProductRow) -> list[str]:
+        enums = {p.code for p, _ in templates[row.product.class_code] if p.data_type == "enum"}
+        return [v.text for v in row.product.values if v.property in enums and v.text]
+
+    picked = [r for r in rng.sample(rows, min(len(rows), 3 * count)) if enum_values(r)]
+    by_class = [ProductQuery(class_code=rng.choice(lineage(r.product.class_code))) for r in picked[:count]]
+    by_value = [ProductQuery(values=(rng.choice(enum_values(r)),)) for r in picked[count : 2 * count]]
+    both = [
+        ProductQuery(class_code=lineage(r.product.class_code)[-2:][0], values=(rng.choice(enum_values(r)),))
+        for r in picked[2 * count : 3 * count]
+    ]
+    return by_class, by_value, both
+
+
+WARM_UP = 5  # queries of each kind run first, not measured (query plans, page cache)
+
+
 def _percentiles(label: str, store: Store, queries: list[ProductQuery]) -> None:
+    for query in queries[:WARM_UP]:
+        find_products(store, query, 0, 20)
     times, totals = [], []
     for query in queries:
         start = time.perf_counter()
@@ -129,8 +162,12 @@ def _percentiles(label: str, store: Store, queries: list[ProductQuery]) -> None:
 
 
 def _du(folder: Path) -> str:
-    out = subprocess.run(["du", "-sb", str(folder / "data")], capture_output=True, text=True, check=True).stdout
-    return f"{int(out.split()[0]) / 1e6:.0f} MB"
+    """The store files and the transaction logs of the database, apart."""
+    sizes = []
+    for part in ("databases", "transactions"):
+        out = subprocess.run(["du", "-sb", str(folder / "data" / part)], capture_output=True, text=True, check=True)
+        sizes.append(f"{part} {int(out.stdout.split()[0]) / 1e6:.0f} MB")
+    return ", ".join(sizes)
 
 
 def main() -> None:
@@ -168,17 +205,10 @@ def main() -> None:
                     publish_products(store, FIRM, ids[start : start + PUBLISH_CHUNK], EDIT)
 
             _timed(f"publish them ({PUBLISH_CHUNK:,} a transaction, duplicate check not included)", publish)
-            rng = random.Random(7)
-            used = sorted(templates)
-            broad = sorted({c.code for c in bundle.classes if c.level <= 2})
-            by_class = [ProductQuery(class_code=rng.choice(used + broad)) for _ in range(args.queries)]
-            by_value = [ProductQuery(values=(rng.choice(values),)) for _ in range(args.queries)]
-            both = [
-                ProductQuery(class_code=rng.choice(broad), values=(rng.choice(values),)) for _ in range(args.queries)
-            ]
-            _percentiles("by class (leaf or segment/family, narrower included)", store, by_class)
+            by_class, by_value, both = _queries(rows, bundle, templates, args.queries)
+            _percentiles("by class (leaf, family or segment; narrower included)", store, by_class)
             _percentiles("by attribute value (an enum value's code)", store, by_value)
-            _percentiles("by class and attribute value", store, both)
+            _percentiles("by class (family) and attribute value", store, both)
             published = find_products(store, ProductQuery(firm=FIRM, statuses=(ProductStatus.published,)), 0, 1)
             print(f"published: {published.total:,}")
             if home is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from common.units import UnitDef, read_unit
+from common.units import UNITS, UnitDef, read_unit
 from ontology.registry.model import BLOCKS_DRAFT, Problem, ProblemKind, ProductInput, ProductValue, StoredValue
 from ontology.registry.templates import ClassTemplate, StandardItem, TemplateProperty
 
@@ -162,8 +162,13 @@ def _number_value(stated: ProductValue, prop: TemplateProperty) -> tuple[list[St
                         unit=prop.unit)], []  # fmt: skip
 
 
+_BY_SYMBOL = {u.symbol: u for u in UNITS.values()}
+
+
 def _unit_def(code: str) -> UnitDef | None:
-    return read_unit(code) or read_unit(code.strip().lower())
+    """A unit by its code (`MMT`), a spelling matching text reads (`mm`) or its symbol (`pcs`, `in`),
+    which is how a bulk job's output writes it."""
+    return read_unit(code) or read_unit(code.strip().lower()) or _BY_SYMBOL.get(code.strip())
 
 
 def _in_unit(numbers: list[float], unit: str | None, prop: TemplateProperty) -> list[float] | Problem:

@@ -41,7 +41,7 @@ class ProductPage(BaseModel):
 
 _ANCHORS: dict[str, LiteralString] = {
     "gtin": "MATCH (p:Product {gtin: $gtin}) ",
-    "value": "MATCH (:Value {uid: $anchor})<-[:STATES_VALUE]-(p:Product) ",
+    "value": "MATCH (v:Value) WHERE v.uid IN $anchors MATCH (v)<-[:STATES_VALUE]-(p:Product) ",
     "class": "MATCH (:Class {uid: $class})<-[:BROADER*0..]-(:Class)<-[:CLASSIFIED_AS]-(p:Product) ",
     "firm": "MATCH (p:Product {firm: $firm}) ",
     "all": "MATCH (p:Product) ",
@@ -72,14 +72,14 @@ def _find(tx: ManagedTransaction, query: ProductQuery, offset: int, limit: int) 
         "region": query.region,
         "class": uid(SCHEME, query.class_code) if query.class_code else None,
         "groups": groups,
-        "anchor": None,
+        "anchors": [],
     }
     anchor = "all"
-    single = next((read[t][0] for t in query.values if "=" not in t and len(read[t]) == 1), None)
+    enums = sorted((read[t] for t in query.values if "=" not in t), key=len)  # keys read from stored values
     if query.gtin:
         anchor = "gtin"
-    elif single is not None:
-        anchor, params["anchor"] = "value", f"{SCHEME}:{single.replace('=', ':', 1)}"
+    elif enums:
+        anchor, params["anchors"] = "value", [f"{SCHEME}:{key.replace('=', ':', 1)}" for key in enums[0]]
     elif query.class_code:
         anchor = "class"
     elif query.firm:
