@@ -381,7 +381,8 @@ class RegistryMutation(graphene.ObjectType):
     @mutation(FirmPayload)
     async def resolve_create_firm(root: object, info: GraphQLResolveInfo, firm: dict, reason: str) -> Any:
         ctx(info).principal.require("curate")
-        created = await ctx(info).write(firms.create_firm, FirmInput(**firm), _edit(info, reason))
+        given = {k: v for k, v in firm.items() if v is not None}
+        created = await ctx(info).write(firms.create_firm, FirmInput(**given), _edit(info, reason))
         return FirmPayload(ok=True, user_errors=[], firm=created)
 
     @staticmethod
@@ -454,7 +455,8 @@ def _rows(given: list[dict]) -> tuple[list[ProductRow], list[RowRefusal]]:
     rows, refused = [], []
     for number, product in enumerate(given, 1):
         try:
-            rows.append(ProductRow(row=number, product=ProductInput(**product)))
+            given = {k: v for k, v in product.items() if v is not None}  # an input field left out is None
+            rows.append(ProductRow(row=number, product=ProductInput(**given)))
         except ValidationError as exc:
             problems = [problem(PyProblemKind.bad_value, "值不对", f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
                                 str(e["loc"][0]) if e["loc"] else None) for e in exc.errors()]  # fmt: skip
@@ -466,6 +468,9 @@ _LIVE = [PyProductStatus.draft.value, PyProductStatus.published.value]
 
 
 def _duplicates(live: list[Product], ids: list[str]) -> dict[str, list[Problem]]:
-    """The record-to-record matcher over the firm's live products (CPU-bound: in the CPU pool)."""
+    """The record-to-record matcher over the firm's live products of the same classes (a duplicate
+    shares its class; CPU-bound: in the CPU pool)."""
     wanted = set(ids)
-    return find_duplicates([p for p in live if p.id in wanted], live)
+    candidates = [p for p in live if p.id in wanted]
+    classes = {p.class_code for p in candidates}
+    return find_duplicates(candidates, [p for p in live if p.class_code in classes])
