@@ -15,14 +15,16 @@ from starlette.testclient import TestClient
 
 from ontology.apikeys import create_key
 from ontology.connection import Connection
+from ontology.editing import Edit, deprecate_class
 from ontology.registry.products import products_by_id
 from ontology.store import Store
 from service.app import create_app
 from service.jobs.review import Reviewer
 from service.jobs.runner import JobsConfig
-from tests.bundles import BOLTS, HEX_BOLT, load_fixture_schemes
+from tests.bundles import BOLTS, HEX_BOLT, SOCKET_SCREW, load_fixture_schemes
 from tests.graphql_support import app_state, error_codes, gql
 from tests.registry_support import JINHUA, YONGKANG, add_firms, gtin
+from tests.web_support import sign_in
 
 REGISTER = """mutation($firm: String, $products: [ProductInput!]!) {
   registerProducts(firm: $firm, products: $products, reason: "catalog") {
@@ -203,3 +205,17 @@ def test_a_bulk_jobs_reviewed_rows_register_as_a_firms_drafts(registry, tmp_path
     assert again["ok"] and again["created"] == [] and sorted(again["unchanged"]) == sorted(first["created"])
     other = gql(client, register, keys["yongkang"], job=job_id, skip=True)
     assert error_codes(other) == ["FORBIDDEN"]  # a manufacturer has no jobs
+
+
+def test_the_workbench_finds_products_and_lists_a_firms_notices(registry, store: Store) -> None:
+    client, keys = registry
+    ids = gql(client, REGISTER, keys["yongkang"], products=[bolt("A-1"), bolt("A-2", length=40)])["data"][
+        "registerProducts"
+    ]["created"]
+    gql(client, PUBLISH, keys["yongkang"], ids=ids)
+    page = client.get("/products", params={"class": BOLTS, "values": "M8 304"})
+    assert page.status_code == 200 and ids[0] in page.text and "thread_size=M8" in page.text
+    deprecate_class(store, "CPMS", HEX_BOLT, 1, SOCKET_SCREW, Edit("editor", "merged"))
+    sign_in(client, keys["yongkang"])
+    own = client.get("/products")
+    assert own.status_code == 200 and ids[1] in own.text and SOCKET_SCREW in own.text

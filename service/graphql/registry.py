@@ -455,8 +455,8 @@ def _rows(given: list[dict]) -> tuple[list[ProductRow], list[RowRefusal]]:
     rows, refused = [], []
     for number, product in enumerate(given, 1):
         try:
-            given = {k: v for k, v in product.items() if v is not None}  # an input field left out is None
-            rows.append(ProductRow(row=number, product=ProductInput(**given)))
+            fields = {k: v for k, v in product.items() if v is not None}  # an input field left out is None
+            rows.append(ProductRow(row=number, product=ProductInput(**fields)))
         except ValidationError as exc:
             problems = [problem(PyProblemKind.bad_value, "值不对", f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
                                 str(e["loc"][0]) if e["loc"] else None) for e in exc.errors()]  # fmt: skip
