@@ -123,6 +123,7 @@ def test_published_products_are_found_by_class_value_gtin_firm_and_region(regist
     assert ids(class_code=BOLTS) == sorted([*mine.created, theirs.created[0]])  # narrower classes count
     assert ids(class_code=HEX_BOLT, values=("M8", "304")) == sorted([mine.created[0], theirs.created[0]])
     assert ids(values=("thread_size=M10",)) == [mine.created[1]]
+    assert ids(values=("material=碳钢",)) == [mine.created[2]]  # a value by its label
     assert ids(values=("碳钢",)) == [mine.created[2]]
     assert ids(gtin=code) == [mine.created[0]]
     assert ids(region="金华市婺城区") == theirs.created[:1]

@@ -353,7 +353,8 @@ def _set_status(
 ) -> list[Product]:  # fmt: skip
     after = tx.run(
         "UNWIND $ids AS id MATCH (p:Product {id: id}) SET p.status = $status, p.version = p.version + 1, "
-        "p.updated_at = $at, p.problems_json = '[]' RETURN properties(p) AS p",
+        "p.updated_at = $at, p.problems_json = CASE WHEN $status = 'published' THEN '[]' ELSE p.problems_json END "
+        "RETURN properties(p) AS p",
         ids=ids,
         status=status.value,
         at=_now(),

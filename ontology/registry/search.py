@@ -61,7 +61,8 @@ def find_products(store: Store, query: ProductQuery, offset: int, limit: int) ->
 
 
 def _find(tx: ManagedTransaction, query: ProductQuery, offset: int, limit: int) -> ProductPage:
-    read = read_value_terms(tx, list(query.values))
+    terms = _read_terms(tx, list(query.values))
+    read = {term: keys for term, (keys, _) in terms.items()}
     groups = [read[t] for t in query.values]
     if any(not g for g in groups):  # a value nothing states: no product has it
         return ProductPage(offset=offset, total=0, products=[], values=read)
@@ -75,7 +76,7 @@ def _find(tx: ManagedTransaction, query: ProductQuery, offset: int, limit: int) 
         "anchors": [],
     }
     anchor = "all"
-    enums = sorted((read[t] for t in query.values if "=" not in t), key=len)  # keys read from stored values
+    enums = sorted((keys for keys, stated in terms.values() if stated), key=len)
     if query.gtin:
         anchor = "gtin"
     elif enums:
@@ -96,17 +97,38 @@ def _find(tx: ManagedTransaction, query: ProductQuery, offset: int, limit: int) 
 
 
 def read_value_terms(tx: ManagedTransaction, terms: list[str]) -> dict[str, list[str]]:
-    """Each term as the `property=value` keys it may mean: `thread_size=M8` as it is; `M8` or
-    `304` as the CPMS values whose code, label or synonym is the term, else contains it."""
-    explicit = {t: [t.strip()] for t in terms if "=" in t}
-    free = [t for t in terms if t not in explicit]
-    found: dict[str, list[str]] = {t: [] for t in free}
+    """Each term as the `property=value` keys it may mean: `M8` or `304` as the CPMS values whose
+    code, label or synonym is the term, else contains it; `material=304` as the values of
+    `material` whose code, label or synonym is `304`, else as it is (`length=30`)."""
+    return {term: keys for term, (keys, _) in _read_terms(tx, terms).items()}
+
+
+_VALUE_TEXTS: LiteralString = (
+    "[t IN [v.code, v.label_zh, v.label_zh_hant, v.label_en] + coalesce(v.syn_text, []) WHERE t IS NOT NULL "
+    "| toLower(t)] AS texts "
+)
+
+
+def _read_terms(tx: ManagedTransaction, terms: list[str]) -> dict[str, tuple[list[str], bool]]:
+    """Each term's keys, and whether they are stated values (which a search may start from)."""
+    found: dict[str, tuple[list[str], bool]] = {}
+    pairs = [{"term": t, "property": t.split("=", 1)[0].strip(), "text": t.split("=", 1)[1]} for t in terms if "=" in t]
+    if pairs:
+        rows = tx.run(
+            "UNWIND $pairs AS pair MATCH (p:Property {scheme: $scheme, code: pair.property})-[:HAS_VALUE]->(v:Value) "
+            "WITH pair, p, v, " + _VALUE_TEXTS + "WHERE toLower(trim(pair.text)) IN texts "
+            "RETURN pair.term AS term, p.code + '=' + v.code AS key ORDER BY key",
+            pairs=pairs,
+            scheme=SCHEME,
+        ).data()
+        for pair in pairs:
+            keys = [r["key"] for r in rows if r["term"] == pair["term"]]
+            found[pair["term"]] = (keys, True) if keys else ([pair["term"].strip()], False)
+    free = [t for t in terms if "=" not in t]
     if free:
         rows = tx.run(
             "UNWIND $terms AS term MATCH (p:Property {scheme: $scheme})-[:HAS_VALUE]->(v:Value) "
-            "WITH term, p, v, [t IN [v.code, v.label_zh, v.label_zh_hant, v.label_en] + coalesce(v.syn_text, []) "
-            "  WHERE t IS NOT NULL | toLower(t)] AS texts "
-            "WITH term, p, v, texts, toLower(trim(term)) AS wanted "
+            "WITH term, p, v, " + _VALUE_TEXTS + "WITH term, p, v, texts, toLower(trim(term)) AS wanted "
             "WHERE wanted IN texts OR any(t IN texts WHERE t CONTAINS wanted) "
             "RETURN term, p.code + '=' + v.code AS key, wanted IN texts AS exact ORDER BY key",
             terms=free,
@@ -115,5 +137,5 @@ def read_value_terms(tx: ManagedTransaction, terms: list[str]) -> dict[str, list
         for term in free:
             mine = [r for r in rows if r["term"] == term]
             exact = [r["key"] for r in mine if r["exact"]]
-            found[term] = exact or [r["key"] for r in mine]
-    return {**explicit, **found}
+            found[term] = (exact or [r["key"] for r in mine], True)
+    return found
