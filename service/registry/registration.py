@@ -18,7 +18,7 @@ from bulk.columns import header_key, map_columns, to_record
 from bulk.readers import open_source
 from bulk.settings import BulkSettings
 from common.errors import InvalidInput
-from ontology.codes import CLASS_CODE, ITEM_CODE, class_code
+from ontology.codes import ITEM_CODE, class_code
 from ontology.editing import Edit
 from ontology.registry.checking import problem
 from ontology.registry.model import ProblemKind, ProductInput, ProductValue
@@ -155,7 +155,7 @@ def _refusal(number: int, sku: str | None, kind: ProblemKind, zh: str, en: str) 
 def _product(result: Mapping[str, Any], inputs: Inputs, number: int, sku: str) -> ProductInput:
     code = str(result["code"]).strip().upper()
     item = ITEM_CODE.match(code)
-    cls = class_code(item.group(1)) if item else code if CLASS_CODE.match(code) else code
+    cls = class_code(item.group(1)) if item else code  # an item names its class in its first eight digits
     name = inputs.name.get(number) or str(result.get("input") or result.get("label") or sku)
     values = [ProductValue(property=p, text=str(v)) for p, v in _values(result.get("values"))]
     return ProductInput(
