@@ -69,8 +69,8 @@ class LocalNeo4jSettings(BaseSettings):
     pagecache: str = Field("256m", description="page cache of the local server")
     transaction_memory: str = Field(
         "256m",
-        description="memory the local server's open transactions may hold together; a registration of products "
-        "is one transaction (10,000 products fit in 256m, see docs/registry.md)",
+        description="memory the local server's open transactions may hold together (a registration of products "
+        "writes 5,000 a transaction, see docs/registry.md)",
     )
     auth: bool = Field(True, description="authentication of the local server")
 

@@ -7,6 +7,7 @@ import pytest
 
 from ontology.curation import attach_property
 from ontology.editing import deprecate_class
+from ontology.registry import products
 from ontology.registry.firms import firm_summary
 from ontology.registry.following import notices
 from ontology.registry.identifiers import (
@@ -19,6 +20,7 @@ from ontology.registry.identifiers import (
 from ontology.registry.model import ProblemKind, ProductStatus
 from ontology.registry.products import (
     PublishRefused,
+    RegistrationInProgress,
     RegistrationRefused,
     product_history,
     products_by_id,
@@ -171,3 +173,10 @@ def test_registration_of_10000_rows_is_all_or_nothing(registry: Store) -> None:
     assert len(done.created) == len(set(done.created)) == 10_000
     assert all(validate_product_id(i) == i for i in done.created)
     assert firm_summary(registry, YONGKANG).products == {"draft": 10_000}
+
+
+def test_one_registration_of_a_firm_at_a_time(registry: Store) -> None:
+    registry.write_beside_ontology(products._take_lock, YONGKANG, "another registration")
+    with pytest.raises(RegistrationInProgress):
+        register_products(registry, YONGKANG, rows(bolt("A-1")), EDIT)
+    assert register_products(registry, JINHUA, rows(bolt("A-1")), EDIT).created  # other firms go on

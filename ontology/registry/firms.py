@@ -53,7 +53,8 @@ def firm_tx(tx: ManagedTransaction, code: str) -> Firm | None:
 
 
 def _firm_props(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if not k.startswith("_")}
+    """The firm's own fields (not the registration a firm may be holding)."""
+    return {k: v for k, v in props.items() if k in Firm.model_fields}
 
 
 def firms_page(store: Store, region: str | None, offset: int, limit: int) -> tuple[list[Firm], int]:
@@ -82,8 +83,10 @@ def _summary(tx: ManagedTransaction, code: str) -> FirmSummary:
     if firm is None:
         raise NotFound(f"没有企业 {code} / no firm {code}", field="firm")
     rows = tx.run(
-        "MATCH (p:Product {firm: $code}) RETURN p.status AS status, count(p) AS n, avg(p.completeness) AS mean",
+        "MATCH (p:Product {firm: $code}) WHERE p.status IN $statuses "
+        "RETURN p.status AS status, count(p) AS n, avg(p.completeness) AS mean",
         code=firm.code,
+        statuses=["draft", "published", "withdrawn"],
     ).data()
     live = [r for r in rows if r["status"] != "withdrawn"]
     count = sum(r["n"] for r in live)

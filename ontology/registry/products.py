@@ -10,14 +10,15 @@ Product writes lie beside the ontology (`Store.write_beside_ontology`): matchers
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from common.errors import InvalidInput, NotFound
+from common.errors import CpmsError, InvalidInput, LimitExceeded, NotFound
 from ontology.editing import Change, Changed, Edit, history, record_changes
 from ontology.registry.checking import Checked, check_product, problem, value_keys
 from ontology.registry.firms import REGISTRY
@@ -36,6 +37,9 @@ from ontology.rows import uid
 from ontology.store import Store
 
 MAX_REGISTRATION = 200_000  # rows one registration may hold
+STAGE_ROWS = 5_000  # a registration of more rows is written in parts (a transaction each), then committed at once
+STALE_SECONDS = 3_600  # a registration staging this long was left by a crash
+STAGED = "staged"  # the status of a large registration's new products until it commits: no reader asks for it
 _BATCH = 5_000  # rows a statement writes
 _CONTENT = ("name_zh", "name_en", "class_code", "item_code", "gtin", "brand", "values_json")
 
@@ -75,6 +79,13 @@ class PublishRefused(InvalidInput):
             ],
         )
         self.refused = refused
+
+
+class RegistrationInProgress(CpmsError):
+    """Another registration of the firm is staging its products."""
+
+    code = "CONFLICT"
+    http_status = 409
 
 
 class ProductRow(BaseModel):
@@ -140,19 +151,55 @@ def _links(props: dict[str, Any], checked: Checked) -> dict[str, Any]:
 # -- registering
 
 
+class _Plan(BaseModel):
+    """What a registration does, found before anything is written."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    creates: list[tuple[dict[str, Any], Checked]]
+    updates: list[tuple[dict[str, Any], dict[str, Any], Checked]]
+    unchanged: list[str]
+
+
 def register_products(
     store: Store, firm: str, rows: Sequence[ProductRow], edit: Edit, refused: Sequence[RowRefusal] = ()
 ) -> Registration:
     """Register `rows` as the firm's drafts, all or nothing. A row whose SKU the firm has already is
     a new version of that product (unchanged content makes none). Rows refused already by the
     caller (`refused`: a row without a SKU, a bad GTIN) are reported with the rows refused here,
-    and nothing is registered."""
+    and nothing is registered.
+
+    Up to STAGE_ROWS rows are one transaction. More are written in parts: the new products, staged
+    (a status no reader asks for), one part a transaction; then one transaction makes them drafts
+    and applies the new versions of products the firm had, so that readers see all of it or none.
+    A registration that fails on the way removes what it staged; one the firm holds meanwhile is
+    refused with CONFLICT (one registration of a firm at a time)."""
     edit.require()
     if len(rows) + len(refused) > MAX_REGISTRATION:
-        raise InvalidInput(
+        raise LimitExceeded(
             f"一次最多登记 {MAX_REGISTRATION} 行 / at most {MAX_REGISTRATION} rows a registration", field="rows"
         )
-    return store.write_beside_ontology(_register, firm, list(rows), edit, list(refused))
+    if len(rows) <= STAGE_ROWS:
+        return store.write_beside_ontology(_register, firm, list(rows), edit, list(refused))
+    plan = store.read(_plan, firm, list(rows), list(refused))
+    if len(plan.updates) > STAGE_ROWS:
+        raise LimitExceeded(
+            f"一次最多更新 {STAGE_ROWS} 个已有产品，请分批登记 / at most {STAGE_ROWS} products the firm has may get "
+            "a new version in one registration: register the rows in parts",
+            field="rows",
+        )
+    registration = uuid.uuid4().hex
+    store.write_beside_ontology(_take_lock, firm, registration)
+    try:
+        created: list[str] = []
+        for start in range(0, len(plan.creates), STAGE_ROWS):
+            part = plan.creates[start : start + STAGE_ROWS]
+            created += store.write_beside_ontology(_stage, part, registration, edit)
+        return store.write_beside_ontology(_commit, firm, registration, created, plan, edit)
+    except BaseException:
+        while store.write_beside_ontology(_discard, firm, registration):
+            pass
+        raise
 
 
 def _lock_firm(tx: ManagedTransaction, firm: str) -> None:
@@ -160,21 +207,52 @@ def _lock_firm(tx: ManagedTransaction, firm: str) -> None:
         raise NotFound(f"没有企业 {firm} / no firm {firm}", field="firm")
 
 
-def _register(
-    tx: ManagedTransaction, firm: str, rows: list[ProductRow], edit: Edit, refused: list[RowRefusal]
-) -> Registration:
+def _check_unlocked(tx: ManagedTransaction, firm: str, registration: str | None = None) -> None:
+    """Refuse while another registration of the firm is staging (a stale one, left by a crash, is cleared)."""
+    held = tx.run(
+        "MATCH (f:Firm {code: $code}) WHERE f.registration IS NOT NULL AND f.registration <> $mine "
+        "RETURN f.registration AS id, f.registration_at < datetime() - duration({seconds: $stale}) AS stale",
+        code=firm,
+        mine=registration or "",
+        stale=STALE_SECONDS,
+    ).single()
+    if held is None:
+        return
+    if not held["stale"]:
+        raise RegistrationInProgress(
+            f"企业 {firm} 正在登记另一批产品，请稍后再试 / another registration of firm {firm} is under way; "
+            "retry when it is done",
+            field="firm",
+        )
+    while _discard(tx, firm, held["id"]):
+        pass
+
+
+def _take_lock(tx: ManagedTransaction, firm: str, registration: str) -> None:
     _lock_firm(tx, firm)
+    _check_unlocked(tx, firm, registration)
+    tx.run(
+        "MATCH (f:Firm {code: $code}) SET f.registration = $id, f.registration_at = datetime()",
+        code=firm,
+        id=registration,
+    ).consume()
+
+
+def _plan(tx: ManagedTransaction, firm: str, rows: list[ProductRow], refused: list[RowRefusal]) -> _Plan:
+    """Every row checked against its template and the firm's products; RegistrationRefused naming
+    every refused row, or what to write."""
     templates = read_templates(tx, {r.product.class_code for r in rows})
     items = read_items(tx, {r.product.item_code for r in rows if r.product.item_code})
     existing = {
         r["p"]["sku"]: r["p"]
         for r in tx.run(
-            "UNWIND $keys AS key MATCH (p:Product {firm_sku: key}) RETURN properties(p) AS p",
+            "UNWIND $keys AS key MATCH (p:Product {firm_sku: key}) WHERE p.status <> 'staged' "
+            "RETURN properties(p) AS p",
             keys=[f"{firm}|{r.product.sku}" for r in rows],
         )
     }
     refusals, seen = list(refused), dict[str, int]()
-    creates, updates, unchanged = [], [], []
+    plan = _Plan(creates=[], updates=[], unchanged=[])
     for row in rows:
         product = row.product
         checked = check_product(product, templates.get(product.class_code), items)
@@ -190,15 +268,24 @@ def _register(
             continue
         content = _content(firm, product, checked)
         if before is None:
-            creates.append((content, checked))
+            plan.creates.append((content, checked))
         elif all(before.get(k) == content.get(k) for k in _CONTENT):
-            unchanged.append(before["id"])
+            plan.unchanged.append(before["id"])
         else:
-            updates.append((before, content, checked))
+            plan.updates.append((before, content, checked))
     if refusals:
         raise RegistrationRefused(sorted(refusals, key=lambda r: r.row))
-    created = _create(tx, creates)
-    updated = _update(tx, updates)
+    return plan
+
+
+def _register(
+    tx: ManagedTransaction, firm: str, rows: list[ProductRow], edit: Edit, refused: list[RowRefusal]
+) -> Registration:
+    _lock_firm(tx, firm)
+    _check_unlocked(tx, firm)
+    plan = _plan(tx, firm, rows, refused)
+    created = _create(tx, plan.creates, ProductStatus.draft.value, None)
+    updated = _update(tx, plan.updates)
     record_changes(
         tx,
         edit,
@@ -206,19 +293,63 @@ def _register(
         + [Changed(f"{REGISTRY}:{b['id']}", "reregister", b, a) for b, a in updated],
     )
     return Registration(
-        firm=firm, created=[p["id"] for p in created], updated=[a["id"] for _, a in updated], unchanged=unchanged
+        firm=firm, created=[p["id"] for p in created], updated=[a["id"] for _, a in updated], unchanged=plan.unchanged
     )
 
 
-_STORE_BLOCKERS: frozenset[str] = frozenset()  # problems that refuse a storable row: none besides BLOCKS_DRAFT
+def _stage(
+    tx: ManagedTransaction, creates: list[tuple[dict[str, Any], Checked]], registration: str, edit: Edit
+) -> list[str]:
+    """New products of a large registration, staged: written, but in no status a reader asks for."""
+    created = _create(tx, creates, STAGED, registration)
+    drafts = [{**p, "status": ProductStatus.draft.value} for p in created]  # as they will be
+    record_changes(tx, edit, [Changed(f"{REGISTRY}:{p['id']}", "register", None, p) for p in drafts])
+    return [p["id"] for p in created]
+
+
+def _commit(
+    tx: ManagedTransaction, firm: str, registration: str, created: list[str], plan: _Plan, edit: Edit
+) -> Registration:
+    """The staged products become drafts and the new versions are written, in one transaction."""
+    _lock_firm(tx, firm)
+    _check_unlocked(tx, firm, registration)
+    for start in range(0, len(created), _BATCH):
+        tx.run(
+            "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE p.registration = $registration "
+            "SET p.status = $draft REMOVE p.registration",
+            ids=created[start : start + _BATCH],
+            registration=registration,
+            draft=ProductStatus.draft.value,
+        ).consume()
+    updated = _update(tx, plan.updates)
+    record_changes(tx, edit, [Changed(f"{REGISTRY}:{b['id']}", "reregister", b, a) for b, a in updated])
+    tx.run("MATCH (f:Firm {code: $code}) REMOVE f.registration, f.registration_at", code=firm).consume()
+    return Registration(firm=firm, created=created, updated=[a["id"] for _, a in updated], unchanged=plan.unchanged)
+
+
+def _discard(tx: ManagedTransaction, firm: str, registration: str) -> int:
+    """Remove a batch of what a failed registration staged (its products and their change
+    records); 0 when nothing is left, and the firm is free again."""
+    removed = tx.run(
+        "MATCH (p:Product {registration: $registration}) WITH p LIMIT $batch "
+        "OPTIONAL MATCH (c:Change {concept: $prefix + p.id}) DETACH DELETE p, c RETURN count(*) AS n",
+        registration=registration,
+        batch=_BATCH,
+        prefix=f"{REGISTRY}:",
+    ).single(strict=True)["n"]
+    if not removed:
+        tx.run(
+            "MATCH (f:Firm {code: $code}) WHERE f.registration = $registration "
+            "REMOVE f.registration, f.registration_at",
+            code=firm,
+            registration=registration,
+        ).consume()
+    return removed
 
 
 def _repeated(sku: str, first_row: int) -> Problem:
-    from ontology.registry.checking import problem
-    from ontology.registry.model import ProblemKind
-
     return problem(
-        ProblemKind.conflict, f"货号 {sku} 在第 {first_row} 行已出现", f"SKU {sku} is on row {first_row} too"
+        ProblemKind.conflict, f"货号 {sku} 在第 {first_row} 行已出现", f"SKU {sku} is also on row {first_row}"
     )
 
 
@@ -244,21 +375,20 @@ _LINK = (
 )
 
 
-def _create(tx: ManagedTransaction, creates: list[tuple[dict[str, Any], Checked]]) -> list[dict[str, Any]]:
+def _create(
+    tx: ManagedTransaction, creates: list[tuple[dict[str, Any], Checked]], status: str, registration: str | None
+) -> list[dict[str, Any]]:
     if not creates:
         return []
     at = _now()
     created = []
     for serial, (content, _) in zip(_serials(tx, len(creates)), creates, strict=True):
-        created.append({**content, "id": product_id(serial), "status": ProductStatus.draft.value, "version": 1,
-                        "created_at": at, "updated_at": at})  # fmt: skip
-    for start in range(0, len(created), _BATCH):
-        batch = [
-            {"props": props, **_links(props, checked)}
-            for props, (_, checked) in zip(
-                created[start : start + _BATCH], creates[start : start + _BATCH], strict=True
-            )
-        ]
+        props = {**content, "id": product_id(serial), "status": status, "version": 1, "created_at": at,
+                 "updated_at": at}  # fmt: skip
+        created.append({**props, "registration": registration} if registration else props)
+    rows = [{"props": props, **_links(props, checked)} for props, (_, checked) in zip(created, creates, strict=True)]
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
         tx.run("UNWIND $rows AS row CREATE (p:Product) SET p = row.props " + _LINK, rows=batch).consume()
     return created
 
@@ -270,16 +400,11 @@ def _update(
     done = []
     for before, content, _ in updates:
         status = ProductStatus.draft.value if before["status"] == ProductStatus.withdrawn else before["status"]
-        done.append(
-            (before, {**before, **content, "status": status, "version": before["version"] + 1, "updated_at": at})
-        )
-    for start in range(0, len(done), _BATCH):
-        batch = [
-            {"props": after, **_links(after, checked)}
-            for (_, after), (_, _, checked) in zip(
-                done[start : start + _BATCH], updates[start : start + _BATCH], strict=True
-            )
-        ]
+        after = {**before, **content, "status": status, "version": before["version"] + 1, "updated_at": at}
+        done.append((before, after))
+    rows = [{"props": a, **_links(a, checked)} for (_, a), (_, _, checked) in zip(done, updates, strict=True)]
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
         tx.run(
             "UNWIND $rows AS row MATCH (p:Product {id: row.id}) "
             "OPTIONAL MATCH (p)-[old:CLASSIFIED_AS|STATES_VALUE|MADE_BY]->() DELETE old "
@@ -306,8 +431,10 @@ def _owned(tx: ManagedTransaction, firm: str, ids: list[str]) -> dict[str, dict[
     rows = {
         r["p"]["id"]: r["p"]
         for r in tx.run(
-            "UNWIND $ids AS id MATCH (p:Product {id: id}) SET p._lock = true REMOVE p._lock RETURN properties(p) AS p",
+            "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE p.status <> $staged "
+            "SET p._lock = true REMOVE p._lock RETURN properties(p) AS p",
             ids=ids,
+            staged=STAGED,
         )
     }
     missing = [i for i in ids if i not in rows or rows[i]["firm"] != firm]
@@ -384,7 +511,11 @@ def products_by_id(store: Store, ids: list[str]) -> list[Product | None]:
 
 
 def _by_id(tx: ManagedTransaction, ids: list[str]) -> dict[str, Product]:
-    rows = tx.run("UNWIND $ids AS id MATCH (p:Product {id: id}) RETURN properties(p) AS p", ids=ids).value("p")
+    rows = tx.run(
+        "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE p.status <> $staged RETURN properties(p) AS p",
+        ids=ids,
+        staged=STAGED,
+    ).value("p")
     return {r["id"]: product_from(r) for r in rows}
 
 
