@@ -46,7 +46,7 @@ from service.registry.registration import RegistrationOptions, input_rows, job_p
 
 FIRM = "91330784MA2E0A1B21"
 EDIT = Edit("bench", "bench_registry")
-PUBLISH_CHUNK = 10_000
+PUBLISH_CHUNK = 5_000
 T = TypeVar("T")
 
 
