@@ -181,16 +181,16 @@ def register_products(
         )
     if len(rows) <= STAGE_ROWS:
         return store.write_beside_ontology(_register, firm, list(rows), edit, list(refused))
-    plan = store.read(_plan, firm, list(rows), list(refused))
-    if len(plan.updates) > STAGE_ROWS:
-        raise LimitExceeded(
-            f"一次最多更新 {STAGE_ROWS} 个已有产品，请分批登记 / at most {STAGE_ROWS} products the firm has may get "
-            "a new version in one registration: register the rows in parts",
-            field="rows",
-        )
     registration = uuid.uuid4().hex
-    store.write_beside_ontology(_take_lock, firm, registration)
+    store.write_beside_ontology(_take_lock, firm, registration)  # before the plan: no SKU of the firm comes meanwhile
     try:
+        plan = store.read(_plan, firm, list(rows), list(refused))
+        if len(plan.updates) > STAGE_ROWS:
+            raise LimitExceeded(
+                f"一次最多更新 {STAGE_ROWS} 个已有产品，请分批登记 / at most {STAGE_ROWS} products the firm has may "
+                "get a new version in one registration: register the rows in parts",
+                field="rows",
+            )
         created: list[str] = []
         for start in range(0, len(plan.creates), STAGE_ROWS):
             part = plan.creates[start : start + STAGE_ROWS]
