@@ -17,6 +17,7 @@ The graph:
   (:Firm {code, ...}), (:Product {id, firm, sku, firm_sku, status, value_keys, ...})   the registry
   (:Product)-[:MADE_BY]->(:Firm), (:Product)-[:CLASSIFIED_AS]->(:Class), (:Product)-[:STATES_VALUE]->(:Value)
   (:Sequence {id: 'product', last})                  the last product serial handed out
+  (:Registration {id, firm, committed})              a large registration; its new products are tagged with it
 uid = "<scheme>:<code>" (values: "<scheme>:<property>:<code>").
 Synonyms are parallel string lists on their owner (syn_text, syn_lang, syn_source); `search_text`
 joins labels and synonyms for the full-text index.
@@ -48,6 +49,8 @@ STATEMENTS = [
     "CREATE CONSTRAINT product_id IF NOT EXISTS FOR (p:Product) REQUIRE p.id IS UNIQUE",
     "CREATE CONSTRAINT product_firm_sku IF NOT EXISTS FOR (p:Product) REQUIRE p.firm_sku IS UNIQUE",
     "CREATE CONSTRAINT sequence_id IF NOT EXISTS FOR (s:Sequence) REQUIRE s.id IS UNIQUE",
+    "CREATE CONSTRAINT registration_id IF NOT EXISTS FOR (r:Registration) REQUIRE r.id IS UNIQUE",
+    "CREATE INDEX product_registration IF NOT EXISTS FOR (p:Product) ON (p.registration)",
     "CREATE INDEX product_firm IF NOT EXISTS FOR (p:Product) ON (p.firm)",
     "CREATE INDEX product_status IF NOT EXISTS FOR (p:Product) ON (p.status)",
     "CREATE INDEX product_gtin IF NOT EXISTS FOR (p:Product) ON (p.gtin)",

@@ -173,6 +173,8 @@ def test_registration_of_10000_rows_is_all_or_nothing(registry: Store) -> None:
     assert len(done.created) == len(set(done.created)) == 10_000
     assert all(validate_product_id(i) == i for i in done.created)
     assert firm_summary(registry, YONGKANG).products == {"draft": 10_000}
+    tagged = registry.read_once("MATCH (p:Product) WHERE p.registration IS NOT NULL RETURN count(p) AS n")
+    assert tagged == [{"n": 0}] and registry.read_once("MATCH (r:Registration) RETURN r") == []
 
 
 def test_one_registration_of_a_firm_at_a_time(registry: Store) -> None:

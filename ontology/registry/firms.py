@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from common.errors import InvalidInput, NotFound
 from ontology.editing import Edit, record_change
 from ontology.registry.model import Firm, FirmInput
+from ontology.registry.visible import VISIBLE
 from ontology.store import Store
 
 REGISTRY = "REGISTRY"  # the scheme part of registry change records: REGISTRY:<firm code or product ID>
@@ -83,7 +84,7 @@ def _summary(tx: ManagedTransaction, code: str) -> FirmSummary:
     if firm is None:
         raise NotFound(f"没有企业 {code} / no firm {code}", field="firm")
     rows = tx.run(
-        "MATCH (p:Product {firm: $code}) WHERE p.status IN $statuses "
+        "MATCH (p:Product {firm: $code}) WHERE p.status IN $statuses AND " + VISIBLE + ""
         "RETURN p.status AS status, count(p) AS n, avg(p.completeness) AS mean",
         code=firm.code,
         statuses=["draft", "published", "withdrawn"],

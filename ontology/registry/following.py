@@ -15,6 +15,7 @@ from common.errors import InvalidInput
 from ontology.registry.model import Problem, Product
 from ontology.registry.products import product_from, recheck
 from ontology.registry.templates import SCHEME
+from ontology.registry.visible import VISIBLE
 from ontology.rows import uid
 from ontology.store import Store
 
@@ -40,7 +41,9 @@ def notices(store: Store, firm: str | None, class_code: str | None, offset: int,
 
 def _notices(tx: ManagedTransaction, firm: str | None, class_code: str | None, offset: int, limit: int) -> NoticePage:
     rows = tx.run(
-        "MATCH (p:Product) WHERE p.status IN ['draft', 'published'] AND ($firm IS NULL OR p.firm = $firm) "
+        "MATCH (p:Product) WHERE p.status IN ['draft', 'published'] AND ($firm IS NULL OR p.firm = $firm) AND "
+        + VISIBLE
+        + ""
         "AND ($class IS NULL OR "
         "  EXISTS { MATCH (p)-[:CLASSIFIED_AS]->(:Class)-[:BROADER*0..]->(:Class {uid: $class}) }) "
         "RETURN properties(p) AS p ORDER BY p.id",

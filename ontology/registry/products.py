@@ -33,13 +33,13 @@ from ontology.registry.model import (
     StoredValue,
 )
 from ontology.registry.templates import SCHEME, read_items, read_templates
+from ontology.registry.visible import VISIBLE
 from ontology.rows import uid
 from ontology.store import Store
 
 MAX_REGISTRATION = 200_000  # rows one registration may hold
 STAGE_ROWS = 5_000  # a registration of more rows is written in parts (a transaction each), then committed at once
 STALE_SECONDS = 3_600  # a registration staging this long was left by a crash
-STAGED = "staged"  # the status of a large registration's new products until it commits: no reader asks for it
 _BATCH = 5_000  # rows a statement writes
 _CONTENT = ("name_zh", "name_en", "class_code", "item_code", "gtin", "brand", "values_json")
 
@@ -169,9 +169,11 @@ def register_products(
     caller (`refused`: a row without a SKU, a bad GTIN) are reported with the rows refused here,
     and nothing is registered.
 
-    Up to STAGE_ROWS rows are one transaction. More are written in parts: the new products, staged
-    (a status no reader asks for), one part a transaction; then one transaction makes them drafts
-    and applies the new versions of products the firm had, so that readers see all of it or none.
+    Up to STAGE_ROWS rows are one transaction. More are written in parts: the new products, tagged
+    with a registration that readers do not see (VISIBLE) until it commits, one part a
+    transaction; then one transaction commits the registration (one node: 100,000 products changed
+    in one transaction needed more memory than the store allows) and applies the new versions of
+    products the firm had, so that readers see all of it or none. The tags are then removed.
     A registration that fails on the way removes what it staged; one the firm holds meanwhile is
     refused with CONFLICT (one registration of a firm at a time)."""
     edit.require()
@@ -195,11 +197,14 @@ def register_products(
         for start in range(0, len(plan.creates), STAGE_ROWS):
             part = plan.creates[start : start + STAGE_ROWS]
             created += store.write_beside_ontology(_stage, part, registration, edit)
-        return store.write_beside_ontology(_commit, firm, registration, created, plan, edit)
+        done = store.write_beside_ontology(_commit, firm, registration, created, plan, edit)
     except BaseException:
         while store.write_beside_ontology(_discard, firm, registration):
             pass
         raise
+    while store.write_beside_ontology(_untag, registration):  # tidying only: committed products are visible
+        pass
+    return done
 
 
 def _lock_firm(tx: ManagedTransaction, firm: str) -> None:
@@ -232,7 +237,8 @@ def _take_lock(tx: ManagedTransaction, firm: str, registration: str) -> None:
     _lock_firm(tx, firm)
     _check_unlocked(tx, firm, registration)
     tx.run(
-        "MATCH (f:Firm {code: $code}) SET f.registration = $id, f.registration_at = datetime()",
+        "MATCH (f:Firm {code: $code}) SET f.registration = $id, f.registration_at = datetime() "
+        "CREATE (:Registration {id: $id, firm: $code, committed: false, at: datetime()})",
         code=firm,
         id=registration,
     ).consume()
@@ -246,8 +252,7 @@ def _plan(tx: ManagedTransaction, firm: str, rows: list[ProductRow], refused: li
     existing = {
         r["p"]["sku"]: r["p"]
         for r in tx.run(
-            "UNWIND $keys AS key MATCH (p:Product {firm_sku: key}) WHERE p.status <> 'staged' "
-            "RETURN properties(p) AS p",
+            "UNWIND $keys AS key MATCH (p:Product {firm_sku: key}) WHERE " + VISIBLE + "RETURN properties(p) AS p",
             keys=[f"{firm}|{r.product.sku}" for r in rows],
         )
     }
@@ -300,27 +305,20 @@ def _register(
 def _stage(
     tx: ManagedTransaction, creates: list[tuple[dict[str, Any], Checked]], registration: str, edit: Edit
 ) -> list[str]:
-    """New products of a large registration, staged: written, but in no status a reader asks for."""
-    created = _create(tx, creates, STAGED, registration)
-    drafts = [{**p, "status": ProductStatus.draft.value} for p in created]  # as they will be
-    record_changes(tx, edit, [Changed(f"{REGISTRY}:{p['id']}", "register", None, p) for p in drafts])
+    """New products of a large registration, tagged with it: written, but not VISIBLE until it commits."""
+    created = _create(tx, creates, ProductStatus.draft.value, registration)
+    shown = [{k: v for k, v in p.items() if k != "registration"} for p in created]  # as readers will see them
+    record_changes(tx, edit, [Changed(f"{REGISTRY}:{p['id']}", "register", None, p) for p in shown])
     return [p["id"] for p in created]
 
 
 def _commit(
     tx: ManagedTransaction, firm: str, registration: str, created: list[str], plan: _Plan, edit: Edit
 ) -> Registration:
-    """The staged products become drafts and the new versions are written, in one transaction."""
+    """The registration's new products become visible, and the new versions are written, in one transaction."""
     _lock_firm(tx, firm)
     _check_unlocked(tx, firm, registration)
-    for start in range(0, len(created), _BATCH):
-        tx.run(
-            "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE p.registration = $registration "
-            "SET p.status = $draft REMOVE p.registration",
-            ids=created[start : start + _BATCH],
-            registration=registration,
-            draft=ProductStatus.draft.value,
-        ).consume()
+    tx.run("MATCH (r:Registration {id: $id}) SET r.committed = true", id=registration).consume()
     updated = _update(tx, plan.updates)
     record_changes(tx, edit, [Changed(f"{REGISTRY}:{b['id']}", "reregister", b, a) for b, a in updated])
     tx.run("MATCH (f:Firm {code: $code}) REMOVE f.registration, f.registration_at", code=firm).consume()
@@ -331,6 +329,7 @@ def _discard(tx: ManagedTransaction, firm: str, registration: str) -> int:
     """Remove a batch of what a failed registration staged (its products and their change
     records); 0 when nothing is left, and the firm is free again."""
     removed = tx.run(
+        "MATCH (r:Registration {id: $registration}) WHERE NOT r.committed "
         "MATCH (p:Product {registration: $registration}) WITH p LIMIT $batch "
         "OPTIONAL MATCH (c:Change {concept: $prefix + p.id}) DETACH DELETE p, c RETURN count(*) AS n",
         registration=registration,
@@ -340,11 +339,25 @@ def _discard(tx: ManagedTransaction, firm: str, registration: str) -> int:
     if not removed:
         tx.run(
             "MATCH (f:Firm {code: $code}) WHERE f.registration = $registration "
-            "REMOVE f.registration, f.registration_at",
+            "REMOVE f.registration, f.registration_at "
+            "WITH f OPTIONAL MATCH (r:Registration {id: $registration}) WHERE NOT r.committed DELETE r",
             code=firm,
             registration=registration,
         ).consume()
     return removed
+
+
+def _untag(tx: ManagedTransaction, registration: str) -> int:
+    """Remove a batch of a committed registration's tags (then the registration); 0 when done."""
+    untagged = tx.run(
+        "MATCH (p:Product {registration: $registration}) WITH p LIMIT $batch REMOVE p.registration "
+        "RETURN count(*) AS n",
+        registration=registration,
+        batch=_BATCH,
+    ).single(strict=True)["n"]
+    if not untagged:
+        tx.run("MATCH (r:Registration {id: $id}) WHERE r.committed DELETE r", id=registration).consume()
+    return untagged
 
 
 def _repeated(sku: str, first_row: int) -> Problem:
@@ -401,6 +414,7 @@ def _update(
     for before, content, _ in updates:
         status = ProductStatus.draft.value if before["status"] == ProductStatus.withdrawn else before["status"]
         after = {**before, **content, "status": status, "version": before["version"] + 1, "updated_at": at}
+        after.pop("registration", None)  # the tag of a committed registration not yet removed
         done.append((before, after))
     rows = [{"props": a, **_links(a, checked)} for (_, a), (_, _, checked) in zip(done, updates, strict=True)]
     for start in range(0, len(rows), _BATCH):
@@ -431,10 +445,9 @@ def _owned(tx: ManagedTransaction, firm: str, ids: list[str]) -> dict[str, dict[
     rows = {
         r["p"]["id"]: r["p"]
         for r in tx.run(
-            "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE p.status <> $staged "
+            "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE " + VISIBLE + ""
             "SET p._lock = true REMOVE p._lock RETURN properties(p) AS p",
             ids=ids,
-            staged=STAGED,
         )
     }
     missing = [i for i in ids if i not in rows or rows[i]["firm"] != firm]
@@ -512,9 +525,8 @@ def products_by_id(store: Store, ids: list[str]) -> list[Product | None]:
 
 def _by_id(tx: ManagedTransaction, ids: list[str]) -> dict[str, Product]:
     rows = tx.run(
-        "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE p.status <> $staged RETURN properties(p) AS p",
+        "UNWIND $ids AS id MATCH (p:Product {id: id}) WHERE " + VISIBLE + "RETURN properties(p) AS p",
         ids=ids,
-        staged=STAGED,
     ).value("p")
     return {r["id"]: product_from(r) for r in rows}
 
@@ -526,7 +538,8 @@ def firm_products(store: Store, firm: str, statuses: Sequence[str]) -> list[Prod
 
 def _firm_products(tx: ManagedTransaction, firm: str, statuses: list[str]) -> list[Product]:
     rows = tx.run(
-        "MATCH (p:Product {firm: $firm}) WHERE p.status IN $statuses RETURN properties(p) AS p ORDER BY p.sku",
+        "MATCH (p:Product {firm: $firm}) WHERE p.status IN $statuses AND " + VISIBLE + ""
+        "RETURN properties(p) AS p ORDER BY p.sku",
         firm=firm,
         statuses=statuses,
     ).value("p")

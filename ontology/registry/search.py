@@ -15,6 +15,7 @@ from common.errors import InvalidInput
 from ontology.registry.model import Product, ProductStatus
 from ontology.registry.products import product_from
 from ontology.registry.templates import SCHEME
+from ontology.registry.visible import VISIBLE
 from ontology.rows import uid
 from ontology.store import Store
 
@@ -50,7 +51,7 @@ _FILTER: LiteralString = (
     "WHERE p.status IN $statuses AND ($gtin IS NULL OR p.gtin = $gtin) AND ($firm IS NULL OR p.firm = $firm) "
     "AND ($region IS NULL OR EXISTS { MATCH (p)-[:MADE_BY]->(f:Firm) WHERE f.region STARTS WITH $region }) "
     "AND ($class IS NULL OR EXISTS { MATCH (p)-[:CLASSIFIED_AS]->(:Class)-[:BROADER*0..]->(:Class {uid: $class}) }) "
-    "AND all(keys IN $groups WHERE any(k IN keys WHERE k IN p.value_keys)) "
+    "AND all(keys IN $groups WHERE any(k IN keys WHERE k IN p.value_keys)) AND " + VISIBLE
 )
 
 
