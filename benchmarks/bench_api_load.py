@@ -50,9 +50,9 @@ CLASS_QUERY = """query($code: String!) { class(scheme: "CPMS", code: $code) { co
   parent { code } template { property { code dataType } required } mappings { relation target { code } } } }"""
 SEARCH_QUERY = """query($text: String!) { search(text: $text, first: 10) { nodes { kind scheme code label score } } }"""
 MATCH_QUERY = """query($text: String!) { match(record: {text: $text}) { decision
-  best { code score } values { property value number } } }"""
+  top { code score } values { property value number } } }"""
 FULL_MATCH_QUERY = """query($text: String!) { match(record: {text: $text}, limit: 5) { text readAs scheme kind
-  decision best { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
+  decision top { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
   candidates { scheme code kind label score matchedText matchedSource matchedTerms replaces foreignAttributes }
   values { property value number unit } missingRequired warnings } }"""
 SEARCH_WORDS = [

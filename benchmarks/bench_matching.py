@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from types import MappingProxyType
+from typing import TypeVar, get_args
 
 from rapidfuzz import fuzz, process, utils
 
@@ -31,7 +32,8 @@ from benchmarks.matching_tasks import Task, catalog_task, cpms_catalog, cpms_tas
 from benchmarks.metrics import calibration_error, f1, percentile, weighted_f1
 from benchmarks.pair_model import best_threshold, read_splits, train
 from common.heap import long_lived_build
-from matchers import Decision, Matcher, MatchSettings, Thresholds
+from matchers import Decision, Matcher, MatchSettings, Snapshot, Thresholds
+from matchers.calibration import MIN_EXAMPLES, Calibration
 from matchers.decide import decide
 from matchers.extract import read_column
 from matchers.normalize import normalize
@@ -104,26 +106,54 @@ def auto_threshold(runs: Sequence[Run]) -> float:
     """The lowest auto threshold (with the margin) at which auto decisions are right at least
     `AUTO_PRECISION` of the time."""
     for threshold in range(40, 100):
-        auto = [r for r in runs if _decision(r, threshold) is Decision.auto]
+        auto = [r for r in runs if decide(r.scores, _tuned(threshold)) is Decision.auto]
         if auto and sum(r.top == r.truth for r in auto) / len(auto) >= AUTO_PRECISION:
             return float(threshold)
     return 100.0
 
 
-def _decision(run: Run, auto: float) -> Decision:
-    return decide(run.scores, Thresholds(auto=auto, review=min(REVIEW, auto), margin=MARGIN))
+def _tuned(auto: float) -> Thresholds:
+    return Thresholds(auto=auto, review=min(REVIEW, auto), margin=MARGIN)
 
 
-def report_decisions(runs: Sequence[Run], auto: float) -> None:
-    decisions = [_decision(r, auto) for r in runs]
+def report_decisions(runs: Sequence[Run], thresholds: Thresholds) -> None:
+    decisions = [decide(r.scores, thresholds) for r in runs]
     for kind in (Decision.auto, Decision.review, Decision.none):
         chosen = [r for r, d in zip(runs, decisions, strict=True) if d is kind]
         right = sum(r.top == r.truth for r in chosen) / len(chosen) if chosen else float("nan")
         line(f"{kind.value}: share of records / top-1 right", f"{len(chosen) / len(runs):.3f} / {right:.3f}")
+
+
+def report_calibration_error(runs: Sequence[Run]) -> None:
     line(
         "calibration error of the best score (ECE)",
         calibration_error([r.scores[0] if r.scores else 0.0 for r in runs], [r.top == r.truth for r in runs]),
     )
+
+
+def own_calibration(task: Task, training: Task, kind: str) -> Calibration:
+    """The thresholds the matcher calibrates on the task's training data alone: on its own
+    examples (cross-fitted) when it has enough, else on the training split's labelled records."""
+    calibration = task.matcher.calibration(task.scheme, kind)  # type: ignore[arg-type]
+    if calibration.examples >= MIN_EXAMPLES:
+        return calibration
+    return task.matcher.calibrate_thresholds(training.queries, task.scheme, kind)  # type: ignore[arg-type]
+
+
+def report_own_calibration(runs: Sequence[Run], calibration: Calibration) -> None:
+    t = calibration.thresholds
+    auto = "never" if t.auto is None else f"from {t.auto:.1f} (margin {t.margin:.0f})"
+    source = "examples, cross-fitted" if calibration.source == "examples" else "training records"
+    print(
+        f"  decisions calibrated by the matcher on {calibration.examples} {source}: auto {auto}, review from "
+        f"{t.review:.1f}; estimated auto precision {_show(calibration.auto_precision)} "
+        f"(lower bound {_show(calibration.auto_precision_lower)}), share {calibration.auto_share:.3f}"
+    )
+    report_decisions(runs, t)
+
+
+def _show(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def bench_classification(
@@ -148,6 +178,9 @@ def bench_classification(
     ):
         calibration.matcher.settings = task.matcher.settings = settings
         threshold = auto_threshold(run_task(calibration)[0])
+        start = time.perf_counter()
+        own = own_calibration(task, calibration, kind)
+        own_seconds = time.perf_counter() - start
         runs, latencies = run_task(task)
         print(f"  -- {label}; auto threshold {threshold:.0f} (margin {MARGIN:.0f}) tuned on the calibration split")
         columns()
@@ -161,7 +194,34 @@ def bench_classification(
             line("weighted F1 (class level)", weighted_f1([r.top for r in runs], truth), weighted_f1(tops, truth), 0.85)
         line("right code among the 5 best", sum(r.truth in r.codes for r in runs) / len(runs))
         line("records / s", f"{len(runs) / sum(latencies):.0f}", f"{baseline_speed:.0f}")
-        report_decisions(runs, threshold)
+        print(f"  decisions with the auto threshold tuned on the calibration split ({threshold:.0f})")
+        report_decisions(runs, _tuned(threshold))
+        report_calibration_error(runs)
+        report_own_calibration(runs, own)
+        print(f"  (calibrating took {own_seconds:.1f} s)")
+    bench_zero_shot(name, make, limit)
+
+
+def bench_zero_shot(name: str, make: Callable[[str, int | None], Task], limit: int | None) -> None:
+    """The task's scheme without any example: the labels and the wording are all there is, and
+    with no example to calibrate on, nothing may be decided auto."""
+    task = make("test", limit)
+    views = dict(task.matcher.snapshot.schemes)
+    if not any(view.examples(k) for view in views.values() for k in get_args(Kind)):
+        return  # the task is zero-shot already
+    if not any(c.labels for c in views[task.scheme].classes.values()):
+        print("  -- zero-shot: the scheme has no labels; without examples there is nothing to match")
+        return
+    for code, view in views.items():
+        views[code] = view.with_examples("class", {}).with_examples("item", {})
+    task.matcher = Matcher(Snapshot(MappingProxyType(views)))
+    runs, _ = run_task(task)
+    print(f"  -- zero-shot: the same {len(runs)} test queries, the scheme without examples")
+    columns()
+    line("top-1 accuracy", sum(r.top == r.truth for r in runs) / len(runs))
+    line("right code among the 5 best", sum(r.truth in r.codes for r in runs) / len(runs))
+    kind = task.matcher.kind_of(task.scheme, task.kind)
+    report_own_calibration(runs, task.matcher.calibration(task.scheme, kind))
 
 
 def bench_pairs(dataset: str, target: float, limit: int | None) -> None:
@@ -203,7 +263,11 @@ def bench_catalog(limit: int | None) -> None:
         )
         line("right record among the 5 best", sum(r.truth in r.codes for r in runs) / len(runs))
         line("records / s", f"{len(runs) / sum(latencies):.0f}", f"{baseline_speed:.0f}")
-    bench_reranked(catalog_task("abt-buy", "train", limit), held_out)
+    training = catalog_task("abt-buy", "train", limit)
+    runs, _ = run_task(held_out)
+    print(f"  odd Abt ids: {len(runs)} records")
+    report_own_calibration(runs, held_out.matcher.calibrate_thresholds(training.queries, "CATALOG", "item"))
+    bench_reranked(training, held_out)
 
 
 def bench_reranked(train: Task, test: Task) -> None:

@@ -10,7 +10,6 @@ from typing import Any, TypeGuard
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome, encode
 from bulk.types import RowError, SpoolFormat, Status
-from common.errors import InvalidInput
 from common.units import symbol
 from matchers.decide import Decision
 from matchers.matcher import Matcher
@@ -26,13 +25,7 @@ STATUS = {Decision.auto: Status.matched, Decision.review: Status.review, Decisio
 
 class ChunkMatcher:
     def __init__(self, matcher: Matcher, settings: BulkSettings, spool: SpoolFormat) -> None:
-        view = matcher.snapshot.schemes.get(settings.scheme)
-        if view is None:
-            have = ", ".join(matcher.snapshot.schemes) or "none"
-            raise InvalidInput(f"the ontology has no scheme {settings.scheme!r} (have: {have})")
-        kind = settings.kind or view.default_kind
-        if not view.concepts(kind):
-            raise InvalidInput(f"scheme {settings.scheme} has no {kind}es to match")
+        matcher.kind_of(settings.scheme, settings.kind)  # an unknown scheme or kind fails here, before any row
         self.matcher, self.settings, self.spool = matcher, settings, spool
 
     @classmethod
@@ -79,7 +72,7 @@ def error_outcome(reason: str, input: str = "") -> dict[str, Any]:
 
 
 def match_outcome(result: MatchResult, input: str) -> dict[str, Any]:
-    best = result.best
+    best = result.top  # the status says whether to trust it
     return {
         "status": STATUS[result.decision].value,
         "reason": "",

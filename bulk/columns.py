@@ -1,60 +1,29 @@
 """Which column of a catalog holds what: its headers mapped onto the record fields the matcher reads.
 
-Headers are recognized by the names the matcher itself knows (`matchers.record`,
-`matchers.extract.COLUMN_ROLES`) plus a few common in ERP exports, compared without case, width,
-spaces or punctuation (`Product_Name`, `规格/型号`). `--column field=header` overrides a field;
-`--column field=` ignores it. A file with no name-like column is rejected as a whole.
+Headers are recognized as the matcher recognizes a record's (`matchers.columns`, the one list),
+compared without case, width, spaces or punctuation (`Product_Name`, `规格/型号`, `Model No.`).
+`--column field=header` overrides a field; `--column field=` ignores it. A file with no name-like
+column is rejected as a whole; the columns left out are named in the run's summary (`unused`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from bulk.types import Cells
 from common.errors import InvalidInput
-from matchers.extract import COLUMN_ROLES
-from matchers.record import DESCRIPTION_COLUMNS, MAKER_COLUMNS, NAME_COLUMNS
-
-
-def _role(role: str) -> tuple[str, ...]:
-    return tuple(header for header, r in COLUMN_ROLES.items() if r == role)
-
-
-FIELDS: dict[str, tuple[str, ...]] = {
-    "name": (*NAME_COLUMNS, "物料名称", "货品名称", "商品名", "产品名", "品名规格"),
-    "spec": _role("spec"),
-    "model": _role("model"),
-    "material": _role("material"),
-    "finish": _role("finish"),
-    "standard": _role("standard"),
-    "brand": _role("brand"),
-    "manufacturer": MAKER_COLUMNS,
-    "description": (*DESCRIPTION_COLUMNS, "物料描述", "商品描述", "产品描述"),
-    "unit": ("unit", "单位", "计量单位"),
-}
-"""Record field -> the headers that mean it. The field names are column names the matcher reads
-(`unit` it reads as nothing yet: it is kept with the record for later)."""
+from matchers.columns import FIELDS, USED_FIELDS, field_of, header_key
 
 NAME_FIELDS = ("name", "description")
 """A record needs one of these to say what the product is."""
 
-_PUNCTUATION = re.compile(r"[\s_\-/\\.:()（）【】\[\]]+")
 _REPEATED = re.compile(r" \(\d+\)$")
 """How the readers tell a repeated header apart (`品名 (2)`): it means what the first one means, and
 the two columns' texts are joined, as any columns of one field are."""
 
 ColumnMap = list[tuple[str, str]]
 """(header, field) pairs in the file's column order."""
-
-
-def header_key(header: str) -> str:
-    """A header as compared: without case, width, spaces or punctuation."""
-    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", header).casefold())
-
-
-_BY_KEY = {header_key(header): field for field, headers in FIELDS.items() for header in headers}
 
 
 def parse_overrides(options: Iterable[str]) -> dict[str, str | None]:
@@ -84,7 +53,7 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str | None] | No
         if header is not None:
             chosen[_find(headers, header)] = field
     for header in headers:
-        meant = _BY_KEY.get(header_key(header)) or _BY_KEY.get(header_key(_REPEATED.sub("", header)))
+        meant = field_of(header) or field_of(_REPEATED.sub("", header))
         if header not in chosen and meant is not None and meant not in overrides:
             chosen[header] = meant
     columns = [(h, chosen[h]) for h in headers if h in chosen]
@@ -114,3 +83,10 @@ def to_record(cells: Cells, columns: ColumnMap) -> dict[str, str]:
         if text:
             record[field] = f"{record[field]} {text}" if field in record else text
     return record
+
+
+def unused_headers(headers: Sequence[str], columns: ColumnMap) -> list[str]:
+    """The headers whose column the matcher does not read: not mapped to a field, or mapped to
+    one it does not use (the unit)."""
+    read = {header for header, field in columns if field in USED_FIELDS}
+    return [h for h in headers if h not in read]

@@ -15,11 +15,11 @@ import json
 import time
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulk.columns import ColumnMap, map_columns
+from bulk.columns import ColumnMap, map_columns, unused_headers
 from bulk.engine import executor_type, open_executor
 from bulk.journal import Journal, run_folder
 from bulk.readers import XLSX_MAGIC, Source, open_source
@@ -28,6 +28,9 @@ from bulk.spool import spool_format, spool_header
 from bulk.types import SpoolFormat, Status
 from bulk.writers import output_format, write_output
 from bulk.xlsx_guard import check_xlsx_container
+from matchers.calibration import DEFAULT_TARGET, MIN_EXAMPLES, uncalibrated
+from matchers.matcher import Matcher
+from matchers.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class Summary:
     resumed_rows: int = 0  # rows the interrupted runs had done
     complete: bool = True  # False when the run was stopped before the end
     columns: list[tuple[str, str]] = field(default_factory=list)  # (header, field)
+    calibration: dict[str, Any] = field(default_factory=dict)  # how `auto` and `review` were decided
+    unused_columns: list[str] = field(default_factory=list)  # headers the matcher did not read
 
 
 def settings_path(output: Path) -> Path:
@@ -113,11 +118,30 @@ def run_bulk(
             blank_rows=journal.blank_rows if complete else source.blank_rows,
             seconds=seconds, rows_per_second=(journal.rows - resumed_rows) / seconds if seconds else 0.0,
             resumed_rows=resumed_rows, complete=complete, columns=columns,
+            calibration=decided_by(journal.snapshot, settings),
+            unused_columns=unused_headers(source.headers, columns),
         )  # fmt: skip
     if complete:
         _record_settings(summary, settings, journal.snapshot)
         journal.remove()
     return summary
+
+
+def decided_by(snapshot: Path, settings: BulkSettings) -> dict[str, Any]:
+    """The thresholds the run's rows were decided by: fixed ones from the settings, or the scheme's
+    calibration on the examples its snapshot holds (as every worker works it out), with what they
+    gave on those examples. A scheme with too few examples has no `auto`."""
+    fixed = settings.match.thresholds_for(settings.scheme)
+    if fixed is not None:
+        return {"fixed": True, "thresholds": fixed.model_dump()}
+    view = Snapshot.from_file(snapshot).scheme(settings.scheme)
+    kind = settings.kind or view.default_kind
+    if len(set(view.examples(kind))) < MIN_EXAMPLES:
+        target = view.target_precision or DEFAULT_TARGET
+        calibration = uncalibrated(settings.scheme, kind, target, len(set(view.examples(kind))))
+    else:
+        calibration = Matcher.from_file(snapshot, settings.match).calibration(settings.scheme, kind)
+    return {"fixed": False, **asdict(calibration), "thresholds": calibration.thresholds.model_dump()}
 
 
 def _match(
@@ -174,7 +198,8 @@ def _record_settings(summary: Summary, settings: BulkSettings, snapshot: Path) -
             "sha256": hashlib.sha256(data).hexdigest(),
         },
         "input": {"path": str(summary.input), "format": summary.format, "encoding": summary.encoding,
-                  "columns": dict(summary.columns)},
-        "summary": {"rows": summary.rows, "counts": summary.counts, "blank_rows": summary.blank_rows},
+                  "columns": dict(summary.columns), "unused_columns": summary.unused_columns},
+        "summary": {"rows": summary.rows, "counts": summary.counts, "blank_rows": summary.blank_rows,
+                    "calibration": summary.calibration},
     }  # fmt: skip
     settings_path(summary.output).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")

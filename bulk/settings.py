@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bulk.columns import check_fields
-from common.errors import InvalidInput
+from common.errors import InvalidSetting
 from matchers.decide import MatchSettings
 from matchers.snapshot import Kind
 
@@ -62,7 +62,7 @@ class BulkSettings(BaseModel):
         return self.model_dump(mode="json", exclude={"engine", "workers", "scheduler", "chunk_size"})
 
 
-def invalid_settings(error: ValidationError) -> InvalidInput:
+def invalid_settings(error: ValidationError) -> InvalidSetting:
     """Every problem of a settings validation, in one error."""
     problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors())
-    return InvalidInput(f"invalid settings: {problems}")
+    return InvalidSetting(f"设置有误 / invalid settings: {problems}")

@@ -61,3 +61,35 @@ class LimitExceeded(CpmsError):
 
     code = "LIMIT_EXCEEDED"
     http_status = 400
+
+
+class UnknownScheme(NotFound):
+    """A scheme the matcher or the store does not have."""
+
+    code = "UNKNOWN_SCHEME"
+
+    def __init__(self, scheme: str, have: tuple[str, ...] = ()) -> None:
+        known = f"（已有 / have: {', '.join(have)}）" if have else ""
+        super().__init__(f"没有方案 {scheme!r} / no scheme {scheme!r}{known}", scheme=scheme)
+
+
+class UnknownKind(InvalidInput):
+    """A kind of concept (class, item) that is not one, or that the scheme has none of."""
+
+    code = "UNKNOWN_KIND"
+
+
+class UnknownConcept(NotFound):
+    code = "UNKNOWN_CONCEPT"
+
+
+class DeprecatedConcept(InvalidInput):
+    """A confirmation naming a deprecated concept: its replacement is to be confirmed."""
+
+    code = "DEPRECATED_CONCEPT"
+
+
+class InvalidSetting(InvalidInput):
+    """A matching setting out of its range or of the wrong type."""
+
+    code = "INVALID_SETTING"

@@ -109,7 +109,7 @@ class ServiceSettings(BaseSettings):
         3.0, ge=0, description="on SIGTERM, requests still running after this long are cancelled"
     )
     health_seconds: float = Field(
-        1.5, gt=0, description="how long `/healthz` and a key lookup wait for Neo4j before answering without it"
+        3.0, gt=0, description="how long `/healthz` and a key lookup wait for Neo4j before answering without it"
     )
     key_memory_seconds: float = Field(
         900.0,

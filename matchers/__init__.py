@@ -3,7 +3,8 @@
     from matchers import Matcher
     matcher = Matcher.from_file("export.json")          # or .from_bundles(bundles), .from_records(rows)
     result = matcher.match("304不锈钢六角螺栓 M8*30 镀锌", scheme="CPMS")
-    result.decision, result.best.code, result.best.score, result.values, result.warnings
+    result.top.code, result.top.score, result.decision   # the top candidate; auto | review | none: trust it?
+    result.values, result.warnings
     for result in matcher.match_many(rows, scheme="UNSPSC"): ...
     matcher.confirm(record, "CPMS", code)                # learn from a confirmation
     matcher.reload(Snapshot.from_file("new.json"))       # swap in a new snapshot while matching

@@ -364,7 +364,9 @@ class CandidateIndex:
         """The concepts whose names are most like `text` by characters (rapidfuzz `WRatio`), for a
         record that shares no term with any concept: it still gets candidates, with low scores. Names
         are short, so the record's first `NEAREST_CHARS` characters say as much as all of it, and a
-        long record costs no more than a short one."""
+        long record costs no more than a short one. A blank record is like no name: none."""
+        if not text.strip():
+            return []
         docs = [d for d in self.docs if d.source in ("label", "synonym", "record")]
         names = [d.profile.text for d in docs]
         found = process.extract(text[:NEAREST_CHARS], names, scorer=fuzz.WRatio, limit=size * 4)

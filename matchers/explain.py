@@ -64,8 +64,8 @@ def explain(
         warnings.insert(0, NO_PRODUCT)
     warnings += [_opposite(s, ours, theirs) for s in scored[:limit] for ours, theirs in s.opposites]
     result = partial(MatchResult, text=query.profile.text, read_as=read_as, scheme=scheme, kind=kind, decision=decision)
-    if not candidates or decision is Decision.none:
-        return result(best=None, candidates=candidates, warnings=warnings)
+    if not candidates:
+        return result(top=None, candidates=candidates, warnings=warnings)
     best, shown = scored[0], candidates[0]
     winner = best.hit.entry.concept
     filled = fill(query.extraction, winner, lexicon)
@@ -76,7 +76,7 @@ def explain(
         f"the record's {key} has no property in the template of {winner.code}" for key in shown.foreign_attributes
     ]
     return result(
-        best=shown,
+        top=shown,
         candidates=candidates,
         values=filled.values,
         missing_required=filled.missing_required,

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from matchers.extract import COLUMN_ROLES
+from matchers.columns import DESCRIPTION_HEADERS, MAKER_HEADERS, TEXT_HEADERS, canonical
 
 Record = str | Mapping[str, object]
 """`"304不锈钢六角螺栓 M8*30 镀锌"` or `{"name": "六角螺栓", "spec": "M8*30", "material": "304"}`."""
 
-NAME_COLUMNS = ("name", "title", "品名", "名称", "产品名称", "商品名称", "product", "product name")
-MAKER_COLUMNS = ("manufacturer", "maker", "厂家", "厂商", "生产厂家", "制造商")
-CATEGORY_COLUMNS = ("category", "类别", "分类", "品类", "产品类别")
-DESCRIPTION_COLUMNS = ("description", "描述", "说明")
-TEXT_COLUMNS = frozenset((*NAME_COLUMNS, *COLUMN_ROLES, *MAKER_COLUMNS, *CATEGORY_COLUMNS))
-"""Columns whose values make up a record's text (matched case-insensitively). Others (SKU, price,
-unit, quantity) say nothing about what the product is. A description is used only when no other
-text column has a value: it repeats the name with marketing text around it."""
+MAKER_COLUMNS = MAKER_HEADERS
+DESCRIPTION_COLUMNS = DESCRIPTION_HEADERS
+TEXT_COLUMNS = TEXT_HEADERS
+"""Columns whose values make up a record's text (matched case-insensitively, other headers that
+mean the same renamed to these: `matchers.columns`). Others (price, unit, quantity) say nothing
+about what the product is. A description is used only when no other text column has a value: it
+repeats the name with marketing text around it."""
 CONTEXT_SEPARATOR = "\n\x1f"
 """Between an example's text and its context, when the example is kept as text (`example_text`)."""
 
 
 def record_columns(record: Record) -> dict[str, str]:
-    """The non-empty columns of a row as text; free text has none."""
+    """The non-empty columns of a row as text, under the names the matcher reads them by
+    (`matchers.columns.canonical`: `modelno` as `model`); free text has none."""
+    return canonical(given_columns(record))
+
+
+def given_columns(record: Record) -> dict[str, str]:
+    """The non-empty columns of a row as text, under their own headers; free text has none."""
     if isinstance(record, str):
         return {}
     return {str(k): text for k, v in record.items() if v is not None and (text := str(v).strip())}

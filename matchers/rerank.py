@@ -8,7 +8,7 @@ one more feature) learn what decides sameness there (a model number that differs
 size that the wording hides) and reorder the matcher's `depth` best candidates:
 
     reranker = PairReranker.fit(catalog, confirmed)     # (record, code of its match) pairs
-    reranker.match(record).best.code
+    reranker.match(record).top.code
 
 For catalogs of records (`Matcher.from_records`): they have no templates, so the reordering
 changes no template values.
@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from matchers.decide import Decision, decide
+from common.errors import InvalidInput
+from matchers.decide import NO_AUTO, decide
 from matchers.matcher import Matcher
 from matchers.pairs import Idf, Side, pair_features, read_side
 from matchers.record import Record
@@ -58,11 +59,14 @@ class PairReranker:
         cls, matcher: Matcher, confirmed: Iterable[tuple[Record, str]], scheme: str | None = None, depth: int = DEPTH
     ) -> PairReranker:
         """Trees fitted on the matcher's `depth` best candidates for each confirmed record: its
-        match is a yes, the others no. Raises ValueError when the confirmations give nothing to
+        match is a yes, the others no. Raises InvalidInput when the confirmations give nothing to
         learn from (no record with its match among the candidates, or no other candidate)."""
         view = matcher.snapshot.scheme(scheme) if scheme else next(iter(matcher.snapshot.schemes.values()))
         if view.classes:
-            raise ValueError(f"scheme {view.code} has classes and templates; a pair model reorders catalogs only")
+            raise InvalidInput(
+                f"方案 {view.code} 有类和模板；配对模型只用于目录 / "
+                f"scheme {view.code} has classes and templates; a pair model reorders catalogs only"
+            )
         sides = {code: read_side(dict(c.columns) or c.label) for code, c in sorted(view.items.items())}
         catalog = _Catalog(matcher, view.code, sides, Idf(sides.values()), depth)
         rows, labels = [], []
@@ -71,7 +75,10 @@ class PairReranker:
             rows += features
             labels += [int(c.code == code) for c in result.candidates]
         if len(set(labels)) < 2:
-            raise ValueError("the confirmed matches need right and wrong candidates to learn from")
+            raise InvalidInput(
+                "确认的匹配需有对有错的候选才能学习 / "
+                "the confirmed matches need right and wrong candidates to learn from"
+            )
         return cls(catalog, boost(rows, labels))
 
     def match(self, record: Record, limit: int | None = None) -> MatchResult:
@@ -83,10 +90,12 @@ class PairReranker:
             key=lambda sc: (-sc[0], sc[1].code),
         )
         settings = self.catalog.matcher.settings
-        decision = decide([score for score, _ in scored], settings.thresholds_for(self.catalog.scheme))
+        # its probabilities are not the matcher's scores, so the matcher's calibration does not
+        # hold for them: without fixed thresholds, its first candidate goes to review
+        thresholds = settings.thresholds_for(self.catalog.scheme) or NO_AUTO
+        decision = decide([score for score, _ in scored], thresholds)
         candidates = [
             replace(c, score=round(score, 2), extra_features={"matcher_score": c.score})
             for score, c in scored[: limit or settings.limit]
         ]
-        best = candidates[0] if candidates and decision is not Decision.none else None
-        return replace(result, candidates=candidates, best=best, decision=decision)
+        return replace(result, candidates=candidates, top=candidates[0] if candidates else None, decision=decision)

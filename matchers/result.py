@@ -107,8 +107,8 @@ class MatchResult:
     read_as: str | None = None  # the record's pinyin words read as Chinese, when that matched better
     scheme: str
     kind: str
-    decision: Decision
-    best: Candidate | None
+    decision: Decision  # whether to trust `top`: auto (yes), review (a person decides), none (no)
+    top: Candidate | None  # the best-ranked candidate, whatever the decision; None without candidates
     candidates: list[Candidate]
     values: list[PropertyValue] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)

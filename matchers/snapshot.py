@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
+from common.errors import UnknownScheme
 from matchers.record import Record, example_text, record_columns, record_text
 from ontology.model import ConceptClass, DataType, Item, Labels, Property, SchemeBundle, Status, Unit
 
@@ -89,9 +90,20 @@ class SchemeView:
     code: str
     classes: Mapping[str, Concept]
     items: Mapping[str, Concept]
+    target_precision: float | None = None  # asked of `auto` decisions (`matchers.calibration`)
 
     def concepts(self, kind: Kind) -> Mapping[str, Concept]:
         return self.classes if kind == "class" else self.items
+
+    def examples(self, kind: Kind) -> list[tuple[str, str]]:
+        """The (code, text) examples of the active concepts of a kind."""
+        return [(c.code, text) for c in self.concepts(kind).values() if c.active for text in c.examples]
+
+    def with_examples(self, kind: Kind, examples: Mapping[str, Iterable[str]]) -> SchemeView:
+        """The view with these examples, by concept code, in place of those of its concepts of `kind`."""
+        concepts = {code: replace(c, examples=tuple(examples.get(code, ()))) for code, c in self.concepts(kind).items()}
+        changed = MappingProxyType(concepts)
+        return replace(self, classes=changed) if kind == "class" else replace(self, items=changed)
 
     def find(self, code: str) -> Concept | None:
         return self.classes.get(code) or self.items.get(code)
@@ -150,7 +162,30 @@ class Snapshot:
         try:
             return self.schemes[code]
         except KeyError:
-            raise KeyError(f"no scheme {code!r} in the snapshot (have: {', '.join(self.schemes)})") from None
+            raise UnknownScheme(code, tuple(self.schemes)) from None
+
+    def with_examples(self, added: Iterable[tuple[str, str, str]]) -> Snapshot:
+        """The snapshot with these (scheme, code, text) examples added to their concepts, where the
+        concept is there, active, and does not hold the text already."""
+        by_concept: dict[tuple[str, str], list[str]] = {}
+        for scheme, code, text in added:
+            view = self.schemes.get(scheme)
+            concept = view.find(code) if view else None
+            if concept is not None and concept.active and text not in concept.examples:
+                texts = by_concept.setdefault((scheme, code), [])
+                if text not in texts:
+                    texts.append(text)
+        views = dict(self.schemes)
+        for scheme in sorted({s for s, _ in by_concept}):
+            view = views[scheme]
+            for kind in ("class", "item"):
+                concepts = view.concepts(kind)
+                if any((scheme, code) in by_concept for code in concepts):
+                    view = view.with_examples(
+                        kind, {code: (*c.examples, *by_concept.get((scheme, code), ())) for code, c in concepts.items()}
+                    )
+            views[scheme] = view
+        return Snapshot(MappingProxyType(views))
 
 
 def _scheme_view(bundle: SchemeBundle, examples: Mapping[tuple[str, str], tuple[str, ...]]) -> SchemeView:
@@ -189,7 +224,7 @@ def _scheme_view(bundle: SchemeBundle, examples: Mapping[tuple[str, str], tuple[
         )
         for i in bundle.items
     }
-    return SchemeView(scheme, MappingProxyType(classes), MappingProxyType(items))
+    return SchemeView(scheme, MappingProxyType(classes), MappingProxyType(items), bundle.scheme.target_precision)
 
 
 def _template_property(p: Property, units: Mapping[str, Unit], required: bool) -> TemplateProperty:

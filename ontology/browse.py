@@ -41,6 +41,7 @@ class SchemeInfo(BaseModel):
     name_zh_hant: str | None
     name_en: str | None
     description: str | None
+    target_precision: float | None = None
     classes: int
     items: int
 

@@ -23,6 +23,7 @@ def read_bundle(tx: ManagedTransaction, scheme: str) -> SchemeBundle:
         licence=s["licence"],
         description=s.get("description"),
         code_pattern=s.get("code_pattern"),
+        target_precision=s.get("target_precision"),
     )
     properties = [
         property_from(r["p"], [value_from(v) for v in r["values"]])

@@ -154,6 +154,7 @@ def _write_scheme(tx: ManagedTransaction, s: Scheme) -> None:
             "licence": s.licence,
             "description": s.description,
             "code_pattern": s.code_pattern,
+            **({"target_precision": s.target_precision} if s.target_precision is not None else {}),
             "name_zh": s.name.zh_hans,
             "name_zh_hant": s.name.zh_hant,
             "name_en": s.name.en,

@@ -67,6 +67,10 @@ class Synonym(Model):
     source: str = "cpms"
 
 
+TARGET_PRECISIONS = (0.5, 0.999)
+"""The lowest and highest precision a scheme may ask of its `auto` decisions."""
+
+
 class Scheme(Model):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
     name: Labels
@@ -75,6 +79,8 @@ class Scheme(Model):
     licence: str
     description: str | None = None
     code_pattern: str | None = None  # regex every class code of the scheme must match
+    target_precision: float | None = Field(default=None, ge=TARGET_PRECISIONS[0], le=TARGET_PRECISIONS[1])
+    """The share of `auto` decisions that must be right (`matchers.calibration`; None: 0.95)."""
 
 
 class Unit(Model):

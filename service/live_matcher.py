@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 
-from common.errors import CpmsError, Unavailable
+from common.errors import CpmsError, DeprecatedConcept, Unavailable, UnknownConcept
 from common.heap import long_lived_build
 from matchers import Matcher, Record, Snapshot
 from matchers.deadline import Stopped, check, time_limit
@@ -125,9 +125,12 @@ class MatcherService:
         check()
         with long_lived_build():
             if self._matcher is None:
-                self._matcher = Matcher(snapshot)
+                matcher = Matcher(snapshot)
+                matcher.calibrate_all()  # before anyone matches: a request would otherwise wait for it
+                self._matcher = matcher
             else:
                 self._matcher.reload(snapshot)  # keeps what was confirmed here meanwhile and is not in the snapshot
+                self._matcher.calibrate_all()
         gc.set_threshold(*GC_THRESHOLDS)
         with self._lock:
             self._known |= examples.ids
@@ -150,8 +153,8 @@ class MatcherService:
                     continue
                 try:
                     self.get().confirm(example.text, example.scheme, example.code)
-                except (KeyError, ValueError) as exc:  # its concept went away or was deprecated
-                    log.warning("example %s is not used: %s", example.id, exc)
+                except (UnknownConcept, DeprecatedConcept) as exc:  # its concept went away or was deprecated
+                    log.warning("example %s is not used: %s", example.id, exc.message)
                 self._known.add(example.id)
             self._latest = max([self._latest or 0.0, *(e.at for e in added)]) if added else self._latest
             self._marks = marks

@@ -65,14 +65,14 @@ def expected(rows: list[list[str]], headers: list[str] = HEADERS, scheme: str = 
     """What the output must say, from the matcher itself: row numbers (the header is line 1),
     statuses, best codes and scores."""
     matcher = Matcher.from_bundles([CPMS, OTHER])
-    fields = {"品名": "name", "规格型号": "spec", "材质": "material", "品牌": "brand", "单位": "unit"}
+    fields = {"货号": "model", "品名": "name", "规格型号": "spec", "材质": "material", "品牌": "brand", "单位": "unit"}
     out = []
     for line, row in enumerate(rows, start=2):
         record = {fields[h]: v for h, v in zip(headers, row, strict=True) if h in fields and v}
         result = matcher.match(record, scheme=scheme)
         out.append(
-            {"row": line, "status": STATUS[result.decision].value, "code": result.best.code if result.best else "",
-             "score": result.best.score if result.best else None}
+            {"row": line, "status": STATUS[result.decision].value, "code": result.top.code if result.top else "",
+             "score": result.top.score if result.top else None}
         )  # fmt: skip
     return out
 

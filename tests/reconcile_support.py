@@ -18,6 +18,10 @@ from referencing.jsonschema import DRAFT7 as _DRAFT7
 
 from common.settings import ServiceSettings, Settings
 from ontology.connection import Connection
+from ontology.examples import add_example
+from ontology.exporting import export_bundle
+from ontology.model import Status
+from ontology.store import Store
 from service.app import create_app
 
 SPECS = Path(__file__).resolve().parent / "specs" / "reconciliation"
@@ -79,3 +83,20 @@ def served(connection: Connection, port: int, anonymous_read: bool = True) -> It
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+SIZES = ["M8*30", "4寸", "DN20", "10mm", "M6", "8寸", "6分", "50只装"]
+
+
+def confirm_examples(store: Store, scheme: str = "CPMS", most: int = 300) -> int:
+    """Catalog lines an editor has confirmed: the Chinese names of up to `most` active classes, each
+    with a size, stored as accepted examples. A scheme decides nothing `auto` before its own
+    examples show how far its scores can be trusted (`matchers.calibration`); these are what a
+    pilot's first weeks of review give it. Returns how many were stored."""
+    classes = [c for c in export_bundle(store, scheme).classes if c.status is Status.active and c.labels.zh_hans]
+    chosen = classes[:: max(1, len(classes) // most)][:most]
+    for i, concept in enumerate(chosen):
+        add_example(
+            store, scheme, concept.code, f"{concept.labels.zh_hans} {SIZES[i % len(SIZES)]}", "test editor", "confirm"
+        )
+    return len(chosen)

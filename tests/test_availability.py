@@ -36,7 +36,7 @@ from tests.tcp_proxy import TcpProxy
 LIMITS = GraphQLLimits()
 MAX_FIELD_CHARS = LIMITS.max_field_chars
 
-MATCH = "query($record: RecordInput!) { match(record: $record) { decision best { code } } }"
+MATCH = "query($record: RecordInput!) { match(record: $record) { decision top { code } } }"
 BATCH = "query($records: [RecordInput!]!) { matchBatch(records: $records) { decision } }"
 CONFIRM = """mutation($record: RecordInput!) { confirmMatch(record: $record, scheme: "CPMS", code: "21010100")
   { ok userErrors { field code message } } }"""

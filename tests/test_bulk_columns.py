@@ -7,17 +7,21 @@ import pytest
 from pydantic import ValidationError
 
 from bulk import BulkSettings
-from bulk.columns import map_columns, parse_overrides, to_record
+from bulk.columns import map_columns, parse_overrides, to_record, unused_headers
 from common.errors import InvalidInput
 
 
 @pytest.mark.parametrize(
     ("headers", "fields"),
     [
-        (["货号", "品名", "规格型号", "材质", "品牌", "单位", "单价"], ["name", "spec", "material", "brand", "unit"]),
+        (
+            ["货号", "品名", "规格型号", "材质", "品牌", "单位", "单价"],
+            ["model", "name", "spec", "material", "brand", "unit"],
+        ),
         (["商品名称", "规格", "型号", "表面处理"], ["name", "spec", "model", "finish"]),
-        (["物料编码", "物料名称", "规格/型号", "计量单位"], ["name", "spec", "unit"]),
-        (["SKU", "Product_Name", "Brand", "MODEL", "Description"], ["name", "brand", "model", "description"]),
+        (["物料编码", "物料名称", "规格/型号", "计量单位"], ["model", "name", "spec", "unit"]),
+        (["SKU", "Product_Name", "Brand", "MODEL", "Description"], ["model", "name", "brand", "model", "description"]),
+        (["品名", "modelno", "Part No.", "MPN", "UOM", "订货号"], ["name", "model", "model", "model", "unit", "model"]),
         (["title", "size", "material"], ["name", "spec", "material"]),
         (["描述", "执行标准", "生产厂家"], ["description", "standard", "manufacturer"]),
         ([" 名称 ", "Ｓｐｅｃ"], ["name", "spec"]),
@@ -55,3 +59,8 @@ def test_a_record_joins_the_columns_of_one_field_in_file_order():
     columns = map_columns(["品名", "名称", "规格", "单价"])
     record = to_record({"品名": "螺栓", "名称": " 外六角 ", "规格": "", "单价": "1.2"}, columns)
     assert record == {"name": "螺栓 外六角"}
+
+
+def test_the_columns_not_read_are_named():
+    headers = ["货号", "品名", "单位", "单价", "备注"]
+    assert unused_headers(headers, map_columns(headers)) == ["单位", "单价", "备注"]

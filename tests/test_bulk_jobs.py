@@ -121,7 +121,7 @@ def test_bad_requests_get_clear_errors_and_leave_no_job(tmp_path, connection, ke
         status, code, message = error(submit(client, key, no_name))
         assert (status, code) == (400, "INVALID_INPUT") and "no product name column" in message
         status, code, message = error(submit(client, key, catalog, kind="classes", chunk_size="0"))
-        assert (status, code) == (400, "INVALID_INPUT") and "kind" in message and "chunk_size" in message
+        assert (status, code) == (400, "INVALID_SETTING") and "kind" in message and "chunk_size" in message
         assert error(client.post("/jobs", headers=auth(key), content=b"a,b"))[:2] == (400, "INVALID_INPUT")
         assert error(client.get("/jobs/0123abc", headers=auth(key)))[:2] == (404, "NOT_FOUND")
         assert error(client.get("/jobs/..etc", headers=auth(key)))[:2] == (404, "NOT_FOUND")

@@ -23,7 +23,7 @@ def test_every_row_once_in_order_with_its_status_in_every_format(tmp_path, outpu
     for row in rows:
         assert len(row["candidates"]) <= 5 and all(c["code"] and c["label"] for c in row["candidates"])
     bolt = rows[1]  # 内六角螺丝 M10x40 304: the values the matcher read, normalized
-    assert bolt["input"] == "内六角螺丝 M10x40 304"
+    assert bolt["input"] == "A002 内六角螺丝 M10x40 304"  # 货号 is read as the model number
     if bolt["status"] != "no_match":
         assert bolt["values"].get("thread_size") == "M10" and bolt["values"].get("nominal_length") == "40 mm"
     assert not (tmp_path / f"{output}.cpms-run").exists()
@@ -53,7 +53,7 @@ def test_bad_rows_are_errors_in_place_and_blank_rows_are_counted(tmp_path):
 def test_formulas_in_cells_are_written_as_text(tmp_path, output):
     ontology = ontology_file(tmp_path)
     attacks = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x","y")']
-    catalog = write_csv(tmp_path / "catalog.csv", [["X", a, "", "", "", ""] for a in attacks])
+    catalog = write_csv(tmp_path / "catalog.csv", [["", a, "", "", "", ""] for a in attacks])
     run(catalog, tmp_path / output, ontology)
     rows = read_output(tmp_path / output)
     assert [r["input"] for r in rows] == ["'" + a for a in attacks]
@@ -72,10 +72,17 @@ def test_settings_are_saved_next_to_the_output(tmp_path):
     run(catalog, tmp_path / "out.csv", ontology, columns={"brand": None}, chunk_size=3)
     saved = json.loads((tmp_path / "out.csv.settings.json").read_text(encoding="utf-8"))
     assert saved["settings"]["columns"] == {"brand": None}
-    assert saved["settings"]["match"]["thresholds"]["auto"] == 80.0
+    assert saved["settings"]["match"]["thresholds"] is None  # each scheme's calibrated ones
     assert saved["ontology"]["scheme"] == "CPMS" and len(saved["ontology"]["sha256"]) == 64
-    assert saved["input"]["columns"] == {"品名": "name", "规格型号": "spec", "材质": "material", "单位": "unit"}
+    assert saved["input"]["columns"] == {
+        "货号": "model", "品名": "name", "规格型号": "spec", "材质": "material", "单位": "unit"
+    }  # fmt: skip
+    assert saved["input"]["unused_columns"] == ["品牌", "单位"]  # brand set aside by the user, unit not read
     assert saved["summary"]["rows"] == len(ROWS)
+    # the ontology file holds no examples: too few to calibrate on, so no row was decided auto
+    calibration = saved["summary"]["calibration"]
+    assert calibration["examples"] == 0 and not calibration["calibrated"] and calibration["thresholds"]["auto"] is None
+    assert calibration["target"] == 0.95 and saved["summary"]["counts"]["matched"] == 0
 
 
 def test_matching_items_of_another_scheme(tmp_path):

@@ -8,7 +8,7 @@ from ontology.examples import stored_examples
 from tests.bundles import HEX_BOLT
 from tests.graphql_support import error_codes, gql, running_app
 
-MATCH = """query($record: RecordInput!) { match(record: $record) { decision best { code } } }"""
+MATCH = """query($record: RecordInput!) { match(record: $record) { decision top { code } } }"""
 CONFIRM = """mutation($record: RecordInput!, $code: String!) { confirmMatch(record: $record, scheme: "CPMS",
     code: $code) { ok exampleId state } }"""
 PENDING = """{ examples(state: "pending") { id code text actor state } }"""
@@ -19,8 +19,9 @@ PLACEHOLDER = {"text": "化学锚栓 M10"}  # a product the fixture standard has
 
 
 def best(client, key=None, record=PLACEHOLDER):
+    """The code the matcher would put forward: its top candidate, unless it decided none."""
     result = gql(client, MATCH, key, record=record)["data"]["match"]
-    return result["best"] and result["best"]["code"]
+    return result["top"]["code"] if result["decision"] != "none" else None
 
 
 def test_a_manufacturer_teaches_itself_until_an_editor_accepts(setup, store, connection) -> None:

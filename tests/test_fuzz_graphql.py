@@ -25,11 +25,15 @@ EXAMPLES = 100  # the bound of this test's time: about 100 requests
 CODES = {
     "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID_INPUT", "VERSION_CONFLICT", "CONFLICT", "UNAVAILABLE",
     "LIMIT_EXCEEDED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST",
+    "UNKNOWN_SCHEME", "UNKNOWN_CONCEPT", "UNKNOWN_KIND", "DEPRECATED_CONCEPT", "INVALID_SETTING",
 }  # fmt: skip
 """The documented codes, less INTERNAL: a generated request is never the service's fault."""
 
 # a file arrives as a multipart part, never inline: in a JSON request it can only be null or text
 schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(schemathesis.graphql.nodes.String))
+# JSON in a string: well-formed or not
+JSON_TEXTS = st.sampled_from(["{}", '{"code": "x"}', "[1, 2]", "not json", ""])
+schemathesis.graphql.scalar("JSONString", JSON_TEXTS.map(schemathesis.graphql.nodes.String))
 INTROSPECTION = graphql_sync(graphql_schema.graphql_schema, get_introspection_query()).data or {}
 SCHEMA = schemathesis.graphql.from_dict(INTROSPECTION)
 

@@ -127,27 +127,59 @@ def test_enum_arguments_refuse_values_outside_them_before_any_resolver(api: Test
 
 def test_match_returns_code_values_and_reasons(api: TestClient) -> None:
     query = """query($record: RecordInput!) { match(record: $record, scheme: "CPMS") {
-        decision best { code score matchedText matchedTerms class { code label } }
+        decision top { code score matchedText matchedTerms class { code label } } best { code }
         candidates { code score } values { property value number unit source }
         missingRequired warnings } }"""
     result = gql(api, query, record={"text": "304不锈钢六角螺栓 M8*30"})["data"]["match"]
-    assert result["best"]["code"] == HEX_BOLT and result["best"]["class"]["code"] == HEX_BOLT
-    assert 0 < result["best"]["score"] <= 100
+    assert result["top"]["code"] == HEX_BOLT and result["top"]["class"]["code"] == HEX_BOLT
+    assert 0 < result["top"]["score"] <= 100
+    assert result["decision"] == "review"  # the fixture scheme has no examples to calibrate on
+    assert result["best"] == {"code": HEX_BOLT}  # deprecated, the same as top
     values = {v["property"]: v for v in result["values"]}
     assert values["thread_size"]["value"] == "M8"
     assert values["material"]["value"] == "stainless_304"
     columns = gql(api, query, record={"name": "六角螺栓", "spec": "M8x30", "material": "SUS304"})["data"]["match"]
-    assert columns["best"]["code"] == HEX_BOLT
+    assert columns["top"]["code"] == HEX_BOLT
+
+
+def test_match_names_unused_columns_and_takes_a_column_mapping(api: TestClient) -> None:
+    query = """query($record: RecordInput!, $mapping: [ColumnFieldInput!]) {
+        match(record: $record, scheme: "CPMS", mapping: $mapping) { top { code } warnings } }"""
+    record = {"columns": [{"name": "Artikel", "value": "六角螺栓"}, {"name": "单价", "value": "0.35"}]}
+    plain = gql(api, query, record=record)["data"]["match"]
+    assert any("not used: Artikel, 单价" in w for w in plain["warnings"])
+    mapped = gql(api, query, record=record, mapping=[{"field": "name", "header": "Artikel"}])["data"]["match"]
+    assert mapped["top"]["code"] == HEX_BOLT and any("not used: 单价;" in w for w in mapped["warnings"])
+    bad = gql(api, query, record=record, mapping=[{"field": "colour", "header": "Artikel"}])
+    assert error_codes(bad) == ["INVALID_SETTING"]
 
 
 def test_match_batch_keeps_order_and_caps_size(api: TestClient, keys: dict[str, str]) -> None:
-    query = """query($records: [RecordInput!]!) { matchBatch(records: $records) { best { code } } }"""
+    query = """query($records: [RecordInput!]!) { matchBatch(records: $records) { top { code } } }"""
     records = [{"text": "内六角螺丝 M8"}, {"text": "六角头螺栓 M8x30"}]
     batch = gql(api, query, keys["manufacturer"], records=records)["data"]["matchBatch"]
-    assert [b["best"]["code"] for b in batch] == [SOCKET_SCREW, HEX_BOLT]
+    assert [b["top"]["code"] for b in batch] == [SOCKET_SCREW, HEX_BOLT]
     too_many = gql(api, query, keys["manufacturer"], records=[{"text": "x"}] * 1001)
     assert error_codes(too_many) == ["LIMIT_EXCEEDED"]
     assert error_codes(gql(api, query, records=records)) == ["UNAUTHENTICATED"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "words"),
+    [
+        ('scheme: "NOPE"', "UNKNOWN_SCHEME", "no scheme 'NOPE'"),
+        ('scheme: "CPMS", kind: items', "GRAPHQL_VALIDATION_FAILED", "items"),
+        ('scheme: "UNSPSC", kind: item', "UNKNOWN_KIND", "scheme UNSPSC has no items to match"),
+        ('scheme: "CPMS", limit: 0', "INVALID_SETTING", "limit must be 1 to 500"),
+        ('scheme: "CPMS", limit: 100000', "INVALID_SETTING", "limit must be 1 to 500"),
+    ],
+)
+def test_match_errors_are_typed(api: TestClient, arguments: str, code: str, words: str) -> None:
+    """A scheme or kind the matcher lacks, or a setting out of range, is a user error with its own
+    code, never INTERNAL."""
+    body = gql(api, f'query {{ match(record: {{text: "六角螺栓"}}, {arguments}) {{ decision }} }}')
+    assert error_codes(body) == [code]
+    assert words in body["errors"][0]["message"]
 
 
 def test_depth_and_cost_limits(api: TestClient) -> None:

@@ -236,3 +236,24 @@ def test_confirming_a_deprecated_code_stores_nothing_and_names_the_replacement(s
     assert "deprecated" in error["message"] and HEX_BOLT in error["message"]
     assert confirm["errors"][0]["extensions"]["replacedBy"] == HEX_BOLT
     assert stored_examples(store).texts.get(("CPMS", SOCKET_SCREW)) is None
+
+
+def test_editor_sets_a_scheme_s_target_precision_and_reads_its_calibration(setup) -> None:
+    client, keys = setup
+    query = """mutation($p: Float!) { setTargetPrecision(scheme: "CPMS", precision: $p, reason: "strict buyers") {
+        ok userErrors { field code } scheme { code targetPrecision } } }"""
+    assert error_codes(gql(client, query, keys["reader"], p=0.99)) == ["FORBIDDEN"]
+    bad = gql(client, query, keys["editor"], p=1.5)["data"]["setTargetPrecision"]
+    assert not bad["ok"] and bad["userErrors"] == [{"field": "precision", "code": "INVALID_SETTING"}]
+    done = gql(client, query, keys["editor"], p=0.99)["data"]["setTargetPrecision"]
+    assert done["ok"] and done["scheme"] == {"code": "CPMS", "targetPrecision": 0.99}
+    read = """{ schemes { code targetPrecision calibration { kind examples targetPrecision calibrated autoThreshold
+        reviewThreshold autoShare autoPrecision reviewShare } } }"""
+    schemes = {s["code"]: s for s in gql(client, read)["data"]["schemes"]}
+    cpms = {c["kind"]: c for c in schemes["CPMS"]["calibration"]}
+    assert set(cpms) == {"class", "item"} and schemes["CPMS"]["targetPrecision"] == 0.99
+    # too few examples to know: no auto threshold, every candidate goes to review
+    assert cpms["class"]["targetPrecision"] == 0.99 and cpms["class"]["calibrated"] is False
+    assert cpms["class"]["autoThreshold"] is None and cpms["class"]["autoShare"] == 0.0
+    assert schemes["UNSPSC"]["targetPrecision"] is None
+    assert [c["targetPrecision"] for c in schemes["UNSPSC"]["calibration"]] == [0.95]

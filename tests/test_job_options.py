@@ -53,7 +53,9 @@ def test_refused_options_leave_nothing(tmp_path, connection, integrator, fields,
             assert response.status_code == 201, response.text
             assert wait(client, integrator, response.json()["id"])["state"] == "done"
             return
-        error = assert_error_shape(response, 400, "INVALID_INPUT")
+        # a bad job setting is INVALID_SETTING, a kind of INVALID_INPUT (docs/api.md)
+        code = "INVALID_INPUT" if field in ("filename", "scheme") else "INVALID_SETTING"
+        error = assert_error_shape(response, 400, code)
         assert words in error["message"], error
         assert field in error["message"] or error["extensions"].get("field") == field, error
         assert left_on_disk(root) == [], "a refused submission leaves nothing behind"
@@ -82,6 +84,6 @@ def test_graphql_submission_is_checked_the_same(tmp_path, connection, integrator
             files={"0": ("catalog.csv", io.BytesIO(catalog))},
         )
         payload = response.json()["data"]["submitMatchJob"]
-        assert payload["ok"] is False and payload["userErrors"][0]["code"] == "INVALID_INPUT"
+        assert payload["ok"] is False and payload["userErrors"][0]["code"] == "INVALID_SETTING"
         assert "not a text encoding" in payload["userErrors"][0]["message"]
         assert left_on_disk(root) == []

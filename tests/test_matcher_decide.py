@@ -49,4 +49,4 @@ def test_thresholds_are_set_per_scheme() -> None:
     assert Matcher.from_bundles([CPMS], strict).match(record).decision is Decision.none
     result = Matcher.from_bundles([CPMS], lenient).match(record)
     assert result.decision is Decision.auto
-    assert result.best is not None and result.best.code == HEX_BOLT
+    assert result.top is not None and result.top.code == HEX_BOLT

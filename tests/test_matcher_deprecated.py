@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.errors import DeprecatedConcept
 from matchers import Matcher, MatchSettings, Thresholds
 from tests.matcher_bundles import CPMS, HEX_BOLT, OLD_HEX_SCREW
 
@@ -18,8 +19,8 @@ def matcher() -> Matcher:
 @pytest.mark.parametrize("record", ["外六角全牙螺丝 M8x30", "Full thread hex screw (old)", OLD_HEX_SCREW])
 def test_a_record_naming_a_deprecated_class_gets_its_replacement(matcher: Matcher, record: str) -> None:
     result = matcher.match(record)
-    assert result.best is not None
-    assert (result.best.code, result.best.replaces) == (HEX_BOLT, OLD_HEX_SCREW)
+    assert result.top is not None
+    assert (result.top.code, result.top.replaces) == (HEX_BOLT, OLD_HEX_SCREW)
     assert any(OLD_HEX_SCREW in w and "deprecated" in w for w in result.warnings)
 
 
@@ -42,5 +43,5 @@ def test_a_record_naming_an_active_code_gets_it(matcher: Matcher) -> None:
 
 def test_a_deprecated_concept_cannot_be_confirmed() -> None:
     matcher = Matcher.from_bundles([CPMS])
-    with pytest.raises(ValueError, match="deprecated"):
+    with pytest.raises(DeprecatedConcept, match="deprecated"):
         matcher.confirm("旧螺丝", "CPMS", OLD_HEX_SCREW)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchers import Matcher, MatchSettings, Thresholds
+from matchers import Decision, Matcher, MatchSettings, Thresholds
 from matchers.score import FEATURES
 from tests.matcher_bundles import CPMS, HEX_BOLT, TAPE
 
@@ -37,7 +37,7 @@ def test_attribute_checks_say_which_values_agree_or_conflict(matcher: Matcher) -
 
 def test_values_are_mapped_onto_the_template_in_the_property_unit(matcher: Matcher) -> None:
     result = matcher.match({"name": "钢卷尺", "spec": "5米"})
-    assert result.best is not None and result.best.code == TAPE
+    assert result.top is not None and result.top.code == TAPE
     [value] = result.values
     assert (value.property, value.number, value.unit, value.source) == ("tape_length", 5.0, "m", "column:spec")
 
@@ -71,3 +71,12 @@ def test_a_size_without_context_is_warned_about(matcher: Matcher) -> None:
 
 def test_a_result_lists_at_most_limit_candidates(matcher: Matcher) -> None:
     assert len(matcher.match("螺栓 螺母 螺钉", limit=2).candidates) == 2
+
+
+def test_the_top_candidate_is_at_hand_whatever_the_decision() -> None:
+    """A `none` decision does not hide the top candidate: the decision says not to trust it."""
+    never = MatchSettings(thresholds=Thresholds(auto=100, review=100, margin=100))
+    result = Matcher.from_bundles([CPMS], never).match("外六角螺栓 M8*30")
+    assert result.decision is Decision.none
+    assert result.top is not None and result.top == result.candidates[0] and result.top.code == HEX_BOLT
+    assert Matcher.from_bundles([CPMS]).match("").top is None

@@ -6,8 +6,10 @@ import threading
 import time
 
 from matchers import Matcher, Snapshot
+from matchers.matcher import RELEARN_AFTER
 from ontology.model import ConceptClass, Labels
 from tests.matcher_bundles import CPMS, HEX_BOLT, WRENCH
+from tests.shop_examples import SHOP, catalog_lines, shop_examples
 
 TRADE_NAME = "猪头螺丝 M10"  # a local trade name that no label or synonym has
 
@@ -69,3 +71,36 @@ def test_reload_swaps_the_index_while_other_threads_match() -> None:
     assert len(bests) >= 30 and set(bests) == {HEX_BOLT}
     assert matcher.match("新类别4").candidates[0].code == "99000004-0"
     assert "99000003-0" not in {c.code for c in matcher.match("新类别3").candidates}
+
+
+def _outcomes(matcher: Matcher) -> list[tuple[str | None, float, str]]:
+    results = [matcher.match(line, "SHOP") for line, _ in catalog_lines(20, seed=99)]
+    return [(r.top.code if r.top else None, r.top.score if r.top else 0.0, r.decision.value) for r in results]
+
+
+def test_examples_confirmed_one_by_one_teach_as_the_same_examples_in_the_snapshot() -> None:
+    """Confirmed one by one, each example takes a single step of the classifier at once; the
+    refresh then relearns the scheme as if the examples had come with the snapshot, and every
+    match, score and decision is the same as the batch-learnt matcher's."""
+    examples = shop_examples(25)
+    batch = Matcher.from_bundles([SHOP], examples=examples)
+    online = Matcher.from_bundles([SHOP])
+    for (scheme, code), records in examples.items():
+        for record in records:
+            online.confirm(record, scheme, code)
+    online.refresh()
+    assert _outcomes(online) == _outcomes(batch)
+    assert online.calibration("SHOP") == batch.calibration("SHOP")
+
+
+def test_enough_confirmations_relearn_the_scheme_in_the_background() -> None:
+    matcher = Matcher.from_bundles([SHOP])
+    lines = catalog_lines(15, seed=1)
+    assert len(lines) >= RELEARN_AFTER
+    for line, code in lines:
+        matcher.confirm(line, "SHOP", code)
+    deadline = time.monotonic() + 60
+    while not matcher.snapshot.scheme("SHOP").examples("class") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(matcher.snapshot.scheme("SHOP").examples("class")) >= RELEARN_AFTER
+    assert matcher.calibration("SHOP").examples >= RELEARN_AFTER  # calibrated again on them

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.errors import InvalidInput
 from matchers import Matcher
 from matchers.pairs import PAIR_FEATURES, Idf, pair_features, read_side
 from matchers.record import Record
@@ -76,8 +77,8 @@ def test_a_reranker_reorders_a_catalog_match_by_what_confirmations_teach() -> No
 
 
 def test_a_reranker_needs_a_catalog_and_right_and_wrong_candidates() -> None:
-    with pytest.raises(ValueError, match="catalogs only"):
+    with pytest.raises(InvalidInput, match="catalogs only"):
         PairReranker.fit(Matcher.from_bundles([CPMS]), [("螺栓", "x")], scheme="CPMS")
     catalog = Matcher.from_records(CATALOG, id_column="id")
-    with pytest.raises(ValueError, match="right and wrong"):  # every record gets candidates, none of them right
+    with pytest.raises(InvalidInput, match="right and wrong"):  # every record gets candidates, none of them right
         PairReranker.fit(catalog, [("nothing shared", "no-such-record")])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from common.errors import UnknownScheme
 from matchers import Matcher, Snapshot
 from ontology.model import ConceptClass, Labels
 from tests.matcher_bundles import BOLT_M8X30, BOLTS, CPMS, FASTENERS, HEX_BOLT, OTHER
@@ -40,7 +41,7 @@ def test_the_snapshot_is_immutable() -> None:
 
 
 def test_an_unknown_scheme_names_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="CPMS, UNSPSC"):
+    with pytest.raises(UnknownScheme, match="CPMS, UNSPSC"):
         Snapshot.from_bundles([CPMS, OTHER]).scheme("GPC")
 
 

@@ -19,7 +19,7 @@ from ontology.maintenance import wipe
 from ontology.store import Store
 from seed_data.seeding import seed
 from tests.conftest import free_port
-from tests.reconcile_support import served, validate, validate_error
+from tests.reconcile_support import confirm_examples, served, validate, validate_error
 
 HERE = Path(__file__).resolve().parent
 V1 = "1.0-draft"
@@ -46,6 +46,7 @@ LINES = [
 def service(connection: Connection, session_store: Store) -> Iterator[str]:
     wipe(session_store)
     seed(session_store, log=lambda _: None)
+    confirm_examples(session_store)  # without them the seed decides nothing auto
     with served(connection, free_port()) as url:
         yield url
     wipe(session_store)
@@ -230,7 +231,7 @@ def test_bad_requests_are_named_in_the_error_shape(service: str, params: dict, s
 
 def test_an_unknown_scheme_and_a_large_body(service: str) -> None:
     unknown = get(f"{service}/reconcile/NOPE")
-    assert unknown.status_code == 404 and unknown.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["extensions"]["code"] == "UNKNOWN_SCHEME"
     large = httpx.post(f"{service}/reconcile/CPMS/{V1}/match", content=b"x" * 1_100_000, timeout=60)
     assert large.status_code == 400 and large.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 

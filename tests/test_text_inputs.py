@@ -31,7 +31,7 @@ CONFIRM = """mutation($record: RecordInput!) { confirmMatch(record: $record, sch
     HEX_BOLT
 )
 SEARCH = """query($text: String!) { search(text: $text) { totalCount } }"""
-MATCH = """query($record: RecordInput!) { match(record: $record) { decision best { code } } }"""
+MATCH = """query($record: RecordInput!) { match(record: $record) { decision top { code } } }"""
 
 
 def test_lone_surrogates_are_named_invalid_input(setup) -> None:
@@ -70,7 +70,7 @@ def test_lone_surrogates_are_named_invalid_input(setup) -> None:
 def test_invisible_characters_inside_a_name_are_removed(setup) -> None:
     client, _ = setup
     plain = client.post("/graphql", json={"query": MATCH, "variables": {"record": {"text": "六角头螺栓 M8*30"}}})
-    assert plain.json()["data"]["match"]["best"]["code"] == HEX_BOLT
+    assert plain.json()["data"]["match"]["top"]["code"] == HEX_BOLT
     for mark in ("\u200b", "\u200d", "\ufeff", "\u2060", "\u00ad"):
         text = f"六{mark}角头{mark}螺栓 M8*{mark}30"
         response = client.post("/graphql", json={"query": MATCH, "variables": {"record": {"text": text}}})

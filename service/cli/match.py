@@ -112,5 +112,27 @@ def summary_text(summary: Summary) -> str:
         lines.append(f"  {status:<9}{count:>12,}  {share:6.1%}")
     if summary.blank_rows:
         lines.append(f"  blank rows skipped: {summary.blank_rows:,}")
+    lines.append(f"  decided by: {decided_text(summary.calibration)}")
+    if summary.unused_columns:
+        lines.append(f"  columns not used: {', '.join(summary.unused_columns)} (name their field with --column)")
     lines.append(f"written to {summary.output} (settings in {settings_path(summary.output).name})")
     return "\n".join(lines)
+
+
+def decided_text(calibration: dict) -> str:
+    """The thresholds of a run in a line: fixed, or calibrated and how well, or too few examples."""
+    thresholds = calibration.get("thresholds", {})
+    auto, review = thresholds.get("auto"), thresholds.get("review")
+    if calibration.get("fixed"):
+        return f"fixed thresholds: auto {auto}, review {review}"
+    examples, target = calibration.get("examples", 0), calibration.get("target")
+    if not calibration.get("calibrated"):
+        return (
+            f"no auto: {examples} examples of the scheme cannot show {target:.0%} precision "
+            f"(every candidate goes to review from {review:.0f})"
+        )
+    return (
+        f"calibrated on {examples} examples: auto from {auto:.1f} (margin {thresholds.get('margin'):.0f}), "
+        f"{calibration['auto_share']:.0%} of them auto, {calibration['auto_precision']:.1%} right "
+        f"(at least {calibration['auto_precision_lower']:.1%}); review from {review:.1f}"
+    )

@@ -3,6 +3,7 @@ releases. Each takes the version the editor saw and a reason; each success refre
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -10,8 +11,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import graphene
 from graphql import GraphQLResolveInfo
 
-from common.errors import InvalidInput
-from ontology import curation, editing, releases
+from common.errors import InvalidInput, Unavailable
+from ontology import browse, curation, editing, releases
 from ontology.editing import Edit
 from ontology.model import (
     ConceptClass,
@@ -27,10 +28,11 @@ from ontology.model import (
     Value,
 )
 from ontology.rows import uid
+from ontology.scheme_settings import set_target_precision
 from ontology.store import Store
 from service.graphql import enums
 from service.graphql.context import ctx
-from service.graphql.ontology_types import ClassType, ItemType, PropertyType, synonyms_input
+from service.graphql.ontology_types import ClassType, ItemType, PropertyType, Scheme, synonyms_input
 from service.graphql.payloads import MutationPayload, mutation
 
 T = TypeVar("T")
@@ -101,6 +103,10 @@ class ItemPayload(MutationPayload):
 
 class UnitPayload(MutationPayload):
     code = graphene.String()
+
+
+class SchemePayload(MutationPayload):
+    scheme = graphene.Field(Scheme)
 
 
 class ReleasePayload(MutationPayload):
@@ -251,6 +257,14 @@ class CurationMutation(graphene.ObjectType):
         expected_version=graphene.Int(required=True),
         labels=graphene.Argument(LabelsInput, required=True),
         reason=REASON,
+    )
+    set_target_precision = graphene.Field(
+        SchemePayload,
+        required=True,
+        scheme=graphene.String(required=True),
+        precision=graphene.Float(required=True, description="0.5 to 0.999; 0.95 unless set"),
+        reason=REASON,
+        description="the share of the scheme's auto decisions that must be right; its thresholds follow",
     )
     publish_release = graphene.Field(
         ReleasePayload, required=True, scheme=graphene.String(required=True), note=graphene.String(required=True)
@@ -480,3 +494,14 @@ class CurationMutation(graphene.ObjectType):
     async def resolve_publish_release(root: object, info: GraphQLResolveInfo, scheme: str, note: str) -> ReleasePayload:
         release = await _edited(info, releases.publish_release, scheme, _actor(info), note)
         return ReleasePayload(ok=True, user_errors=[], number=release.number, concepts=release.concepts)
+
+    @staticmethod
+    @mutation(SchemePayload)
+    async def resolve_set_target_precision(
+        root: object, info: GraphQLResolveInfo, scheme: str, precision: float, reason: str
+    ) -> SchemePayload:
+        await _edited(info, set_target_precision, scheme, precision, _edit(info, reason))
+        with contextlib.suppress(Unavailable):  # a matcher still being built reads it from the store
+            ctx(info).app.state.matcher.get().set_target_precision(scheme, precision)  # at once, before the rebuild
+        found = [s for s in await ctx(info).read(browse.schemes) if s.code == scheme]
+        return SchemePayload(ok=True, user_errors=[], scheme=found[0] if found else None)

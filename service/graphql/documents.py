@@ -63,6 +63,11 @@ class _CountingParser(Parser):
         self._inline = False  # the next selection set is an inline fragment's: it merges into its parent's
 
     def parse_selection_set(self) -> SelectionSetNode:
+        # the parser recurses per level: a nesting the depth limit would refuse anyway (inline
+        # fragments nest without adding depth, hence twice) is stopped before Python's stack is
+        nesting = 2 * self.limits.max_depth
+        if len(self._names) >= nesting:
+            raise _over("levels of nested selections", nesting, "查询的嵌套层数")
         self._names.append(self._names[-1] if self._inline and self._names else {})
         self._inline = False
         try:

@@ -39,11 +39,11 @@ from service.text_input import check_text
 
 GRAPHIQL_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CPMS GraphQL</title>
-<link rel="stylesheet" href="https://unpkg.com/graphiql@3.8.3/graphiql.min.css"/></head>
+<link rel="stylesheet" href="/static/vendor/graphiql.min.css"/></head>
 <body style="margin:0"><div id="graphiql" style="height:100vh">Loading GraphiQL ...</div>
-<script crossorigin src="https://unpkg.com/react@18.3.1/umd/react.production.min.js"></script>
-<script crossorigin src="https://unpkg.com/react-dom@18.3.1/umd/react-dom.production.min.js"></script>
-<script crossorigin src="https://unpkg.com/graphiql@3.8.3/graphiql.min.js"></script>
+<script src="/static/vendor/react.production.min.js"></script>
+<script src="/static/vendor/react-dom.production.min.js"></script>
+<script src="/static/vendor/graphiql.min.js"></script>
 <script>
   const fetcher = GraphiQL.createFetcher({url: window.location.pathname});
   ReactDOM.createRoot(document.getElementById('graphiql')).render(

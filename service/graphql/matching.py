@@ -42,6 +42,13 @@ class RecordInput(graphene.InputObjectType):
     columns = graphene.List(graphene.NonNull(ColumnInput), description="other columns, by header")
 
 
+class ColumnFieldInput(graphene.InputObjectType):
+    """Which column holds a field, where its header does not say (or says wrongly)."""
+
+    field = graphene.String(required=True, description="name, spec, model, material, finish, standard, brand, ...")
+    header = graphene.String(description="the column's header; none: no column is read as the field")
+
+
 _NAMED = ("text", "name", "spec", "material", "finish", "brand", "model")
 
 
@@ -67,6 +74,27 @@ def check_record(record_input: dict[str, Any], limits: GraphQLLimits, where: str
                 field=f"{where}.{name}",
                 limit=longest,
             )
+
+
+def check_mapping(mapping: list[dict[str, Any]] | None, limits: GraphQLLimits) -> None:
+    """As `check_record`, for the column mapping that comes with it."""
+    mapping = mapping or []
+    if len(mapping) > limits.max_columns:
+        raise LimitExceeded(
+            f"映射的列数超过 {limits.max_columns}；mapping names at most {limits.max_columns} columns",
+            field="mapping",
+            limit=limits.max_columns,
+        )
+    for i, entry in enumerate(mapping):
+        for name in ("field", "header"):
+            value = entry.get(name)
+            if value is not None and len(value) > limits.max_field_chars:
+                raise LimitExceeded(
+                    f"mapping[{i}].{name} 超过 {limits.max_field_chars} 个字符；mapping[{i}].{name} is over "
+                    f"the limit of {limits.max_field_chars} characters",
+                    field=f"mapping[{i}].{name}",
+                    limit=limits.max_field_chars,
+                )
 
 
 def record_from(record_input: dict[str, Any]) -> str | dict[str, str]:
@@ -143,30 +171,50 @@ class MatchResultType(graphene.ObjectType):
     read_as = graphene.String(description="pinyin in the record read as Chinese, when that matched better")
     scheme = graphene.String(required=True)
     kind = graphene.Field(Kind, required=True)
-    decision = graphene.Field(Decision, required=True)
-    best = graphene.Field(MatchCandidate)
+    decision = graphene.Field(
+        Decision, required=True, description="whether to trust top: auto (yes), review (a person decides) or none (no)"
+    )
+    top = graphene.Field(MatchCandidate, description="the best-ranked candidate, whatever the decision")
+    best = graphene.Field(
+        MatchCandidate, deprecation_reason="the same as top; read top, and the decision for whether to trust it"
+    )
     candidates = graphene.List(graphene.NonNull(MatchCandidate), required=True)
     values = graphene.List(
-        graphene.NonNull(PropertyValue), required=True, description="record values on the best class's template"
+        graphene.NonNull(PropertyValue), required=True, description="record values on the top candidate's template"
     )
     missing_required = graphene.List(graphene.NonNull(graphene.String), required=True)
     conflicts = graphene.List(graphene.NonNull(Conflict), required=True)
     warnings = graphene.List(graphene.NonNull(graphene.String), required=True)
 
+    resolve_best = staticmethod(lambda result, _: result.top)
+
 
 def _match(
-    info: GraphQLResolveInfo, record_input: dict[str, Any], scheme: str, kind: str | None, limit: int | None
+    info: GraphQLResolveInfo,
+    record_input: dict[str, Any],
+    scheme: str,
+    kind: str | None,
+    limit: int | None,
+    mapping: list[dict[str, Any]] | None,
 ) -> MatchResult:
     service = ctx(info).app.state.matcher
     record = record_from(record_input)
     taught = service.taught(ctx(info).principal.key_id, scheme, record)
-    return service.get().match(record, scheme=scheme, kind=kind, limit=limit, taught=taught)
+    return service.get().match(record, scheme=scheme, kind=kind, limit=limit, taught=taught, columns=_columns(mapping))
+
+
+def _columns(mapping: list[dict[str, Any]] | None) -> dict[str, str | None] | None:
+    return {m["field"]: m.get("header") for m in mapping} if mapping else None
 
 
 MATCH_ARGS = {
     "scheme": graphene.String(description="CPMS (default), UNSPSC, GPC or HS"),
     "kind": graphene.Argument(Kind, description="class (default) or item"),
     "limit": graphene.Int(description="candidates to return (default 5)"),
+    "mapping": graphene.List(
+        graphene.NonNull(ColumnFieldInput),
+        description="which column holds a field (model number, brand ...) where the headers do not say",
+    ),
 }
 
 
@@ -190,10 +238,12 @@ class MatchQuery(graphene.ObjectType):
         scheme: str = "CPMS",
         kind: str | None = None,
         limit: int | None = None,
+        mapping: list[dict[str, Any]] | None = None,
     ) -> MatchResult:
         ctx(info).principal.require("match")
         check_record(record, ctx(info).limits)
-        return await ctx(info).compute(_match, info, record, scheme, kind, limit)
+        check_mapping(mapping, ctx(info).limits)
+        return await ctx(info).compute(_match, info, record, scheme, kind, limit, mapping)
 
     @staticmethod
     async def resolve_match_batch(
@@ -203,6 +253,7 @@ class MatchQuery(graphene.ObjectType):
         scheme: str = "CPMS",
         kind: str | None = None,
         limit: int | None = None,
+        mapping: list[dict[str, Any]] | None = None,
     ) -> list[MatchResult]:
         ctx(info).principal.require("batch")
         if len(records) > MAX_BATCH:
@@ -210,8 +261,10 @@ class MatchQuery(graphene.ObjectType):
         for i, record in enumerate(records):
             check_record(record, ctx(info).limits, f"records[{i}]")
 
+        check_mapping(mapping, ctx(info).limits)
+
         def run(chunk: list[dict[str, Any]]) -> list[MatchResult]:
-            return [_match(info, r, scheme, kind, limit) for r in chunk]
+            return [_match(info, r, scheme, kind, limit, mapping) for r in chunk]
 
         # a chunk at a time, each queued behind the work already waiting: single matches that
         # arrive meanwhile are not held until the whole batch is done

@@ -7,10 +7,12 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
+from matchers.calibration import Calibration
 from ontology import browse
 from ontology.editing import history
 from ontology.model import ConceptClass, Item, Labels, Synonym
 from ontology.rows import uid
+from service.graphql.calibration import SchemeCalibration, scheme_calibrations
 from service.graphql.connections import ConnectionData, connection_field, page_window
 from service.graphql.context import ctx
 from service.graphql.enums import ConceptStatus, DataType, SkosRelation
@@ -54,6 +56,16 @@ class Scheme(graphene.ObjectType):
     description = graphene.String()
     class_count = graphene.Int(required=True)
     item_count = graphene.Int(required=True)
+    target_precision = graphene.Float(description="the share of auto decisions that must be right (default 0.95)")
+    calibration = graphene.List(
+        graphene.NonNull(SchemeCalibration),
+        required=True,
+        description="per kind (class, item): the decision thresholds and what they give on the confirmed examples",
+    )
+
+    @staticmethod
+    async def resolve_calibration(info: browse.SchemeInfo, context: GraphQLResolveInfo) -> list[Calibration]:
+        return await scheme_calibrations(context, info.code)
 
     @staticmethod
     def resolve_name(info: browse.SchemeInfo, _: GraphQLResolveInfo, lang: str | None = None) -> Any:

@@ -262,7 +262,10 @@ class Jobs:
         if self.config.snapshot is not None:
             codes = scheme_codes(self.config.snapshot)
         elif self._ontology_store is not None:
-            codes = [s["code"] for s in list_schemes(self._ontology_store)]
+            try:
+                codes = [s["code"] for s in list_schemes(self._ontology_store)]
+            except Unavailable:  # the job waits for Neo4j, queued; an unknown scheme fails it then
+                return
         else:
             return  # found out when the job starts
         if scheme not in codes:

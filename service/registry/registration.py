@@ -14,10 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bulk.columns import header_key, map_columns, to_record
+from bulk.columns import map_columns, to_record
 from bulk.readers import open_source
 from bulk.settings import BulkSettings
 from common.errors import InvalidInput
+from matchers.columns import header_key
 from ontology.codes import ITEM_CODE, class_code
 from ontology.editing import Edit
 from ontology.registry.checking import problem
