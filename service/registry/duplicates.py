@@ -1,7 +1,8 @@
 """Duplicates within a firm, found before publishing with the record-to-record matcher
 (`Matcher.from_records`): each product to publish is matched against the firm's other live
-products, and one that scores at the matcher's `auto` threshold or above, or states exactly the same
-class, item, brand and values, is named as a likely duplicate. CPU-heavy: run it off the event loop."""
+products, and one that scores DUPLICATE_SCORE or more (the matcher's default `auto` threshold; a
+catalog of records has no calibrated one), or states exactly the same class, item, brand and
+values, is named as a likely duplicate. CPU-heavy: run it off the event loop."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ontology.registry.model import Problem, ProblemKind, Product
 
 SCHEME = "FIRM"
 LIMIT = 5  # candidates looked at for each product
+DUPLICATE_SCORE = 80.0
 
 
 def product_text(product: Product) -> str:
@@ -31,14 +33,13 @@ def find_duplicates(candidates: Sequence[Product], others: Sequence[Product]) ->
     if not pool:
         return {}
     matcher = Matcher.from_records([{"id": p.id, "name": product_text(p)} for p in pool], scheme=SCHEME)
-    bar = matcher.settings.thresholds_for(SCHEME).auto
     by_signature: dict[tuple, list[str]] = {}
     for p in pool:
         by_signature.setdefault(_signature(p), []).append(p.id)
     found: dict[str, list[Problem]] = {}
     for product in candidates:
         result = matcher.match(product_text(product), SCHEME, "item", limit=LIMIT)
-        similar = {c.code: c.score for c in result.candidates if c.code != product.id and c.score >= bar}
+        similar = {c.code: c.score for c in result.candidates if c.code != product.id and c.score >= DUPLICATE_SCORE}
         similar |= {i: 100.0 for i in by_signature.get(_signature(product), []) if i != product.id}
         if similar:
             shown = sorted(similar)
