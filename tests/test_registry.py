@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from common.errors import InvalidInput
+from ontology.apikeys import list_keys
 from ontology.curation import attach_property
 from ontology.editing import deprecate_class
 from ontology.registry import products
@@ -30,8 +32,10 @@ from ontology.registry.products import (
 from ontology.registry.search import ProductQuery, find_products
 from ontology.releases import publish_release
 from ontology.store import Store
+from service.registry.exports import export_catalog
 from tests.bundles import BOLTS, HEX_BOLT, HEX_BOLT_M8X30, SOCKET_SCREW, load_fixture_schemes
 from tests.registry_support import EDIT, JINHUA, YONGKANG, add_firms, bolt, gtin, rows
+from tests.test_cli_errors import cpms
 
 
 @pytest.fixture
@@ -182,3 +186,22 @@ def test_one_registration_of_a_firm_at_a_time(registry: Store) -> None:
     with pytest.raises(RegistrationInProgress):
         register_products(registry, YONGKANG, rows(bolt("A-1")), EDIT)
     assert register_products(registry, JINHUA, rows(bolt("A-1")), EDIT).created  # other firms go on
+
+
+def test_a_key_is_bound_to_a_firm_from_the_command_line(registry: Store) -> None:
+    env = {"NEO4J_URI": registry.connection.uri, "NEO4J_USER": registry.connection.user,
+           "NEO4J_PASSWORD": registry.connection.password or ""}  # fmt: skip
+    done = cpms("keys", "create", "--name", "永康五金", "--role", "manufacturer", "--firm", YONGKANG, **env)
+    assert done.returncode == 0 and f"bound to firm {YONGKANG}" in done.stdout, done.stderr
+    assert [k.firm for k in list_keys(registry)] == [YONGKANG]
+    refused = cpms("keys", "create", "--name", "x", "--role", "reader", "--firm", YONGKANG, **env)
+    assert refused.returncode == 1 and "[INVALID_INPUT]" in refused.stderr
+
+
+def test_a_gbk_export_refuses_what_gbk_cannot_hold(registry: Store) -> None:
+    done = register_products(registry, YONGKANG, rows(bolt("A-1"), bolt("A-2", length="40 mm")), EDIT)
+    found = [p for p in products_by_id(registry, done.created) if p]
+    assert export_catalog(found, "csv", "gbk").decode("gbk").splitlines()[1].startswith(done.created[0])
+    emoji = [found[0].model_copy(update={"name_zh": "六角螺栓 🔩"})]
+    with pytest.raises(InvalidInput, match="GBK"):
+        export_catalog(emoji, "csv", "gbk")
