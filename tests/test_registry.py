@@ -4,6 +4,7 @@ publishing against the template, searches, notices when the standard moves."""
 from __future__ import annotations
 
 import pytest
+from neo4j import ManagedTransaction
 
 from common.errors import InvalidInput
 from ontology.apikeys import list_keys
@@ -205,3 +206,23 @@ def test_a_gbk_export_refuses_what_gbk_cannot_hold(registry: Store) -> None:
     emoji = [found[0].model_copy(update={"name_zh": "六角螺栓 🔩"})]
     with pytest.raises(InvalidInput, match="GBK"):
         export_catalog(emoji, "csv", "gbk")
+
+
+def _age_registration(tx: ManagedTransaction, firm: str) -> None:
+    tx.run("MATCH (f:Firm {code: $code}) SET f.registration_at = datetime() - duration('PT2H')", code=firm).consume()
+
+
+def test_an_unfinished_registration_is_never_seen_and_a_stale_one_is_cleared(registry: Store) -> None:
+    registry.write_beside_ontology(products._take_lock, YONGKANG, "crashed")
+    plan = registry.read(products._plan, YONGKANG, rows(bolt("A-1"), bolt("A-2", length="40 mm")), [])
+    staged = registry.write_beside_ontology(products._stage, plan.creates, "crashed", EDIT)
+    assert len(staged) == 2 and products_by_id(registry, staged) == [None, None]
+    every = ProductQuery(firm=YONGKANG, statuses=tuple(ProductStatus))
+    assert find_products(registry, every, 0, 10).total == 0 and firm_summary(registry, YONGKANG).products == {}
+    with pytest.raises(RegistrationInProgress):
+        register_products(registry, YONGKANG, rows(bolt("A-1")), EDIT)
+    registry.write_beside_ontology(_age_registration, YONGKANG)  # as a crash an hour ago leaves it
+    done = register_products(registry, YONGKANG, rows(bolt("A-1")), EDIT)
+    assert firm_summary(registry, YONGKANG).products == {"draft": 1}
+    assert registry.read_once("MATCH (p:Product) RETURN p.id AS id") == [{"id": done.created[0]}]
+    assert product_history(registry, staged[0]) == []  # the crashed registration's records went with it
