@@ -19,14 +19,30 @@ from tests.conftest import PROJECT, free_port
 
 @contextmanager
 def bench_connection() -> Iterator[Connection]:
+    with bench_server() as (connection, _):
+        yield connection
+
+
+@contextmanager
+def bench_server(
+    heap: str | None = None, pagecache: str | None = None, transaction_memory: str | None = None
+) -> Iterator[tuple[Connection, Path | None]]:
+    """The connection, and the private server's folder (None for `NEO4J_URI`'s server); `heap`,
+    `pagecache` and `transaction_memory` of the private server, if not the settings'."""
     if os.environ.get("NEO4J_URI"):
-        yield Connection.from_settings()
+        yield Connection.from_settings(), None
         return
     with tempfile.TemporaryDirectory() as tmp:
         base = ServerSettings.from_settings(Settings(home=PROJECT / ".cpms"))
         settings = replace(base, home=Path(tmp) / "neo4j", bolt_port=free_port(), password="bench-password")
+        settings = replace(
+            settings,
+            heap=heap or settings.heap,
+            pagecache=pagecache or settings.pagecache,
+            transaction_memory=transaction_memory or settings.transaction_memory,
+        )
         process.start(settings)
         try:
-            yield Connection.for_local(settings)
+            yield Connection.for_local(settings), settings.home
         finally:
             process.stop(settings)

@@ -67,6 +67,11 @@ class LocalNeo4jSettings(BaseSettings):
     )
     heap: str = Field("512m", description="Java heap of the local server")
     pagecache: str = Field("256m", description="page cache of the local server")
+    transaction_memory: str = Field(
+        "256m",
+        description="memory the local server's open transactions may hold together (a registration of products "
+        "writes 5,000 a transaction, see docs/registry.md)",
+    )
     auth: bool = Field(True, description="authentication of the local server")
 
 

@@ -1,6 +1,8 @@
 """API keys: created and revoked by `cpms keys`, stored only as SHA-256 hashes.
 
-A key reads `cpms_<id>_<secret>`; the id finds the record, the hash of the whole key proves it.
+A key reads `cpms_<id>_<secret>`; the id finds the record, the hash of the whole key proves it. A
+manufacturer's or integrator's key may be bound to a firm of the registry (its unified social
+credit code): it then writes that firm's products and no other's (service/registry/access.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from common.errors import InvalidInput, NotFound
 from ontology.store import Store
 
 ROLES = ("reader", "manufacturer", "integrator", "editor", "admin")
+FIRM_ROLES = ("manufacturer", "integrator")  # the roles a key bound to a firm may have
 
 
 class ApiKey(BaseModel):
@@ -24,32 +27,48 @@ class ApiKey(BaseModel):
     role: str
     created_at: str
     revoked: bool
+    firm: str | None = None  # the firm whose products the key writes
 
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(store: Store, name: str, role: str) -> tuple[ApiKey, str]:
+def create_key(store: Store, name: str, role: str, firm: str | None = None) -> tuple[ApiKey, str]:
     """A new key: its record, and the key itself (shown once, never stored)."""
     if role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
     if not name.strip():
         raise InvalidInput("a key needs a name saying whose it is", field="name")
+    if firm is not None and role not in FIRM_ROLES:
+        raise InvalidInput(
+            f"只有 {'、'.join(FIRM_ROLES)} 的密钥可绑定企业 / only {', '.join(FIRM_ROLES)} keys are bound to a firm",
+            field="firm",
+        )
     key_id = secrets.token_hex(4)
     key = f"cpms_{key_id}_{secrets.token_urlsafe(24)}"
-    record = store.write_beside_ontology(_create, key_id, name, role, _hash(key))
+    firm = firm.strip().upper() if firm else None
+    record = store.write_beside_ontology(_create, key_id, name, role, _hash(key), firm)
     return record, key
 
 
-def _create(tx: ManagedTransaction, key_id: str, name: str, role: str, digest: str) -> ApiKey:
+_FIELDS = (
+    "k.id AS id, k.name AS name, k.role AS role, toString(k.created_at) AS created_at, k.revoked AS revoked, "
+    "k.firm AS firm"
+)
+
+
+def _create(tx: ManagedTransaction, key_id: str, name: str, role: str, digest: str, firm: str | None) -> ApiKey:
+    if firm is not None and tx.run("MATCH (f:Firm {code: $code}) RETURN f", code=firm).single() is None:
+        raise InvalidInput(f"没有企业 {firm} / no firm {firm} in the registry", field="firm")
     row = tx.run(
-        "CREATE (k:ApiKey {id: $id, name: $name, role: $role, hash: $hash, created_at: datetime(), revoked: false}) "
-        "RETURN k.id AS id, k.name AS name, k.role AS role, toString(k.created_at) AS created_at, k.revoked AS revoked",
+        "CREATE (k:ApiKey {id: $id, name: $name, role: $role, hash: $hash, created_at: datetime(), revoked: false, "
+        "firm: $firm}) RETURN " + _FIELDS,
         id=key_id,
         name=name,
         role=role,
         hash=digest,
+        firm=firm,
     ).single(strict=True)
     return ApiKey(**row.data())
 
@@ -59,10 +78,7 @@ def list_keys(store: Store) -> list[ApiKey]:
 
 
 def _list(tx: ManagedTransaction) -> list[ApiKey]:
-    rows = tx.run(
-        "MATCH (k:ApiKey) RETURN k.id AS id, k.name AS name, k.role AS role, "
-        "toString(k.created_at) AS created_at, k.revoked AS revoked ORDER BY k.created_at"
-    ).data()
+    rows = tx.run("MATCH (k:ApiKey) RETURN " + _FIELDS + " ORDER BY k.created_at").data()
     return [ApiKey(**r) for r in rows]
 
 
@@ -97,8 +113,7 @@ def active_key(store: Store, key_id: str) -> ApiKey | None:
 
 def _find(tx: ManagedTransaction, key_id: str) -> dict | None:
     row = tx.run(
-        "MATCH (k:ApiKey {id: $id}) RETURN k.id AS id, k.name AS name, k.role AS role, k.hash AS hash, "
-        "toString(k.created_at) AS created_at, k.revoked AS revoked",
+        "MATCH (k:ApiKey {id: $id}) RETURN k.hash AS hash, " + _FIELDS,
         id=key_id,
     ).single()
     return row.data() if row else None

@@ -14,6 +14,10 @@ The graph:
   (:Example {uid, text, actor, decision})-[:EXAMPLE_OF]->(:Class|Item)   confirmed matches
   (:ChangeRequest {id, kind, status, ...}), (:ApiKey {id, role, hash, ...})
   (:ChangeMark {id: 'store', token})                 a new token on every write (ontology/changes.py)
+  (:Firm {code, ...}), (:Product {id, firm, sku, firm_sku, status, value_keys, ...})   the registry
+  (:Product)-[:MADE_BY]->(:Firm), (:Product)-[:CLASSIFIED_AS]->(:Class), (:Product)-[:STATES_VALUE]->(:Value)
+  (:Sequence {id: 'product', last})                  the last product serial handed out
+  (:Registration {id, firm, committed})              a large registration; its new products are tagged with it
 uid = "<scheme>:<code>" (values: "<scheme>:<property>:<code>").
 Synonyms are parallel string lists on their owner (syn_text, syn_lang, syn_source); `search_text`
 joins labels and synonyms for the full-text index.
@@ -41,6 +45,16 @@ STATEMENTS = [
     "CREATE CONSTRAINT example_uid IF NOT EXISTS FOR (e:Example) REQUIRE e.uid IS UNIQUE",
     "CREATE CONSTRAINT change_request_id IF NOT EXISTS FOR (r:ChangeRequest) REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT change_mark_id IF NOT EXISTS FOR (m:ChangeMark) REQUIRE m.id IS UNIQUE",
+    "CREATE CONSTRAINT firm_code IF NOT EXISTS FOR (f:Firm) REQUIRE f.code IS UNIQUE",
+    "CREATE CONSTRAINT product_id IF NOT EXISTS FOR (p:Product) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT product_firm_sku IF NOT EXISTS FOR (p:Product) REQUIRE p.firm_sku IS UNIQUE",
+    "CREATE CONSTRAINT sequence_id IF NOT EXISTS FOR (s:Sequence) REQUIRE s.id IS UNIQUE",
+    "CREATE CONSTRAINT registration_id IF NOT EXISTS FOR (r:Registration) REQUIRE r.id IS UNIQUE",
+    "CREATE INDEX product_registration IF NOT EXISTS FOR (p:Product) ON (p.registration)",
+    "CREATE INDEX product_firm IF NOT EXISTS FOR (p:Product) ON (p.firm)",
+    "CREATE INDEX product_status IF NOT EXISTS FOR (p:Product) ON (p.status)",
+    "CREATE INDEX product_gtin IF NOT EXISTS FOR (p:Product) ON (p.gtin)",
+    "CREATE INDEX firm_region IF NOT EXISTS FOR (f:Firm) ON (f.region)",
     "CREATE INDEX class_scheme IF NOT EXISTS FOR (c:Class) ON (c.scheme)",
     "CREATE INDEX item_scheme IF NOT EXISTS FOR (i:Item) ON (i.scheme)",
     "CREATE INDEX change_concept IF NOT EXISTS FOR (c:Change) ON (c.concept)",

@@ -25,11 +25,12 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from common.errors import InvalidInput, Unavailable
+from common.errors import InvalidInput, LimitExceeded, Unavailable
 from ontology.changes import mark_changed
 from ontology.connection import Connection
 
 log = logging.getLogger("cpms.store")
+_OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -64,6 +65,12 @@ class Store:
         except Neo4jError as exc:
             if exc.code and exc.code.startswith("Neo.ClientError.Security"):
                 raise self._unavailable("refused access", exc) from exc
+            if exc.code == _OUT_OF_TRANSACTION_MEMORY:
+                raise LimitExceeded(
+                    "这次修改所需内存超过数据库允许单个事务使用的上限，请分批提交 / the change needs more memory "
+                    "than the store allows a transaction (CPMS_NEO4J_TRANSACTION_MEMORY on the local server): "
+                    "send it in parts"
+                ) from exc
             raise
         except DriverError as exc:
             raise self._unavailable("failed (driver error)", exc) from exc

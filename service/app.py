@@ -1,5 +1,5 @@
-"""The starlette application: `/graphql`, `/healthz`, the bulk jobs' `/jobs` routes and the workbench
-(`/`, service/web/)."""
+"""The starlette application: `/graphql`, `/healthz`, the bulk jobs' `/jobs` routes, the registry's
+catalog exports (`/registry/...`) and the workbench (`/`, service/web/)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from service.graphql.endpoint import GraphQLEndpoint
 from service.graphql.health import health_report
 from service.graphql.schema import schema
 from service.http.jobs import job_routes
+from service.http.registry import registry_routes
 from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
@@ -84,6 +85,7 @@ def create_app(
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         *job_routes(),
+        *registry_routes(service.anonymous_read, settings.graphql.timeout_seconds),
         *web_routes(settings),
         *reconcile_routes(service.anonymous_read, settings.graphql.timeout_seconds),
     ]

@@ -1,7 +1,9 @@
 """Who is calling, and what they may do.
 
 Keys are sent as `Authorization: Bearer <key>`. Each role has a set of permissions; anonymous
-callers get `read` and `match` unless CPMS_ANONYMOUS_READ is switched off.
+callers get `read` and `match` unless CPMS_ANONYMOUS_READ is switched off. `products` is writing
+products of the registry: a key bound to a firm writes that firm's, an editor's or admin's any
+firm's (service/registry/access.py).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from service.store_watch import KEY_LOOKUP_SECONDS, KeyMemory, StoreWatch
 PERMISSIONS: dict[str, frozenset[str]] = {
     "anonymous": frozenset({"read", "match"}),
     "reader": frozenset({"read", "match"}),
-    "manufacturer": frozenset({"read", "match", "batch", "feedback", "propose"}),
-    "integrator": frozenset({"read", "match", "batch", "feedback", "propose", "jobs"}),
-    "editor": frozenset({"read", "match", "batch", "feedback", "propose", "jobs", "curate"}),
-    "admin": frozenset({"read", "match", "batch", "feedback", "propose", "jobs", "curate", "admin"}),
+    "manufacturer": frozenset({"read", "match", "batch", "feedback", "propose", "products"}),
+    "integrator": frozenset({"read", "match", "batch", "feedback", "propose", "jobs", "products"}),
+    "editor": frozenset({"read", "match", "batch", "feedback", "propose", "jobs", "curate", "products"}),
+    "admin": frozenset({"read", "match", "batch", "feedback", "propose", "jobs", "curate", "admin", "products"}),
 }
 
 
@@ -29,6 +31,7 @@ class Principal:
     role: str
     name: str
     key_id: str | None = None
+    firm: str | None = None  # the registry firm the key is bound to
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS[self.role]
@@ -90,4 +93,4 @@ def _bearer(authorization: str) -> str:
 def _principal(key: ApiKey | None) -> Principal:
     if key is None:
         raise Unauthenticated("unknown or revoked API key")
-    return Principal(role=key.role, name=key.name, key_id=key.id)
+    return Principal(role=key.role, name=key.name, key_id=key.id, firm=key.firm)

@@ -65,7 +65,7 @@ def expected(rows: list[list[str]], headers: list[str] = HEADERS, scheme: str = 
     """What the output must say, from the matcher itself: row numbers (the header is line 1),
     statuses, best codes and scores."""
     matcher = Matcher.from_bundles([CPMS, OTHER])
-    fields = {"货号": "model", "品名": "name", "规格型号": "spec", "材质": "material", "品牌": "brand", "单位": "unit"}
+    fields = {"品名": "name", "规格型号": "spec", "材质": "material", "品牌": "brand", "单位": "unit"}
     out = []
     for line, row in enumerate(rows, start=2):
         record = {fields[h]: v for h, v in zip(headers, row, strict=True) if h in fields and v}

@@ -27,6 +27,7 @@ FORBIDDEN = {
 # inside service/: a front door does not reach into another (the job domain and the shared top are free)
 SERVICE_FORBIDDEN = {
     "service.jobs": {"service.graphql", "service.http", "service.cli", "service.web"},
+    "service.registry": {"service.graphql", "service.http", "service.cli", "service.web"},
     "service.http": {"service.graphql", "service.cli", "service.web"},
     "service.graphql": {"service.cli", "service.web", "service.reconcile"},
     "service.reconcile": {"service.graphql", "service.cli", "service.web"},

@@ -16,11 +16,11 @@ from common.errors import InvalidInput
     [
         (
             ["货号", "品名", "规格型号", "材质", "品牌", "单位", "单价"],
-            ["model", "name", "spec", "material", "brand", "unit"],
+            ["name", "spec", "material", "brand", "unit"],  # 货号: the firm's own stock code
         ),
         (["商品名称", "规格", "型号", "表面处理"], ["name", "spec", "model", "finish"]),
         (["物料编码", "物料名称", "规格/型号", "计量单位"], ["model", "name", "spec", "unit"]),
-        (["SKU", "Product_Name", "Brand", "MODEL", "Description"], ["model", "name", "brand", "model", "description"]),
+        (["SKU", "Product_Name", "Brand", "MODEL", "Description"], ["name", "brand", "model", "description"]),
         (["品名", "modelno", "Part No.", "MPN", "UOM", "订货号"], ["name", "model", "model", "model", "unit", "model"]),
         (["title", "size", "material"], ["name", "spec", "material"]),
         (["描述", "执行标准", "生产厂家"], ["description", "standard", "manufacturer"]),
@@ -63,4 +63,4 @@ def test_a_record_joins_the_columns_of_one_field_in_file_order():
 
 def test_the_columns_not_read_are_named():
     headers = ["货号", "品名", "单位", "单价", "备注"]
-    assert unused_headers(headers, map_columns(headers)) == ["单位", "单价", "备注"]
+    assert unused_headers(headers, map_columns(headers)) == ["货号", "单位", "单价", "备注"]

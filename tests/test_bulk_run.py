@@ -23,7 +23,7 @@ def test_every_row_once_in_order_with_its_status_in_every_format(tmp_path, outpu
     for row in rows:
         assert len(row["candidates"]) <= 5 and all(c["code"] and c["label"] for c in row["candidates"])
     bolt = rows[1]  # 内六角螺丝 M10x40 304: the values the matcher read, normalized
-    assert bolt["input"] == "A002 内六角螺丝 M10x40 304"  # 货号 is read as the model number
+    assert bolt["input"] == "内六角螺丝 M10x40 304"  # 货号, the firm's own stock code, is not read
     if bolt["status"] != "no_match":
         assert bolt["values"].get("thread_size") == "M10" and bolt["values"].get("nominal_length") == "40 mm"
     assert not (tmp_path / f"{output}.cpms-run").exists()
@@ -74,10 +74,9 @@ def test_settings_are_saved_next_to_the_output(tmp_path):
     assert saved["settings"]["columns"] == {"brand": None}
     assert saved["settings"]["match"]["thresholds"] is None  # each scheme's calibrated ones
     assert saved["ontology"]["scheme"] == "CPMS" and len(saved["ontology"]["sha256"]) == 64
-    assert saved["input"]["columns"] == {
-        "货号": "model", "品名": "name", "规格型号": "spec", "材质": "material", "单位": "unit"
-    }  # fmt: skip
-    assert saved["input"]["unused_columns"] == ["品牌", "单位"]  # brand set aside by the user, unit not read
+    assert saved["input"]["columns"] == {"品名": "name", "规格型号": "spec", "材质": "material", "单位": "unit"}
+    # 货号 a stock code, brand set aside by the user, unit not read
+    assert saved["input"]["unused_columns"] == ["货号", "品牌", "单位"]
     assert saved["summary"]["rows"] == len(ROWS)
     # the ontology file holds no examples: too few to calibrate on, so no row was decided auto
     calibration = saved["summary"]["calibration"]

@@ -20,10 +20,10 @@ CATALOG = [
 @pytest.mark.parametrize(
     ("header", "field"),
     [
-        ("型号", "model"), ("规格型号", "spec"), ("订货号", "model"), ("物料编码", "model"), ("货号", "model"),
+        ("型号", "model"), ("规格型号", "spec"), ("订货号", "model"), ("物料编码", "model"),
         ("品牌", "brand"), ("规格", "spec"), ("单位", "unit"), ("modelno", "model"), ("model_no", "model"),
         ("Model Number", "model"), ("MPN", "model"), ("part_number", "model"), ("Part No.", "model"),
-        ("SKU", "model"), ("Brand", "brand"), ("spec", "spec"), ("Specification", "spec"), ("UOM", "unit"),
+        ("Brand", "brand"), ("spec", "spec"), ("Specification", "spec"), ("UOM", "unit"),
         ("单价", None),
     ],
 )  # fmt: skip
@@ -66,3 +66,10 @@ def test_the_user_maps_columns_to_fields() -> None:
         catalog.match(record, columns={"colour": "Farbe"})
     with pytest.raises(InvalidSetting, match="no column Farbe"):
         catalog.match(record, columns={"model": "Farbe"})
+
+
+@pytest.mark.parametrize("header", ["货号", "SKU", "sku"])
+def test_a_firms_own_stock_code_is_not_a_model_number(header: str) -> None:
+    """货号 and SKU number a firm's own stock, not the maker's model: they say nothing of the
+    product's class, and are named among the columns not used."""
+    assert field_of(header) is None

@@ -56,7 +56,7 @@ def write_config(settings: ServerSettings) -> Path:
         "dbms.security.auth_enabled": str(settings.auth).lower(),
         "dbms.usage_report.enabled": "false",
         "server.memory.pagecache.size": settings.pagecache,
-        "dbms.memory.transaction.total.max": "256m",
+        "dbms.memory.transaction.total.max": settings.transaction_memory,
         "server.logs.config": settings.conf_dir / "server-logs.xml",
         "server.logs.user.config": settings.conf_dir / "user-logs.xml",
     }

@@ -22,6 +22,7 @@ class ServerSettings:
     pagecache: str
     auth: bool
     password: str | None  # None: generated once and kept in `password_file`
+    transaction_memory: str = "256m"  # the memory all open transactions may hold together
 
     @property
     def conf_dir(self) -> Path:
@@ -68,6 +69,7 @@ class ServerSettings:
             heap=local.heap,
             pagecache=local.pagecache,
             auth=local.auth,
+            transaction_memory=local.transaction_memory,
             password=settings.neo4j.password,
         )
 

@@ -149,12 +149,14 @@ def _keys(args: argparse.Namespace) -> int:
     with _store() as store:
         if args.action == "create":
             apply_schema(store)
-            record, key = create_key(store, args.name, args.role)
-            print(f"created key {record.id} ({record.role}) for {record.name}; it is shown only once:")
+            record, key = create_key(store, args.name, args.role, args.firm)
+            bound = f", bound to firm {record.firm}" if record.firm else ""
+            print(f"created key {record.id} ({record.role}) for {record.name}{bound}; it is shown only once:")
             print(key)
         elif args.action == "list":
             for k in list_keys(store):
-                print(f"{k.id}\t{k.role}\t{'revoked' if k.revoked else 'active'}\t{k.created_at}\t{k.name}")
+                state = "revoked" if k.revoked else "active"
+                print(f"{k.id}\t{k.role}\t{state}\t{k.created_at}\t{k.name}" + (f"\t{k.firm}" if k.firm else ""))
         else:
             revoke_key(store, args.id)
             print(f"revoked key {args.id}")
@@ -237,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("id", nargs="?", help="revoke: the key id")
     keys.add_argument("--name", help="create: whose key it is")
     keys.add_argument("--role", choices=["reader", "manufacturer", "integrator", "editor", "admin"])
+    keys.add_argument("--firm", help="create: the registry firm (unified social credit code) the key writes for")
     keys.set_defaults(func=_keys)
     add_match_command(commands)
     for command in commands.choices.values():

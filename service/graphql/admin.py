@@ -20,6 +20,7 @@ class ApiKeyType(graphene.ObjectType):
     role = graphene.String(required=True, description=", ".join(ROLES))
     created_at = graphene.String(required=True)
     revoked = graphene.Boolean(required=True)
+    firm = graphene.String(description="the registry firm whose products the key writes, if it is bound to one")
 
     @staticmethod
     def of(record: ApiKey) -> ApiKeyType:
@@ -52,6 +53,7 @@ class AdminMutation(graphene.ObjectType):
         required=True,
         name=graphene.String(required=True, description="whose key it is, e.g. Yongkang Hardware Co."),
         role=graphene.String(required=True, description=", ".join(ROLES)),
+        firm=graphene.String(description="bind a manufacturer's or integrator's key to a registry firm (its code)"),
         description="a new API key (admins only)",
     )
     revoke_api_key = graphene.Field(
@@ -64,10 +66,10 @@ class AdminMutation(graphene.ObjectType):
     @staticmethod
     @mutation(CreateApiKeyPayload)
     async def resolve_create_api_key(
-        root: object, info: GraphQLResolveInfo, name: str, role: str
+        root: object, info: GraphQLResolveInfo, name: str, role: str, firm: str | None = None
     ) -> CreateApiKeyPayload:
         ctx(info).principal.require("admin")
-        record, key = await ctx(info).write(create_key, name, role)
+        record, key = await ctx(info).write(create_key, name, role, firm)
         return CreateApiKeyPayload(ok=True, user_errors=[], api_key=ApiKeyType.of(record), key=key)
 
     @staticmethod

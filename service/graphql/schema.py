@@ -13,9 +13,12 @@ from service.graphql.health import HealthQuery
 from service.graphql.jobs import JobsMutation, JobsQuery
 from service.graphql.matching import ExampleMutation, ExampleQuery, FeedbackMutation, MatchQuery
 from service.graphql.ontology_queries import ChangeRequestMutation, OntologyQuery
+from service.graphql.registry import RegistryMutation, RegistryQuery
 
 
-class Query(HealthQuery, OntologyQuery, MatchQuery, ExampleQuery, JobsQuery, AdminQuery, graphene.ObjectType):
+class Query(
+    HealthQuery, OntologyQuery, MatchQuery, ExampleQuery, JobsQuery, RegistryQuery, AdminQuery, graphene.ObjectType
+):
     pass
 
 
@@ -25,6 +28,7 @@ class Mutation(
     FeedbackMutation,
     ExampleMutation,
     JobsMutation,
+    RegistryMutation,
     AdminMutation,
     graphene.ObjectType,
 ):

@@ -161,14 +161,16 @@ class Review:
             self._save_leases({row: lease for row, lease in leases.items() if lease[0] != reviewer.id})
             return chosen
 
-    def write_reviewed(self, target: Path) -> None:
+    def reviewed_rows(self) -> Iterator[dict[str, Any]]:
         """The job's result with the decisions in it: a picked candidate becomes the row's code
         (status `confirmed`), a row with no fitting candidate becomes `no_match`; the reason names
         the reviewer."""
         decided = self.decisions()
-        write_rows(
-            target, self.output_format, (_reviewed(row, decided.get(row["row"])) for row in read_output(self.result))
-        )
+        return (_reviewed(row, decided.get(row["row"])) for row in read_output(self.result))
+
+    def write_reviewed(self, target: Path) -> None:
+        """The reviewed rows (`reviewed_rows`) as a file in the job's output format."""
+        write_rows(target, self.output_format, self.reviewed_rows())
 
     # -- internals
 

@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from common.settings import Settings
-from service.web import account_pages, editing_pages, matching_pages, ontology_pages
+from service.web import account_pages, editing_pages, matching_pages, ontology_pages, registry_pages
 from service.web.base import HERE, Web
 from service.web.session import Sessions, session_secret
 
@@ -18,6 +18,6 @@ def web_routes(settings: Settings) -> list[BaseRoute]:
     sessions = Sessions(lambda: session_secret(service.session_secret, settings.home))
     web = Web(sessions, service.anonymous_read, settings.graphql.timeout_seconds)
     routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
-    for module in (ontology_pages, editing_pages, matching_pages, account_pages):
+    for module in (ontology_pages, editing_pages, matching_pages, registry_pages, account_pages):
         routes += [Route(path, endpoint, methods=methods) for path, endpoint, methods in module.routes(web)]
     return routes

@@ -102,6 +102,6 @@ async def principal_of(session: Session, store: Store, anonymous_read: bool) -> 
     if session.key_id:
         key = await asyncio.to_thread(active_key, store, session.key_id)
         if key is not None:
-            return Principal(role=key.role, name=key.name, key_id=key.id)
+            return Principal(role=key.role, name=key.name, key_id=key.id, firm=key.firm)
         session.sign_out()
     return ANONYMOUS if anonymous_read else None
