@@ -318,7 +318,8 @@ def bench_words() -> None:
     header("Head nouns, negation and opposites (benchmarks/head_negation.toml), CPMS and PAIRS classes")
     pairs, cases = word_cases.load()
     bundles = [load_cpms(), pairs]
-    matcher = Matcher.from_bundles(bundles)
+    # the default thresholds, fixed: these schemes have no examples, so calibrated they decide no auto
+    matcher = Matcher.from_bundles(bundles, MatchSettings(thresholds=Thresholds()))
     choices = {
         b.scheme.code: [(t, c.code) for c in b.classes for t in [*c.labels.texts(), *(s.text for s in c.synonyms)]]
         for b in bundles
@@ -359,7 +360,7 @@ def bench_noise(limit: int | None) -> None:
 
     header("CPMS generated catalog with extra words -> CPMS classes (default thresholds)")
     bundle, records = cpms_catalog("test", limit)
-    matcher = Matcher.from_bundles([bundle])
+    matcher = Matcher.from_bundles([bundle], MatchSettings(thresholds=Thresholds()))  # fixed, as bench_words
     names = _class_names(load_cpms())
     print(f"  {len(records)} records; unnamed auto: auto on a class whose names (and its broader ones') the text lacks")
     line("", "top-1", "auto share", "auto right")

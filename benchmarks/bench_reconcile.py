@@ -25,6 +25,7 @@ import httpx2 as httpx
 
 from benchmarks.bench_api_load import _records, _serve, _wait_ready
 from benchmarks.neo4j_server import bench_connection
+from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.store import Store
 from seed_data.seeding import seed
@@ -59,8 +60,9 @@ DOORS: dict[str, Callable[[httpx.Client, str, list[str]], None]] = {
 }
 
 
-def _measure(door: Callable[..., None], root: str, batches: list[list[str]]) -> dict[str, Any]:
-    with httpx.Client(timeout=120) as client:
+def _measure(door: Callable[..., None], root: str, batches: list[list[str]], key: str) -> dict[str, Any]:
+    """One client with an integrator's key: matchBatch needs one; the reconciliation doors take it too."""
+    with httpx.Client(timeout=120, headers={"authorization": f"Bearer {key}"}) as client:
         door(client, root, batches[0])  # warm: the first request of a door pays for its imports
         times = []
         for batch in batches:
@@ -80,6 +82,7 @@ def run(connection: Connection, batches: int, sizes: list[int]) -> None:
     with Store(connection) as store:
         seed(store, log=lambda _: None)
         _, records = _records(store)
+        key = create_key(store, "bench_reconcile", "integrator")[1]
     port = free_port()
     server = _serve(connection, port, 1)
     root = f"http://127.0.0.1:{port}"
@@ -90,7 +93,7 @@ def run(connection: Connection, batches: int, sizes: list[int]) -> None:
         for size in sizes:
             work = [records[i * size : (i + 1) * size] for i in range(batches)]
             for name, door in DOORS.items():
-                r = _measure(door, root, work)
+                r = _measure(door, root, work, key)
                 print(f"{name:<28}{size:>6}{r['qps']:>11.1f}{r['p50']:>9.1f}{r['p99']:>9.1f}")
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:
