@@ -26,6 +26,7 @@ from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
+from service.graphql.matching import batch_turns
 from service.jobs.runner import JobsConfig
 from tests.bundles import load_fixture_schemes
 from tests.conftest import free_port
@@ -357,3 +358,13 @@ def test_without_neo4j_health_answers_at_once_and_jobs_and_matching_go_on(
 def test_a_search_text_over_the_limit_is_refused_naming_it(base: str) -> None:
     body = post(base, "query($t: String!) { search(text: $t) { nodes { code } } }", t="luosi" * 1000)
     assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "text", "limit": MAX_FIELD_CHARS}
+
+
+def test_a_batch_is_matched_in_short_turns() -> None:
+    """At most 8 records and 1,000 characters a turn of the CPU pool (a longer record alone), in
+    order: the requests queued behind a turn wait no longer than it takes."""
+    records = [{"text": "x" * 600}, {"text": "y" * 600}, *({"text": f"螺栓{i}"} for i in range(20))]
+    turns = list(batch_turns(records))
+    assert [len(t) for t in turns] == [1, 8, 8, 5]
+    assert [r for t in turns for r in t] == records
+    assert [len(t) for t in batch_turns([{"text": "z" * 1500}, {"columns": [{"name": "n", "value": "v" * 999}]}])] == [1, 1]
