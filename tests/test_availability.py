@@ -367,4 +367,7 @@ def test_a_batch_is_matched_in_short_turns() -> None:
     turns = list(batch_turns(records))
     assert [len(t) for t in turns] == [1, 8, 8, 5]
     assert [r for t in turns for r in t] == records
-    assert [len(t) for t in batch_turns([{"text": "z" * 1500}, {"columns": [{"name": "n", "value": "v" * 999}]}])] == [1, 1]
+    assert [len(t) for t in batch_turns([{"text": "z" * 1500}, {"columns": [{"name": "n", "value": "v" * 999}]}])] == [
+        1,
+        1,
+    ]
