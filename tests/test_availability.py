@@ -4,6 +4,7 @@ within seconds whatever it is doing. Real HTTP, the real app, the real Neo4j."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -21,11 +22,13 @@ import httpx2 as httpx
 import pytest
 
 from common.settings import GraphQLLimits, Settings
+from matchers.deadline import Stopped, check
 from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
+from service.cpu_pool import CpuPool
 from service.graphql.matching import batch_turns
 from service.jobs.runner import JobsConfig
 from tests.bundles import load_fixture_schemes
@@ -124,10 +127,30 @@ def test_a_batch_over_the_time_limit_is_stopped_while_others_are_answered(
         assert answered_meanwhile >= 1, f"single matches were answered while the batch ran: {answer}"[:600]
         assert answer["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
         assert "was stopped" in answer["errors"][0]["message"]
-        waited = time.monotonic() + 30
+        # the turn in flight ends at its next check, or by itself when it had none left (a turn
+        # is one long record here); no further turn starts
+        waited = time.monotonic() + 5
         while app.state.cpu.running and time.monotonic() < waited:
             time.sleep(0.01)
-        assert app.state.cpu.running == 0 and app.state.cpu.stopped >= 1, "the batch's work stopped itself"
+        assert app.state.cpu.running == 0, "the batch's work ended with its request"
+
+
+def test_work_in_the_cpu_pool_stops_itself_at_its_deadline() -> None:
+    """A task that never ends on its own stops at its first check after the deadline."""
+    pool = CpuPool(1)
+    spins = [0]
+
+    def spin() -> None:
+        while True:
+            spins[0] += 1
+            check()
+
+    try:
+        with pytest.raises(Stopped):
+            asyncio.run(pool.run(spin, deadline=time.monotonic() + 0.2))
+        assert pool.stopped == 1 and pool.running == 0 and spins[0] > 0
+    finally:
+        pool.stop()
 
 
 # --- item 1: SIGTERM stops `cpms serve` within seconds, whatever it is doing ---
