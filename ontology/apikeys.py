@@ -96,7 +96,11 @@ def authenticate(store: Store, key: str) -> ApiKey | None:
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "cpms":
         return None
-    row = store.read(_find, parts[1])
+    # one auto-commit read, not a retried transaction: every API request asks this, and while
+    # Neo4j refuses connections the answer must come at once (the service then uses the keys it
+    # saw recently) rather than after the driver's seconds of retries
+    rows = store.read_once("MATCH (k:ApiKey {id: $id}) RETURN k.hash AS hash, " + _FIELDS, id=parts[1])
+    row = rows[0] if rows else None
     if row is None or row["revoked"] or not hmac.compare_digest(row["hash"], _hash(key)):
         return None
     return ApiKey(**{k: row[k] for k in ApiKey.model_fields})
