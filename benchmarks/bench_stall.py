@@ -1,6 +1,6 @@
 """Stall test (issue 14): ordinary clients while hostile requests of every kind run.
 
-    python -m benchmarks.bench_stall [--clients 32] [--seconds 20] [--warmup 5]
+    python -m benchmarks.bench_stall [--clients 32] [--seconds 20] [--warmup 5] [--each]
 
 Starts a private Neo4j (or uses NEO4J_URI), loads the seed, serves the API with `cpms serve` in a
 separate process and waits until the matcher is built. Then, with the same load generator as
@@ -9,6 +9,9 @@ separate process and waits until the matcher is built. Then, with the same load 
 1. quiet: the ordinary clients alone (the baseline, in the same process);
 2. hostile: the same, while one request of each hostile kind below is in flight at all times;
 3. quiet again, after the hostile senders stopped.
+
+With `--each`, phase 2 is also run for each hostile kind alone, to show which kind costs the
+ordinary clients most.
 
 It prints the ordinary clients' p50/p99 and errors in each phase, the p99 under attack as a
 multiple of the quiet one (goal: under 2, with 0 errors), the server's RSS before and after the
@@ -243,7 +246,7 @@ def _row(name: str, r: dict, quiet_p99: float | None = None) -> str:
     return f"{name:<28}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p99']:>9.1f}{ratio}{r['errors']:>8}"
 
 
-def run(connection: Connection, clients: int, seconds: float, warmup: float) -> None:
+def run(connection: Connection, clients: int, seconds: float, warmup: float, each: bool) -> None:
     with Store(connection) as store:
         seed(store, log=lambda _: None)
         _, records = _records(store)
@@ -270,6 +273,10 @@ def run(connection: Connection, clients: int, seconds: float, warmup: float) -> 
         print(_row("with every hostile kind", attacked, quiet["p99"]))
         after = asyncio.run(_raw_scenario(f"{url}/graphql", clients, seconds, body))
         print(_row("quiet again", after, quiet["p99"]))
+        for name in kinds if each else ():
+            with Attack(url, {name: kinds[name]}):
+                alone = asyncio.run(_raw_scenario(f"{url}/graphql", clients, seconds, body))
+            print(_row(f"  {name}"[:28], alone, quiet["p99"]))
         rss_after = _rss(server.pid)
         change = (rss_after - rss_before) / rss_before * 100
         mb = 1 << 20
@@ -297,9 +304,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds before the quiet phase")
+    parser.add_argument("--each", action="store_true", help="also measure each hostile kind alone")
     args = parser.parse_args()
     with bench_connection() as connection:
-        run(connection, args.clients, args.seconds, args.warmup)
+        run(connection, args.clients, args.seconds, args.warmup, args.each)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+from graphql import parse
+from graphql.language.parser import Parser
 
 from common.settings import GraphQLLimits, Settings
 from matchers.deadline import Stopped, check
@@ -29,6 +31,8 @@ from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
 from service.cpu_pool import CpuPool
+from service.graphql.documents import over_tokens
+from service.graphql.limits import query_cost
 from service.graphql.matching import batch_turns
 from service.jobs.runner import JobsConfig
 from tests.bundles import load_fixture_schemes
@@ -219,6 +223,9 @@ def _graphql_endpoint(app):
 
 def test_hostile_documents_are_refused_before_they_are_read_in_full(base: str, keys: dict[str, str]) -> None:
     aliases = "{" + " ".join(f"a{i}: health {{ version }}" for i in range(5_000)) + "}"  # 120k characters
+    body = post(base, aliases)  # 30,000 tokens, counted before the parser starts
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": LIMITS.max_tokens}
+    aliases = "{" + " ".join(f"a{i}: health {{ version }}" for i in range(LIMITS.max_aliases + 1)) + "}"
     body = post(base, aliases)
     assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "query", "limit": LIMITS.max_aliases}
 
@@ -246,6 +253,35 @@ def test_the_cost_is_checked_before_validation(base: str) -> None:
     bomb = f"{{ ...F0 }} {fragments} fragment F40 on Query {{ health {{ version }} nope }}"
     body = post(base, bomb)
     assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": LIMITS.max_cost}
+
+
+def test_the_cost_walk_reads_each_fragment_once() -> None:
+    """A fragment's cost is worked out once however often it is spread: the walk over 2^41 fields
+    ends at once with their exact number (before, it went on until the budget was spent: 0.17 s
+    of the event loop for a 1.6 KB document)."""
+    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40))
+    bomb = parse(f"{{ ...F0 }} {fragments} fragment F40 on Query {{ health {{ version }} }}")
+    assert query_cost(bomb, None, {}, 10**15) == 2**41
+    assert query_cost(bomb, None, {}, 1000) == 1001  # over the budget
+    looped = parse("{ ...A } fragment A on Query { health { version } ...A }")  # validation refuses it later
+    assert query_cost(looped, None, {}, 1000) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ health { version } }",
+        'query($t: String! = "a\\"b") { match(record: {text: $t}) { decision ... on X { a } } } # c\n#d',
+        '{ a(x: -1.5e3, y: [1, 2.0, true, null, ENUM], s: """x \\""" y "z" """) @skip(if: $v) }',
+        "fragment F on Query { ...F } query Q { ...F }",
+        "{ matchBatch(records: [" + ", ".join('{text: "x"}' for _ in range(300)) + "]) { decision } }",
+    ],
+)
+def test_tokens_are_counted_before_parsing_as_the_parser_counts_them(query: str) -> None:
+    parser = Parser(query)
+    parser.parse_document()
+    assert not over_tokens(query, parser._token_counter)
+    assert over_tokens(query, parser._token_counter - 1)
 
 
 def test_only_accepted_documents_are_cached_within_a_memory_budget(

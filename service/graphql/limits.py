@@ -56,27 +56,38 @@ def _cost(
     selection_set: SelectionSetNode | None,
     fragments: dict[str, FragmentDefinitionNode],
     variables: dict[str, Any],
-    seen: frozenset[str],
+    known: dict[str, int],
     budget: int,
 ) -> int:
-    """Stops (raising _OverBudget) as soon as a part is over `budget`: fragments that spread
-    others several times would otherwise make the walk itself exponential."""
+    """Stops (raising _OverBudget) as soon as a part is over `budget`. A fragment's cost is worked
+    out once and kept in `known`: fragments that spread others several times would otherwise make
+    the walk itself as long as the cost it finds (a 1.6 KB document took 0.17 s)."""
     if selection_set is None:
         return 0
     total = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            inner = _cost(selection.selection_set, fragments, variables, seen, budget)
+            inner = _cost(selection.selection_set, fragments, variables, known, budget)
             total += 1 + _multiplier(selection, variables) * inner
         elif isinstance(selection, InlineFragmentNode):
-            total += _cost(selection.selection_set, fragments, variables, seen, budget)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-            fragment = fragments.get(selection.name.value)
-            if fragment is not None:
-                total += _cost(fragment.selection_set, fragments, variables, seen | {selection.name.value}, budget)
+            total += _cost(selection.selection_set, fragments, variables, known, budget)
+        elif isinstance(selection, FragmentSpreadNode):
+            total += _fragment_cost(selection.name.value, fragments, variables, known, budget)
         if total > budget:
             raise _OverBudget
     return total
+
+
+def _fragment_cost(
+    name: str, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any], known: dict[str, int], budget: int
+) -> int:
+    if name in known:
+        return known[name]
+    known[name] = 0  # a fragment spreading itself (validation refuses it later) adds nothing more
+    fragment = fragments.get(name)
+    if fragment is not None:
+        known[name] = _cost(fragment.selection_set, fragments, variables, known, budget)
+    return known[name]
 
 
 def query_cost(document: DocumentNode, operation_name: str | None, variables: dict[str, Any], budget: int) -> int:
@@ -86,6 +97,7 @@ def query_cost(document: DocumentNode, operation_name: str | None, variables: di
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
     try:
-        return max((_cost(o.selection_set, fragments, variables, frozenset(), budget) for o in chosen), default=0)
+        known: dict[str, int] = {}
+        return max((_cost(o.selection_set, fragments, variables, known, budget) for o in chosen), default=0)
     except _OverBudget:
         return budget + 1
