@@ -1,6 +1,6 @@
 """Stall test (issue 14): ordinary clients while hostile requests of every kind run.
 
-    python -m benchmarks.bench_stall [--clients 32] [--seconds 20] [--warmup 5] [--each]
+    python -m benchmarks.bench_stall [--clients 32] [--seconds 20] [--warmup 15] [--each]
 
 Starts a private Neo4j (or uses NEO4J_URI), loads the seed, serves the API with `cpms serve` in a
 separate process and waits until the matcher is built. Then, with the same load generator as
@@ -303,7 +303,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds before the quiet phase")
+    parser.add_argument("--warmup", type=float, default=15, help="unmeasured seconds before the quiet phase")
     parser.add_argument("--each", action="store_true", help="also measure each hostile kind alone")
     args = parser.parse_args()
     with bench_connection() as connection:

@@ -1,7 +1,8 @@
 """CPU-bound work (matching, reading large GraphQL documents) off the event loop.
 
-A few worker threads take the work in turn; each task runs under the request's deadline and stops
-itself at its next `matchers.deadline.check()` once the deadline passes, its caller stops waiting
+A few worker threads take the work, the least-served request's first (see `CpuPool`); each task
+runs under the request's deadline and stops itself at its next `matchers.deadline.check()` once
+the deadline passes, its caller stops waiting
 (a timeout or a closed connection cancels the await), or the service is stopping.
 
 Threads, not processes: the matcher is a large in-memory index that confirmations change in place,
@@ -18,10 +19,14 @@ pays several times. The pool shortens the interval to SWITCH_SECONDS for the ser
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import sys
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from matchers.deadline import Stopped, time_limit
@@ -29,45 +34,135 @@ from matchers.deadline import Stopped, time_limit
 T = TypeVar("T")
 
 SWITCH_SECONDS = 0.001
+TURN_ITEMS = 8
+"""Records (or reconciliation queries) of a batch matched in one turn of the pool at most,"""
+TURN_CHARS = 1000
+"""and characters at most: a longer one takes its turn alone."""
+MOST_HANDICAP = 1.0
+"""Seconds a request's turn is queued behind newer ones at most, however much it has had."""
+
+
+@dataclass
+class Share:
+    """What one request has had of the pool, in seconds of its threads' CPU time."""
+
+    spent: float = 0.0
+
+
+@dataclass
+class _Task:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    deadline: float | None
+    share: Share
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+    abandoned: threading.Event = field(default_factory=threading.Event)
 
 
 class CpuPool:
+    """Worker threads taking tasks least-served request first: a task is queued as if it had
+    arrived as many seconds later as its request has already had of the threads (at most
+    MOST_HANDICAP). A single match comes before the next turn of a long batch that arrived just
+    before it, and the batch still goes on, a turn at a time, while single matches keep coming."""
+
     def __init__(self, threads: int) -> None:
         sys.setswitchinterval(SWITCH_SECONDS)
-        self._executor = ThreadPoolExecutor(threads, "cpms-cpu")
+        self._queue: list[tuple[float, int, _Task]] = []
+        self._order = itertools.count()
+        self._ready = threading.Condition()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self.running = 0  # tasks in the threads now
         self.stopped = 0  # tasks that stopped themselves at a check, since the start
+        for i in range(threads):
+            threading.Thread(target=self._work, name=f"cpms-cpu-{i}", daemon=True).start()
 
-    async def run(self, fn: Callable[..., T], *args: Any, deadline: float | None = None) -> T:
-        """`fn(*args)` in a worker thread, stopped at `deadline` (time.monotonic()) or when the
-        await is cancelled."""
-        abandoned = threading.Event()
-        future = asyncio.get_running_loop().run_in_executor(self._executor, self._call, fn, args, deadline, abandoned)
-        try:
-            return await future
-        except asyncio.CancelledError:
-            abandoned.set()
-            raise
-
-    def _call(
-        self, fn: Callable[..., T], args: tuple[Any, ...], deadline: float | None, abandoned: threading.Event
+    async def run(
+        self, fn: Callable[..., T], *args: Any, deadline: float | None = None, share: Share | None = None
     ) -> T:
+        """`fn(*args)` in a worker thread, stopped at `deadline` (time.monotonic()) or when the
+        await is cancelled. `share`: the request's, when it sends several tasks one after another."""
+        loop = asyncio.get_running_loop()
+        task = _Task(fn, args, deadline, share or Share(), loop, loop.create_future())
+        with self._ready:
+            if self._stopping.is_set():
+                raise Stopped("服务正在停止；the service is stopping")
+            queued_at = time.monotonic() + min(task.share.spent, MOST_HANDICAP)
+            heapq.heappush(self._queue, (queued_at, next(self._order), task))
+            self._ready.notify()
+        try:
+            result: T = await task.future
+        except asyncio.CancelledError:
+            task.abandoned.set()
+            raise
+        return result
+
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue and not self._stopping.is_set():
+                    self._ready.wait()
+                if self._stopping.is_set():
+                    return
+                task = heapq.heappop(self._queue)[2]
+            if not task.abandoned.is_set():
+                self._call(task)
+
+    def _call(self, task: _Task) -> None:
         with self._lock:
             self.running += 1
+        began = time.thread_time()
         try:
-            with time_limit(deadline, abandoned, self._stopping):
-                return fn(*args)
-        except Stopped:
+            with time_limit(task.deadline, task.abandoned, self._stopping):
+                outcome: tuple[Any, BaseException | None] = (task.fn(*task.args), None)
+        except Stopped as exc:
             with self._lock:
                 self.stopped += 1
-            raise
+            outcome = (None, exc)
+        except Exception as exc:  # the caller's to handle, as if it had run the work itself
+            outcome = (None, exc)
         finally:
+            task.share.spent += time.thread_time() - began
             with self._lock:
                 self.running -= 1
+        _settle(task, *outcome)
 
     def stop(self) -> None:
-        """Running tasks stop at their next check; queued ones are dropped."""
-        self._stopping.set()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """Running tasks stop at their next check; queued ones end with Stopped."""
+        with self._ready:
+            self._stopping.set()
+            queued, self._queue = self._queue, []
+            self._ready.notify_all()
+        for _, _, task in queued:
+            _settle(task, None, Stopped("服务正在停止；the service is stopping"))
+
+
+def _settle(task: _Task, result: Any, error: BaseException | None) -> None:
+    def settle() -> None:
+        if task.future.done():  # its caller stopped waiting
+            return
+        if error is None:
+            task.future.set_result(result)
+        else:
+            task.future.set_exception(error)
+
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+        task.loop.call_soon_threadsafe(settle)
+
+
+def turns(items: list[T], chars: Callable[[T], int]) -> Iterator[list[T]]:
+    """`items` in turns of at most TURN_ITEMS and TURN_CHARS characters, in order. A batch is
+    matched a turn at a time, each queued behind the work already waiting: a turn's time is what
+    the requests that arrive meanwhile wait, not the whole batch's."""
+    turn: list[T] = []
+    size = 0
+    for item in items:
+        length = chars(item)
+        if turn and (len(turn) == TURN_ITEMS or size + length > TURN_CHARS):
+            yield turn
+            turn, size = [], 0
+        turn.append(item)
+        size += length
+    if turn:
+        yield turn

@@ -30,11 +30,12 @@ from ontology.connection import Connection
 from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
-from service.cpu_pool import CpuPool
+from service.cpu_pool import MOST_HANDICAP, CpuPool, Share, turns
 from service.graphql.documents import over_tokens
 from service.graphql.limits import query_cost
-from service.graphql.matching import batch_turns
+from service.graphql.matching import record_chars
 from service.jobs.runner import JobsConfig
+from service.reconcile.protocol import Query, query_chars
 from tests.bundles import load_fixture_schemes
 from tests.conftest import free_port
 from tests.graphql_support import keys_by_role
@@ -137,6 +138,46 @@ def test_a_batch_over_the_time_limit_is_stopped_while_others_are_answered(
         while app.state.cpu.running and time.monotonic() < waited:
             time.sleep(0.01)
         assert app.state.cpu.running == 0, "the batch's work ended with its request"
+
+
+def test_the_cpu_pool_serves_the_least_served_request_first_and_starves_none() -> None:
+    """A single match queued just after the next turn of a batch that has had half a second runs
+    before it; a turn queued over MOST_HANDICAP seconds before a newcomer runs first, however much
+    its request has had; stopping ends what is queued with Stopped."""
+    pool = CpuPool(1)
+    gate, order = threading.Event(), []
+
+    async def scenario() -> None:
+        busy = asyncio.ensure_future(pool.run(gate.wait))
+        await asyncio.sleep(0.05)  # the one thread is taken
+        batch, heavy = Share(spent=0.5), Share(spent=100.0)
+        turn = asyncio.ensure_future(pool.run(order.append, "batch turn", share=batch))
+        await asyncio.sleep(0.01)
+        single = asyncio.ensure_future(pool.run(order.append, "single match"))
+        old = asyncio.ensure_future(pool.run(order.append, "old heavy turn", share=heavy))
+        await asyncio.sleep(MOST_HANDICAP + 0.1)
+        late = asyncio.ensure_future(pool.run(order.append, "newcomer"))
+        await asyncio.sleep(0.01)
+        gate.set()
+        await asyncio.gather(busy, turn, single, old, late)
+        assert batch.spent > 0.5, "a task's time is added to its request's share"
+
+        gate.clear()
+        busy = asyncio.ensure_future(pool.run(gate.wait))
+        await asyncio.sleep(0.05)
+        queued = asyncio.ensure_future(pool.run(order.append, "never"))
+        await asyncio.sleep(0.01)
+        pool.stop()
+        gate.set()
+        with pytest.raises(Stopped):
+            await queued
+        await busy
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.stop()
+    assert order == ["single match", "batch turn", "old heavy turn", "newcomer"]
 
 
 def test_work_in_the_cpu_pool_stops_itself_at_its_deadline() -> None:
@@ -423,10 +464,10 @@ def test_a_batch_is_matched_in_short_turns() -> None:
     """At most 8 records and 1,000 characters a turn of the CPU pool (a longer record alone), in
     order: the requests queued behind a turn wait no longer than it takes."""
     records = [{"text": "x" * 600}, {"text": "y" * 600}, *({"text": f"螺栓{i}"} for i in range(20))]
-    turns = list(batch_turns(records))
-    assert [len(t) for t in turns] == [1, 8, 8, 5]
-    assert [r for t in turns for r in t] == records
-    assert [len(t) for t in batch_turns([{"text": "z" * 1500}, {"columns": [{"name": "n", "value": "v" * 999}]}])] == [
-        1,
-        1,
-    ]
+    batched = list(turns(records, record_chars))
+    assert [len(t) for t in batched] == [1, 8, 8, 5]
+    assert [r for t in batched for r in t] == records
+    long_ones: list[dict[str, Any]] = [{"text": "z" * 1500}, {"columns": [{"name": "n", "value": "v" * 999}]}]
+    assert [len(t) for t in turns(long_ones, record_chars)] == [1, 1]
+    queries = [Query(text="螺" * 990), Query(text="钉", properties=(("material", "304" * 3),)), Query(text="x")]
+    assert [len(t) for t in turns(queries, query_chars)] == [1, 2], "reconciliation queries take the same turns"

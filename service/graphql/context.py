@@ -12,6 +12,7 @@ from graphql import GraphQLResolveInfo
 from common.settings import GraphQLLimits
 from ontology.store import Store
 from service.auth import Principal
+from service.cpu_pool import Share
 from service.graphql.loaders import Loaders, RequestToken
 from service.read_cache import MISSING, ReadCache
 
@@ -32,6 +33,7 @@ class RequestContext:
     # one task of this request in the CPU pool at a time: a request of many aliased matches queues
     # them one after another, behind other requests' work, instead of all at once ahead of it
     _cpu_turn: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _cpu_share: Share = field(default_factory=Share, init=False)  # what it has had: its next turn's place
     _token: RequestToken = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,7 +56,7 @@ class RequestContext:
     async def compute(self, fn: Callable[[*Args], T], *args: *Args) -> T:
         """Run CPU-bound work (matching) in the CPU pool, stopped at the request's deadline."""
         async with self._cpu_turn:
-            result: T = await self.app.state.cpu.run(fn, *args, deadline=self.deadline)
+            result: T = await self.app.state.cpu.run(fn, *args, deadline=self.deadline, share=self._cpu_share)
         return result
 
     async def read(self, fn: Callable[[Store, *Args], T], *args: *Args) -> T:

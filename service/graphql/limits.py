@@ -79,7 +79,11 @@ def _cost(
 
 
 def _fragment_cost(
-    name: str, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any], known: dict[str, int], budget: int
+    name: str,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+    known: dict[str, int],
+    budget: int,
 ) -> int:
     if name in known:
         return known[name]

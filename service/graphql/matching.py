@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import graphene
@@ -15,6 +14,7 @@ from matchers.record import example_text
 from matchers.result import Candidate
 from ontology.examples import ExampleState, KeyExample, add_example, decide_example, examples_in_state
 from ontology.rows import uid
+from service.cpu_pool import turns
 from service.graphql.context import ctx
 from service.graphql.enums import CandidateKind, Decision, Kind
 from service.graphql.ontology_types import ClassType, ItemType
@@ -22,8 +22,6 @@ from service.graphql.payloads import MutationPayload, mutation
 
 MAX_BATCH = 1000
 MAX_EXAMPLES = 100
-BATCH_CHUNK = 8  # records of a batch matched in one turn of the CPU pool at most
-TURN_CHARS = 1000  # and characters: a long record takes its turn alone
 
 
 class ColumnInput(graphene.InputObjectType):
@@ -268,31 +266,13 @@ class MatchQuery(graphene.ObjectType):
         def run(chunk: list[dict[str, Any]]) -> list[MatchResult]:
             return [_match(info, r, scheme, kind, limit, mapping) for r in chunk]
 
-        # a chunk at a time, each queued behind the work already waiting: single matches that
-        # arrive meanwhile are not held until the whole batch is done
         results: list[MatchResult] = []
-        for chunk in batch_turns(records):
+        for chunk in turns(records, record_chars):
             results += await ctx(info).compute(run, chunk)
         return results
 
 
-def batch_turns(records: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """A batch in turns of at most BATCH_CHUNK records and TURN_CHARS characters (a record over it
-    alone): a turn's time is what the requests queued behind it wait."""
-    turn: list[dict[str, Any]] = []
-    chars = 0
-    for record in records:
-        size = _chars(record)
-        if turn and (len(turn) == BATCH_CHUNK or chars + size > TURN_CHARS):
-            yield turn
-            turn, chars = [], 0
-        turn.append(record)
-        chars += size
-    if turn:
-        yield turn
-
-
-def _chars(record: dict[str, Any]) -> int:
+def record_chars(record: dict[str, Any]) -> int:
     named = sum(len(record.get(name) or "") for name in _NAMED)
     return named + sum(len(c["name"]) + len(c["value"]) for c in record.get("columns") or [])
 

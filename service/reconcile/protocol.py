@@ -32,6 +32,11 @@ class Query(BaseModel):
     properties: tuple[tuple[str, str], ...] = ()
 
 
+def query_chars(query: Query) -> int:
+    """What matching `query` reads, in characters."""
+    return len(query.text) + sum(len(pid) + len(value) for pid, value in query.properties)
+
+
 class _Property02(BaseModel):
     pid: str
     v: Any

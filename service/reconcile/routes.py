@@ -21,6 +21,7 @@ from common.errors import CpmsError, InvalidInput, LimitExceeded
 from matchers import Matcher
 from matchers.snapshot import Kind
 from service.auth import Principal, request_principal
+from service.cpu_pool import Share, turns
 from service.errors import error_response
 from service.reconcile import entities as ent
 from service.reconcile import matching, preview, protocol, suggest
@@ -246,11 +247,6 @@ async def match_10(request: Request, principal: Principal) -> Response:
     return JSONResponse({"results": [{"candidates": result} for result in found]})
 
 
-CHUNK = 8
-"""Queries matched in one turn of the CPU pool: other requests' work queued meanwhile is not held
-until the whole batch is done (as for GraphQL's matchBatch)."""
-
-
 async def _reconcile(
     request: Request, view: ent.Entities, queries: list[protocol.Query], lang: str
 ) -> list[list[dict[str, Any]]]:
@@ -260,8 +256,9 @@ async def _reconcile(
         return [matching.reconcile(matcher, view, q, lang) for q in chunk]
 
     found: list[list[dict[str, Any]]] = []
-    for start in range(0, len(queries), CHUNK):
-        found += await request.app.state.cpu.run(run, queries[start : start + CHUNK], deadline=request.state.deadline)
+    share = Share()
+    for turn in turns(queries, protocol.query_chars):
+        found += await request.app.state.cpu.run(run, turn, deadline=request.state.deadline, share=share)
     return found
 
 
