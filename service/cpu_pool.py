@@ -2,8 +2,8 @@
 
 A few worker threads take the work, the least-served request's first (see `CpuPool`); each task
 runs under the request's deadline and stops itself at its next `matchers.deadline.check()` once
-the deadline passes, its caller stops waiting
-(a timeout or a closed connection cancels the await), or the service is stopping.
+the deadline passes, its caller stops waiting (a timeout or a closed connection cancels the
+await), or the service is stopping.
 
 Threads, not processes: the matcher is a large in-memory index that confirmations change in place,
 which a process would have to copy and keep in step. The time is bounded by the checks and by the

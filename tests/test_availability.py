@@ -145,7 +145,7 @@ def test_the_cpu_pool_serves_the_least_served_request_first_and_starves_none() -
     before it; a turn queued over MOST_HANDICAP seconds before a newcomer runs first, however much
     its request has had; stopping ends what is queued with Stopped."""
     pool = CpuPool(1)
-    gate, order = threading.Event(), []
+    gate, order = threading.Event(), list[str]()
 
     async def scenario() -> None:
         busy = asyncio.ensure_future(pool.run(gate.wait))
