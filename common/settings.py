@@ -135,6 +135,9 @@ class GraphQLLimits(BaseSettings):
         200_000, ge=1, description="characters in a GraphQL document (large inputs go in variables)"
     )
     max_tokens: int = Field(10_000, ge=1, description="tokens in a document, comments included: parsing stops there")
+    max_literal_chars: int = Field(
+        10_000, ge=1, description="characters in one string written in a document (large inputs go in variables)"
+    )
     max_fields: int = Field(500, ge=1, description="fields, fragment spreads and inline fragments in a document")
     max_aliases: int = Field(100, ge=0, description="aliased fields in a document")
     max_repeats: int = Field(

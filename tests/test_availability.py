@@ -23,6 +23,7 @@ import pytest
 from graphql import parse
 from graphql.language.parser import Parser
 
+from common.errors import LimitExceeded
 from common.settings import GraphQLLimits, Settings
 from matchers.deadline import Stopped, check
 from ontology.apikeys import create_key
@@ -31,7 +32,7 @@ from ontology.maintenance import wipe
 from ontology.store import Store
 from service.app import create_app
 from service.cpu_pool import MOST_HANDICAP, CpuPool, Share, turns
-from service.graphql.documents import over_tokens
+from service.graphql.documents import check_tokens
 from service.graphql.limits import query_cost
 from service.graphql.matching import record_chars
 from service.jobs.runner import JobsConfig
@@ -321,8 +322,20 @@ def test_the_cost_walk_reads_each_fragment_once() -> None:
 def test_tokens_are_counted_before_parsing_as_the_parser_counts_them(query: str) -> None:
     parser = Parser(query)
     parser.parse_document()
-    assert not over_tokens(query, parser._token_counter)
-    assert over_tokens(query, parser._token_counter - 1)
+    check_tokens(query, GraphQLLimits(max_tokens=parser._token_counter))
+    with pytest.raises(LimitExceeded) as refused:
+        check_tokens(query, GraphQLLimits(max_tokens=parser._token_counter - 1))
+    assert refused.value.details["limit"] == parser._token_counter - 1
+
+
+def test_a_string_written_in_a_document_is_bounded_before_parsing() -> None:
+    limits = GraphQLLimits(max_literal_chars=20)
+    check_tokens('{ a(s: "%s", b: """%s""") }' % ("x" * 20, "y" * 20), limits)
+    check_tokens('{ a(s: "%s") }' % ("\\u0041" * 3 + "x" * 2), limits)
+    for written in ('"%s"' % ("x" * 21), '"""%s"""' % ("y" * 21), '"%s"' % ("\\" + '"' + "x" * 19)):
+        with pytest.raises(LimitExceeded) as refused:
+            check_tokens("{ a(s: %s) }" % written, limits)
+        assert refused.value.details["limit"] == 20 and "variables" in refused.value.message
 
 
 def test_only_accepted_documents_are_cached_within_a_memory_budget(
