@@ -32,6 +32,7 @@ from service.jobs.runner import Jobs, JobsConfig
 from service.live_matcher import MatcherService
 from service.read_cache import ReadCache
 from service.reconcile.routes import reconcile_routes
+from service.registry.background import JobRegistrations
 from service.store_watch import KeyMemory, StoreWatch
 from service.web import web_routes
 
@@ -71,6 +72,8 @@ def create_app(
         app.state.matcher.start()
         app.state.jobs = Jobs(jobs or JobsConfig.from_settings(settings), app.state.store)
         app.state.jobs.start()
+        app.state.registrations = JobRegistrations(app.state.store, app.state.jobs)
+        asyncio.get_running_loop().run_in_executor(None, app.state.registrations.recover)
         try:
             yield
         finally:

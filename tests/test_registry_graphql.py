@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,14 @@ from starlette.testclient import TestClient
 from ontology.apikeys import create_key
 from ontology.connection import Connection
 from ontology.editing import Edit, deprecate_class
+from ontology.registry import products as products_module
 from ontology.registry.products import products_by_id
 from ontology.store import Store
 from service.app import create_app
+from service.graphql import registry as registry_graphql
 from service.jobs.review import Reviewer
 from service.jobs.runner import JobsConfig
+from service.registry import background
 from tests.bundles import BOLTS, HEX_BOLT, SOCKET_SCREW, load_fixture_schemes
 from tests.graphql_support import app_state, error_codes, gql
 from tests.registry_support import JINHUA, YONGKANG, add_firms, gtin
@@ -205,6 +210,82 @@ def test_a_bulk_jobs_reviewed_rows_register_as_a_firms_drafts(registry, tmp_path
     assert again["ok"] and again["created"] == [] and sorted(again["unchanged"]) == sorted(first["created"])
     other = gql(client, register, keys["yongkang"], job=job_id, skip=True)
     assert error_codes(other) == ["FORBIDDEN"]  # a manufacturer has no jobs
+
+
+def _finished_job(client: TestClient, key: str, tmp_path: Path, rows: str) -> str:
+    catalog = tmp_path / "目录.csv"
+    catalog.write_text("货号,品名,规格,材质\n" + rows, encoding="utf-8")
+    headers = {"authorization": f"Bearer {key}"}
+    with catalog.open("rb") as file:
+        submitted = client.post(
+            "/jobs", headers=headers, files={"file": (catalog.name, file)}, data={"format": "jsonl"}
+        )
+    job_id = submitted.json()["id"]
+    deadline = time.monotonic() + 120
+    while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    app_state(client).jobs.review(job_id).accept_above(0.0, Reviewer("k", "reviewer"))
+    return job_id
+
+
+REGISTER_JOB = """mutation($job: ID!) { registerJobProducts(jobId: $job, reason: "from the job", skipUndecided: true) {
+  ok state created userErrors { code } } }"""
+JOB_REGISTRATION = """query($job: ID!) { jobRegistration(jobId: $job) {
+  jobId state firm by startedAt finishedAt created skippedRows error errorCode } }"""
+
+
+def test_a_registration_longer_than_the_wait_goes_on_in_the_background(registry, tmp_path: Path, monkeypatch) -> None:
+    """registerJobProducts answers `running` when its wait ends; the registration goes on, the job's
+    rows are not registered twice at once, and jobRegistration tells how it ended."""
+    client, keys = registry
+    job_id = _finished_job(client, keys["integrator"], tmp_path, "YK-1,六角螺栓,M8*30,304\nYK-2,六角螺栓,M10*40,304\n")
+    assert gql(client, JOB_REGISTRATION, keys["integrator"], job=job_id)["data"]["jobRegistration"] is None
+    monkeypatch.setattr(registry_graphql, "WAIT_SECONDS", 0.0)
+    slots = app_state(client).registrations._slots
+    for _ in range(background.THREADS):  # every registration thread busy: this one waits its turn
+        slots.acquire()
+    try:
+        started = gql(client, REGISTER_JOB, keys["integrator"], job=job_id)["data"]["registerJobProducts"]
+        assert started == {"ok": True, "state": "running", "created": [], "userErrors": []}
+        again = gql(client, REGISTER_JOB, keys["integrator"], job=job_id)
+        assert error_codes(again) == ["CONFLICT"]
+        running = gql(client, JOB_REGISTRATION, keys["integrator"], job=job_id)["data"]["jobRegistration"]
+        assert (running["state"], running["firm"], running["finishedAt"]) == ("running", YONGKANG, None)
+        assert error_codes(gql(client, JOB_REGISTRATION, keys["editor"], job=job_id)) == ["NOT_FOUND"]  # not theirs
+    finally:
+        for _ in range(background.THREADS):
+            slots.release()
+    deadline = time.monotonic() + 60
+    while (done := gql(client, JOB_REGISTRATION, keys["integrator"], job=job_id)["data"]["jobRegistration"])[
+        "state"
+    ] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert done["state"] == "done" and len(done["created"]) == 2 and done["finishedAt"], done
+
+
+def test_a_registration_a_stop_interrupted_is_recovered(registry, tmp_path: Path, store: Store) -> None:
+    """A record left `running` by a process that is gone: what its registration staged is removed,
+    the firm is free at once (not after an hour), and the record says to register again."""
+    client, keys = registry
+    job_id = _finished_job(client, keys["integrator"], tmp_path, "YK-9,六角螺栓,M8*30,304\n")
+    registrations = app_state(client).registrations
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = background.JobRegistrationRecord(
+        job_id=job_id, id="abandoned", firm=YONGKANG, by="永康五金 IT", state=background.RegistrationState.running,
+        started_at=datetime.now(UTC), pid=gone.pid, process="an earlier run",
+    )  # fmt: skip
+    registrations._save(stale)
+    store.write_beside_ontology(products_module._take_lock, YONGKANG, "abandoned")  # as the staging had left it
+    refused = gql(client, REGISTER, keys["yongkang"], products=[bolt(f"B-{i}") for i in range(2)])
+    assert error_codes(refused) == ["CONFLICT"], "the firm is held while the stale registration is not recovered"
+
+    found = gql(client, JOB_REGISTRATION, keys["integrator"], job=job_id)["data"]["jobRegistration"]
+    assert (found["state"], found["errorCode"]) == ("failed", "INTERRUPTED") and "register again" in found["error"]
+    registered = gql(client, REGISTER_JOB, keys["integrator"], job=job_id)["data"]["registerJobProducts"]
+    assert registered["ok"] and registered["state"] == "done" and len(registered["created"]) == 1
 
 
 def test_the_workbench_finds_products_and_lists_a_firms_notices(registry, store: Store) -> None:

@@ -162,7 +162,12 @@ class _Plan(BaseModel):
 
 
 def register_products(
-    store: Store, firm: str, rows: Sequence[ProductRow], edit: Edit, refused: Sequence[RowRefusal] = ()
+    store: Store,
+    firm: str,
+    rows: Sequence[ProductRow],
+    edit: Edit,
+    refused: Sequence[RowRefusal] = (),
+    registration: str | None = None,
 ) -> Registration:
     """Register `rows` as the firm's drafts, all or nothing. A row whose SKU the firm has already is
     a new version of that product (unchanged content makes none). Rows refused already by the
@@ -175,7 +180,8 @@ def register_products(
     in one transaction needed more memory than the store allows) and applies the new versions of
     products the firm had, so that readers see all of it or none. The tags are then removed.
     A registration that fails on the way removes what it staged; one the firm holds meanwhile is
-    refused with CONFLICT (one registration of a firm at a time)."""
+    refused with CONFLICT (one registration of a firm at a time). `registration`: the id its parts
+    are tagged with (default: a new one), for `abandon_registration` after a crash."""
     edit.require()
     if len(rows) + len(refused) > MAX_REGISTRATION:
         raise LimitExceeded(
@@ -183,7 +189,7 @@ def register_products(
         )
     if len(rows) <= STAGE_ROWS:
         return store.write_beside_ontology(_register, firm, list(rows), edit, list(refused))
-    registration = uuid.uuid4().hex
+    registration = registration or uuid.uuid4().hex
     store.write_beside_ontology(_take_lock, firm, registration)  # before the plan: no SKU of the firm comes meanwhile
     try:
         plan = store.read(_plan, firm, list(rows), list(refused))
@@ -205,6 +211,15 @@ def register_products(
     while store.write_beside_ontology(_untag, registration):  # tidying only: committed products are visible
         pass
     return done
+
+
+def abandon_registration(store: Store, firm: str, registration: str) -> None:
+    """What a registration that a crash stopped left: what it staged removed (nothing, if it had
+    committed) and the firm free again at once, not after STALE_SECONDS."""
+    while store.write_beside_ontology(_discard, firm, registration):
+        pass
+    while store.write_beside_ontology(_untag, registration):
+        pass
 
 
 def _lock_firm(tx: ManagedTransaction, firm: str) -> None:

@@ -5,6 +5,8 @@ is decided once, in service/registry/access.py; the rules themselves are ontolog
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import graphene
@@ -27,13 +29,18 @@ from service.graphql.context import ctx
 from service.graphql.ontology_types import ChangeType, ClassType
 from service.graphql.payloads import MutationPayload, UserError, mutation
 from service.registry import access
+from service.registry.background import JobRegistrationRecord, RegistrationFailed
+from service.registry.background import RegistrationState as PyRegistrationState
 from service.registry.duplicates import find_duplicates
-from service.registry.registration import RegistrationOptions, register_job
+from service.registry.registration import RegistrationOptions
 
 MAX_PRODUCTS = 1000  # products one registerProducts, publishProducts or withdrawProducts call names
 
 ProductStatus = graphene.Enum.from_enum(PyProductStatus, description="of a registered product")
 ProblemKind = graphene.Enum.from_enum(PyProblemKind, description="what is wrong with a product or a row")
+RegistrationState = graphene.Enum.from_enum(PyRegistrationState, description="of a registration")
+WAIT_SECONDS = 10.0
+"""How long registerJobProducts waits for its registration before it answers `running`."""
 
 
 class ProblemType(graphene.ObjectType):
@@ -146,6 +153,34 @@ class RowRefusalType(graphene.ObjectType):
     problems = graphene.List(graphene.NonNull(ProblemType), required=True)
 
 
+class JobRegistrationType(graphene.ObjectType):
+    """A bulk job's rows registered as a firm's drafts: all of them, or none."""
+
+    class Meta:
+        name = "JobRegistration"
+
+    job_id = graphene.ID(required=True)
+    state = graphene.Field(RegistrationState, required=True)
+    firm = graphene.String(required=True)
+    by = graphene.String(required=True, description="who started it")
+    started_at = graphene.String(required=True, description="ISO 8601")
+    finished_at = graphene.String()
+    created = graphene.List(graphene.NonNull(graphene.ID), required=True, description="new products' IDs")
+    updated = graphene.List(graphene.NonNull(graphene.ID), required=True, description="registered again: new versions")
+    unchanged = graphene.List(graphene.NonNull(graphene.ID), required=True)
+    skipped_rows = graphene.List(graphene.NonNull(graphene.Int), required=True, description="undecided rows left out")
+    refused_rows = graphene.List(
+        graphene.NonNull(RowRefusalType), required=True, description="when refused: every row at fault, and why"
+    )
+    error = graphene.String(description="why it failed or was refused")
+    error_code = graphene.String()
+
+    resolve_started_at = staticmethod(lambda record, _: record.started_at.isoformat())
+    resolve_finished_at = staticmethod(lambda record, _: record.finished_at and record.finished_at.isoformat())
+    resolve_skipped_rows = staticmethod(lambda record, _: record.skipped)
+    resolve_refused_rows = staticmethod(lambda record, _: record.refused)
+
+
 class RefusedProduct(graphene.ObjectType):
     id = graphene.ID(required=True)
     problems = graphene.List(graphene.NonNull(ProblemType), required=True)
@@ -167,6 +202,11 @@ def _visible(product: Product | None, info: GraphQLResolveInfo) -> Product | Non
 
 
 class RegistryQuery(graphene.ObjectType):
+    job_registration = graphene.Field(
+        JobRegistrationType,
+        job_id=graphene.ID(required=True),
+        description="the last registration of a bulk job's rows (registerJobProducts): running, or how it ended",
+    )
     firm = graphene.Field(FirmType, code=graphene.String(required=True), description="a registered firm")
     firms = connection_field(FirmType, "registered firms, by code", region=graphene.String(description="a prefix"))
     product = graphene.Field(
@@ -201,6 +241,12 @@ class RegistryQuery(graphene.ObjectType):
     async def resolve_firm(root: object, info: GraphQLResolveInfo, code: str) -> Any:
         ctx(info).principal.require("read")
         return await ctx(info).read(firms.get_firm, access.firm_code(code))
+
+    @staticmethod
+    async def resolve_job_registration(root: object, info: GraphQLResolveInfo, job_id: str) -> Any:
+        principal = ctx(info).principal
+        principal.require("jobs")
+        return await ctx(info).call(ctx(info).app.state.registrations.get, job_id, principal)
 
     @staticmethod
     async def resolve_firms(
@@ -291,6 +337,10 @@ class FirmPayload(MutationPayload):
 
 
 class RegistrationPayload(MutationPayload):
+    state = graphene.Field(
+        RegistrationState,
+        description="running: registerJobProducts goes on in the background; ask jobRegistration for the outcome",
+    )
     created = graphene.List(graphene.NonNull(graphene.ID), required=True, description="new products' IDs")
     updated = graphene.List(graphene.NonNull(graphene.ID), required=True, description="registered again: new versions")
     unchanged = graphene.List(graphene.NonNull(graphene.ID), required=True)
@@ -328,14 +378,27 @@ def _refused(info: GraphQLResolveInfo, exc: CpmsError) -> list[UserError]:
 
 
 def _registration_payload(info: GraphQLResolveInfo, run: Any, skipped: list[int] | None = None) -> Any:
-    return RegistrationPayload(ok=True, user_errors=[], created=run.created, updated=run.updated,
-                               unchanged=run.unchanged, skipped_rows=skipped or [], refused_rows=[])  # fmt: skip
+    return RegistrationPayload(ok=True, user_errors=[], state=PyRegistrationState.done, created=run.created,
+                               updated=run.updated, unchanged=run.unchanged, skipped_rows=skipped or [],
+                               refused_rows=[])  # fmt: skip
 
 
 def _refused_rows(info: GraphQLResolveInfo, exc: RegistrationRefused) -> RegistrationPayload:
     rows = [RowRefusalType(row=r.row, sku=r.sku, problems=r.problems) for r in exc.refusals]
-    return RegistrationPayload(ok=False, user_errors=_refused(info, exc), created=[], updated=[], unchanged=[],
-                               skipped_rows=[], refused_rows=rows)  # fmt: skip
+    return RegistrationPayload(ok=False, user_errors=_refused(info, exc), state=PyRegistrationState.refused,
+                               created=[], updated=[], unchanged=[], skipped_rows=[], refused_rows=rows)  # fmt: skip
+
+
+def _job_registration_payload(info: GraphQLResolveInfo, record: JobRegistrationRecord | None) -> Any:
+    """A registration's payload: as it ended, or `running` (`record` None) while it goes on."""
+    if record is None:
+        return RegistrationPayload(ok=True, user_errors=[], state=PyRegistrationState.running, created=[],
+                                   updated=[], unchanged=[], skipped_rows=[], refused_rows=[])  # fmt: skip
+    if record.state is PyRegistrationState.refused:
+        return _refused_rows(info, RegistrationRefused(record.refused))
+    if record.state is PyRegistrationState.failed:
+        raise RegistrationFailed(record.error or "", record.error_code or "INTERNAL")
+    return _registration_payload(info, record, record.skipped)
 
 
 def _check_count(ids: list[Any], field: str) -> None:
@@ -363,7 +426,8 @@ class RegistryMutation(graphene.ObjectType):
         gtin_column=graphene.String(description="the input's GTIN column (default: 条码, GTIN, EAN ...)"),
         skip_undecided=graphene.Boolean(description="leave out rows without a decided code instead of refusing"),
         reason=graphene.String(required=True),
-        description="register a finished bulk job's reviewed rows as a firm's drafts, all or nothing",
+        description="register a finished bulk job's reviewed rows as a firm's drafts, all or nothing; the outcome, "
+        f"or running after {WAIT_SECONDS:g} s (it goes on in the background: ask jobRegistration)",
     )  # fmt: skip
     publish_products = graphene.Field(
         ProductsPayload, required=True, ids=graphene.List(graphene.NonNull(graphene.ID), required=True),
@@ -410,12 +474,15 @@ class RegistryMutation(graphene.ObjectType):
         principal.require("jobs")
         options = RegistrationOptions(sku_column=sku_column, gtin_column=gtin_column,
                                       skip_undecided=bool(skip_undecided))  # fmt: skip
-        jobs = ctx(info).app.state.jobs
-        try:
-            done = await ctx(info).write(register_job, jobs, job_id, principal, code, options, _edit(info, reason))
-        except RegistrationRefused as exc:
-            return _refused_rows(info, exc)
-        return _registration_payload(info, done.registration, done.skipped)
+        registrations = ctx(info).app.state.registrations
+        started = await ctx(info).call(registrations.start, job_id, principal, code, options, _edit(info, reason))
+        deadline = ctx(info).deadline
+        wait = WAIT_SECONDS if deadline is None else min(WAIT_SECONDS, deadline - time.monotonic() - 1)
+        try:  # the registration goes on when the wait ends: it is not the request's to stop
+            record = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(started)), max(wait, 0))
+        except TimeoutError:
+            record = None
+        return _job_registration_payload(info, record)
 
     @staticmethod
     @mutation(ProductsPayload)

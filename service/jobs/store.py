@@ -94,7 +94,7 @@ class JobStore:
         folder = self.folder(job.id)
         folder.mkdir(mode=PRIVATE_FOLDER)
         try:
-            with _private_file(folder / job.input_name) as file:
+            with private_file(folder / job.input_name) as file:
                 shutil.copyfileobj(upload, file, 1 << 20)
             check(folder / job.input_name)
             self._save(job)
@@ -149,12 +149,12 @@ class JobStore:
         path = self.folder(job.id) / JOB_FILE
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)
-        with _private_file(partial) as file:
+        with private_file(partial) as file:
             file.write(job.model_dump_json(indent=1).encode())
         partial.replace(path)
 
 
-def _private_file(path: Path) -> IO[bytes]:
+def private_file(path: Path) -> IO[bytes]:
     """A new file only its owner may read: uploaded catalogs are the submitters' business."""
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb")
 

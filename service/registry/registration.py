@@ -59,17 +59,25 @@ class JobRegistration(BaseModel):
 
 
 def register_job(
-    store: Store, jobs: Jobs, job_id: str, viewer: Principal, firm: str, options: RegistrationOptions, edit: Edit
+    store: Store,
+    jobs: Jobs,
+    job_id: str,
+    viewer: Principal,
+    firm: str,
+    options: RegistrationOptions,
+    edit: Edit,
+    registration: str | None = None,
 ) -> JobRegistration:
     """The job's reviewed rows as `firm`'s drafts, all or nothing. The job must be the caller's
-    (or the caller an admin), as every job is."""
+    (or the caller an admin), as every job is. `registration`: as for `register_products`."""
     review = jobs.review(job_id, viewer)
     job = jobs.get(job_id, viewer)
     inputs = input_rows(jobs.store.folder(job_id) / job.input_name, job.settings, options)
     rows, refused, skipped = job_products(review.reviewed_rows(), inputs, options)
     if not rows and not refused:
         raise InvalidInput("这个任务没有可登记的行 / the job has no rows to register", field="jobId")
-    return JobRegistration(registration=register_products(store, firm, rows, edit, refused), skipped=skipped)
+    done = register_products(store, firm, rows, edit, refused, registration)
+    return JobRegistration(registration=done, skipped=skipped)
 
 
 class Inputs(BaseModel):
