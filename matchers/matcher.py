@@ -267,12 +267,20 @@ class Matcher:
 
     def reload(self, snapshot: Snapshot) -> None:
         """Swap in a new snapshot; confirmations made since the first load are kept if their
-        concept is still there and the snapshot does not already hold them."""
+        concept is still there and the snapshot does not already hold them. A scheme the new
+        snapshot has as it was keeps its indexes and calibrations: an edit to one scheme does not
+        cross-fit the others again (minutes of CPU for a scheme of 1,000 examples)."""
         with self._relearning:
             with self._lock:
                 confirmed = list(self._confirmed)
+            loaded, wanted = self._loaded, snapshot.with_examples(confirmed)
+            changed = frozenset(
+                code
+                for code, view in wanted.schemes.items()
+                if code in self._targets or loaded.snapshot.schemes.get(code) != view
+            )
             self._targets.clear()  # the new snapshot says
-            self._swap(_load(snapshot.with_examples(confirmed)), len(confirmed), None)
+            self._swap(_load(wanted, loaded, changed), len(confirmed), changed)
 
     def _swap(self, loaded: _Loaded, learnt: int, changed: frozenset[str] | None) -> None:
         """Calibrate the new indexes where the old ones were, then swap them in with the

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from common.errors import InvalidSetting
-from matchers import Decision, Matcher, MatchSettings, Thresholds
+from matchers import Decision, Matcher, MatchSettings, Snapshot, Thresholds
 from matchers.calibration import MIN_EXAMPLES, Outcome, estimate, wilson_lower, wilson_upper
+from ontology.model import ConceptClass, Labels
 from tests.matcher_bundles import CPMS, HEX_BOLT
 from tests.shop_examples import SHOP, catalog_lines, shop_examples
 
@@ -110,3 +111,25 @@ def test_confirmations_refresh_the_calibration() -> None:
     matcher.refresh()
     calibration = matcher.calibration("SHOP")
     assert calibration.calibrated and calibration.examples >= 190
+
+
+def test_a_reload_keeps_what_it_made_for_the_schemes_that_did_not_change() -> None:
+    """An edit to one scheme builds and calibrates that scheme again, not the others: the
+    cross-fitting of a scheme of many examples is kept, and made again once its examples change."""
+    examples = shop_examples(25)
+    matcher = Matcher.from_bundles([SHOP, CPMS], examples=examples)
+    matcher.calibrate_all()
+    shop_index, shop_calibration = matcher._loaded.indexes["SHOP", "class"], matcher.calibration("SHOP")
+    cpms_index = matcher._loaded.indexes["CPMS", "class"]
+    extra = ConceptClass(code="9900", level=1, labels=Labels(zh_hans="猫砂盆"))
+    edited = CPMS.model_copy(update={"classes": [*CPMS.classes, extra]})
+
+    matcher.reload(Snapshot.from_bundles([SHOP, edited], examples))
+    assert matcher._loaded.indexes["SHOP", "class"] is shop_index and matcher.calibration("SHOP") is shop_calibration
+    assert matcher._loaded.indexes["CPMS", "class"] is not cpms_index
+    assert matcher.match("猫砂盆", "CPMS").top.code == "9900"  # type: ignore[union-attr]
+
+    more = {**examples, ("SHOP", "10"): [*examples["SHOP", "10"], "一条新的例子"]}
+    matcher.reload(Snapshot.from_bundles([SHOP, edited], more))
+    assert matcher.calibration("SHOP") is not shop_calibration
+    assert matcher.calibration("SHOP").examples == shop_calibration.examples + 1
