@@ -237,6 +237,11 @@ def _ordinary_body() -> Callable[[random.Random], dict]:
     return lambda rng: {"query": MATCH_QUERY, "variables": {"text": rng.choice(_RECORDS)}}
 
 
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
 def _rss(pid: int) -> int:
     return psutil.Process(pid).memory_info().rss
 
@@ -264,11 +269,17 @@ def run(connection: Connection, clients: int, seconds: float, warmup: float, eac
             asyncio.run(_raw_scenario(f"{url}/graphql", clients, warmup, body))
         print(f"{clients} ordinary clients (match), {seconds:.0f} s a phase, load average {_load()}")
         print(f"{'phase':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99/quiet':>9}{'errors':>8}")
+        serving, generating = psutil.Process(server.pid), psutil.Process()
+        spent: tuple[float, ...] = _cpu(serving), _cpu(generating)
         quiet = asyncio.run(_raw_scenario(f"{url}/graphql", clients, seconds, body))
         print(_row("quiet", quiet))
+        quiet_cpu = _cpu(serving) - spent[0], _cpu(generating) - spent[1], 0.0
         rss_before = _rss(server.pid)
         with Attack(url, kinds) as attack:
+            spent = _cpu(serving), _cpu(generating), _cpu(psutil.Process(attack.process.pid))
             attacked = asyncio.run(_raw_scenario(f"{url}/graphql", clients, seconds, body))
+            attack_cpu = (_cpu(serving) - spent[0], _cpu(generating) - spent[1],
+                          _cpu(psutil.Process(attack.process.pid)) - spent[2])  # fmt: skip
         seen = attack.seen
         print(_row("with every hostile kind", attacked, quiet["p99"]))
         after = asyncio.run(_raw_scenario(f"{url}/graphql", clients, seconds, body))
@@ -282,6 +293,9 @@ def run(connection: Connection, clients: int, seconds: float, warmup: float, eac
         mb = 1 << 20
         before, after_mb = rss_before / mb, rss_after / mb
         print(f"server RSS: {before:.0f} MB before the hostile phase, {after_mb:.0f} MB after ({change:+.1f}%)")
+        for phase, used in (("quiet", quiet_cpu), ("with every hostile kind", attack_cpu)):
+            print(f"CPU seconds, {phase} ({2 * seconds:.0f} on 2 cores): server {used[0]:.1f}, "
+                  f"ordinary clients' load generator {used[1]:.1f}, hostile senders {used[2]:.1f}")  # fmt: skip
         print("hostile requests (answers):")
         for name, outcomes in seen.items():
             print(f"  {name:<36}{', '.join(f'{k}: {v}' for k, v in outcomes.most_common())}")
