@@ -57,6 +57,7 @@ class _Task:
     share: Share
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Any]
+    continued: bool  # a later turn of a request that has had the pool already
     abandoned: threading.Event = field(default_factory=threading.Event)
 
 
@@ -64,11 +65,17 @@ class CpuPool:
     """Worker threads taking tasks least-served request first: a task is queued as if it had
     arrived as many seconds later as its request has already had of the threads (at most
     MOST_HANDICAP). A single match comes before the next turn of a long batch that arrived just
-    before it, and the batch still goes on, a turn at a time, while single matches keep coming."""
+    before it, and the batch still goes on, a turn at a time, while single matches keep coming.
+    Later turns of requests (batches, aliased matches) take all threads but one at most: a new
+    request finds a thread that no long request holds, and shares the interpreter with one long
+    turn at most, not with one in each thread."""
 
     def __init__(self, threads: int) -> None:
         sys.setswitchinterval(SWITCH_SECONDS)
-        self._queue: list[tuple[float, int, _Task]] = []
+        self._queue: list[tuple[float, int, _Task]] = []  # first turns of requests
+        self._later: list[tuple[float, int, _Task]] = []  # their later turns
+        self._most_later = max(1, threads - 1)
+        self._later_running = 0
         self._order = itertools.count()
         self._ready = threading.Condition()
         self._stopping = threading.Event()
@@ -84,12 +91,13 @@ class CpuPool:
         """`fn(*args)` in a worker thread, stopped at `deadline` (time.monotonic()) or when the
         await is cancelled. `share`: the request's, when it sends several tasks one after another."""
         loop = asyncio.get_running_loop()
-        task = _Task(fn, args, deadline, share or Share(), loop, loop.create_future())
+        share = share or Share()
+        task = _Task(fn, args, deadline, share, loop, loop.create_future(), continued=share.spent > 0)
         with self._ready:
             if self._stopping.is_set():
                 raise Stopped("服务正在停止；the service is stopping")
-            queued_at = time.monotonic() + min(task.share.spent, MOST_HANDICAP)
-            heapq.heappush(self._queue, (queued_at, next(self._order), task))
+            queued_at = time.monotonic() + min(share.spent, MOST_HANDICAP)
+            heapq.heappush(self._later if task.continued else self._queue, (queued_at, next(self._order), task))
             self._ready.notify()
         try:
             result: T = await task.future
@@ -101,13 +109,30 @@ class CpuPool:
     def _work(self) -> None:
         while True:
             with self._ready:
-                while not self._queue and not self._stopping.is_set():
+                task = self._next()
+                while task is None and not self._stopping.is_set():
                     self._ready.wait()
-                if self._stopping.is_set():
+                    task = self._next()
+                if task is None:  # stopping
                     return
-                task = heapq.heappop(self._queue)[2]
-            if not task.abandoned.is_set():
-                self._call(task)
+            try:
+                if not task.abandoned.is_set():
+                    self._call(task)
+            finally:
+                if task.continued:
+                    with self._ready:
+                        self._later_running -= 1
+                        self._ready.notify()  # a later turn may go now
+
+    def _next(self) -> _Task | None:
+        """The task to run next, or None; called holding `_ready`."""
+        later_allowed = self._later and self._later_running < self._most_later
+        if self._queue and not (later_allowed and self._later[0] < self._queue[0]):
+            return heapq.heappop(self._queue)[2]
+        if later_allowed:
+            self._later_running += 1
+            return heapq.heappop(self._later)[2]
+        return None
 
     def _call(self, task: _Task) -> None:
         with self._lock:
@@ -132,7 +157,7 @@ class CpuPool:
         """Running tasks stop at their next check; queued ones end with Stopped."""
         with self._ready:
             self._stopping.set()
-            queued, self._queue = self._queue, []
+            queued, self._queue, self._later = self._queue + self._later, [], []
             self._ready.notify_all()
         for _, _, task in queued:
             _settle(task, None, Stopped("服务正在停止；the service is stopping"))

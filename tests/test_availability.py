@@ -181,6 +181,31 @@ def test_the_cpu_pool_serves_the_least_served_request_first_and_starves_none() -
     assert order == ["single match", "batch turn", "old heavy turn", "newcomer"]
 
 
+def test_later_turns_leave_a_thread_to_new_requests() -> None:
+    """Two long requests' later turns hold one of two threads, not both: a new request's first
+    turn runs at once on the other."""
+    pool = CpuPool(2)
+    gate, order = threading.Event(), list[str]()
+
+    def held(name: str) -> None:
+        gate.wait()
+        order.append(name)
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(pool.run(held, "batch A", share=Share(spent=0.2)))
+        second = asyncio.ensure_future(pool.run(held, "batch B", share=Share(spent=0.2)))
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(pool.run(order.append, "single match"), 5)
+        gate.set()
+        await asyncio.gather(first, second)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.stop()
+    assert order == ["single match", "batch A", "batch B"]
+
+
 def test_work_in_the_cpu_pool_stops_itself_at_its_deadline() -> None:
     """A task that never ends on its own stops at its first check after the deadline."""
     pool = CpuPool(1)
