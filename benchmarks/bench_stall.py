@@ -284,6 +284,8 @@ def run(connection: Connection, clients: int, seconds: float, warmup: float, eac
         print(_row("with every hostile kind", attacked, quiet["p99"]))
         after = asyncio.run(_raw_scenario(f"{url}/graphql", clients, seconds, body))
         print(_row("quiet again", after, quiet["p99"]))
+        best = min(quiet["p99"], after["p99"])
+        print(f"p99 under attack / the better quiet phase's p99: {attacked['p99'] / best:.2f}x")
         for name in kinds if each else ():
             with Attack(url, {name: kinds[name]}):
                 alone = asyncio.run(_raw_scenario(f"{url}/graphql", clients, seconds, body))
