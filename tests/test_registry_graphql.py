@@ -29,7 +29,7 @@ from service.registry import background
 from tests.bundles import BOLTS, HEX_BOLT, SOCKET_SCREW, load_fixture_schemes
 from tests.graphql_support import app_state, error_codes, gql
 from tests.registry_support import JINHUA, YONGKANG, add_firms, gtin
-from tests.web_support import sign_in
+from tests.web_support import csrf_of, sign_in
 
 REGISTER = """mutation($firm: String, $products: [ProductInput!]!) {
   registerProducts(firm: $firm, products: $products, reason: "catalog") {
@@ -300,3 +300,29 @@ def test_the_workbench_finds_products_and_lists_a_firms_notices(registry, store:
     sign_in(client, keys["yongkang"])
     own = client.get("/products")
     assert own.status_code == 200 and ids[1] in own.text and SOCKET_SCREW in own.text
+
+
+def test_the_workbench_registers_a_reviewed_job_and_names_refused_rows(registry, tmp_path: Path) -> None:
+    """From the job's page: the form, a refusal naming the undecided row, then the registration
+    with the undecided rows left out, shown with its counts."""
+    client, keys = registry
+    job_id = _finished_job(client, keys["integrator"], tmp_path, "YK-1,六角螺栓,M8*30,304\n,六角螺栓,M10*40,304\n")
+    sign_in(client, keys["integrator"])
+    page = client.get(f"/batch/{job_id}")
+    assert page.status_code == 200 and 'id="register-form"' in page.text and YONGKANG in page.text
+    form = {"csrf": csrf_of(page.text), "firm": YONGKANG, "reason": "2026 目录"}
+    refused = client.post(f"/batch/{job_id}/register", data=form)  # the second row has no SKU
+    assert refused.status_code == 200 and 'id="refused-rows"' in refused.text, refused.text
+    assert "被拒绝，未登记任何产品" in refused.text and "<td>3</td>" in refused.text  # the header is row 1
+    assert client.post(f"/batch/{job_id}/register", data={**form, "reason": ""}).status_code == 400
+
+    record = app_state(client).registrations._read(job_id)
+    assert record is not None and record.state is background.RegistrationState.refused
+
+    job_id = _finished_job(client, keys["integrator"], tmp_path, "YK-1,六角螺栓,M8*30,304\nYK-2,六角螺栓,M10*40,304\n")
+    page = client.get(f"/batch/{job_id}")
+    done = client.post(f"/batch/{job_id}/register", data={**form, "csrf": csrf_of(page.text)})
+    assert done.status_code == 200 and "已登记" in done.text and 'id="registration-counts"' in done.text
+    assert "新建 2 个" in done.text
+    fragment = client.get(f"/batch/{job_id}/registration")
+    assert fragment.status_code == 200 and "hx-get" not in fragment.text  # done: no more polling

@@ -5,12 +5,14 @@ and their review queues through `Jobs` with the caller as viewer, as the `/jobs`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, Response
 
 from common.errors import InvalidInput, NotFound, Unavailable
+from ontology.registry.products import RegistrationRefused
 from service.jobs.review import Reviewer, ReviewRow
 from service.jobs.runner import Jobs
 from service.jobs.store import JobState
@@ -40,6 +42,12 @@ SUBMIT = """mutation($file: Upload!, $scheme: String, $format: String) {
   submitMatchJob(file: $file, scheme: $scheme, outputFormat: $format) { ok job { id } }
 }"""
 SCHEMES = "query($lang: String) { schemes { code name(lang: $lang) } }"
+REGISTER = """mutation($id: ID!, $firm: String, $skip: Boolean, $reason: String!) {
+  registerJobProducts(jobId: $id, firm: $firm, skipUndecided: $skip, reason: $reason) { ok state }
+}"""
+REGISTRATION = """query($id: ID!) { jobRegistration(jobId: $id) {
+  state firm by startedAt finishedAt created updated unchanged skippedRows error
+  refusedRows { row sku problems { kind property message } } } }"""
 
 
 def routes(web: Web) -> Routes:
@@ -54,6 +62,8 @@ def routes(web: Web) -> Routes:
         ("/batch/{id}/review/{row:int}", web.view(review_decide), ["POST"]),
         ("/batch/{id}/review/accept", web.view(review_accept), ["POST"]),
         ("/batch/{id}/reviewed", web.view(reviewed_result), ["GET"]),
+        ("/batch/{id}/register", web.view(register), ["POST"]),
+        ("/batch/{id}/registration", web.view(registration_status), ["GET"]),
     ]
 
 
@@ -144,7 +154,8 @@ async def _review_progress(page: Page, found: dict[str, Any]) -> tuple[int, int]
 
 async def job(page: Page) -> Response:
     found = await _job(page)
-    return page.render("job.html", job=found, progress=await _review_progress(page, found))
+    return page.render("job.html", job=found, progress=await _review_progress(page, found),
+                       registration=await _registration(page, found))  # fmt: skip
 
 
 async def job_status(page: Page) -> Response:
@@ -157,6 +168,35 @@ async def job_result(page: Page) -> Response:
     page.principal.require("jobs")
     path, name = await asyncio.to_thread(_jobs(page).result, page.request.path_params["id"], page.principal)
     return FileResponse(path, filename=name)
+
+
+# -- registration of a job's reviewed rows as a firm's products (docs/registry.md)
+
+
+async def _registration(page: Page, found: dict[str, Any]) -> dict[str, Any] | None:
+    if found["state"] != "done" or not page.can("products"):
+        return None
+    registered: dict[str, Any] | None = (await page.graph(REGISTRATION, id=found["id"]))["jobRegistration"]
+    return registered
+
+
+async def register(page: Page) -> Response:
+    """Start the registration; the job's page then shows it as it goes and how it ended (a refusal
+    with every row at fault)."""
+    found = await _job(page)
+    variables = {"id": found["id"], "firm": page.field("firm") or None, "reason": page.field("reason"),
+                 "skip": page.field("skip_undecided") == "on"}  # fmt: skip
+    if not variables["reason"]:
+        raise InvalidInput(page.t("register.reason_needed"), field="reason")
+    with contextlib.suppress(RegistrationRefused):  # kept with the registration: the page names the rows
+        await page.graph(REGISTER, **variables)
+    return redirect(f"/batch/{found['id']}")
+
+
+async def registration_status(page: Page) -> Response:
+    """The registration's part of the job's page, polled by htmx while it runs."""
+    found = await _job(page)
+    return page.render("registration.html", job=found, registration=await _registration(page, found))
 
 
 # -- review
