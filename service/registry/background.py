@@ -77,7 +77,7 @@ class JobRegistrations:
         self.store = store
         self.jobs = jobs
         self._slots = threading.BoundedSemaphore(THREADS)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # start and _current both take it, start through _current
         self._running: dict[str, Future[JobRegistrationRecord]] = {}
 
     def start(
@@ -125,13 +125,17 @@ class JobRegistrations:
         record = self._read(job_id)
         if record is None or record.state is not RegistrationState.running or self._alive(record):
             return record
-        abandon_registration(self.store, record.firm, record.id)
-        record = record.model_copy(update={
-            "state": RegistrationState.failed, "finished_at": now(), "error_code": "INTERRUPTED",
-            "error": "登记因服务停止而中断，未登记任何产品，请重新登记 / the registration was interrupted when the "
-            "service stopped; nothing was registered: register again",
-        })  # fmt: skip
-        self._save(record)
+        with self._lock:  # read again: a registration of this process may have ended meanwhile
+            record = self._read(job_id)
+            if record is None or record.state is not RegistrationState.running or self._alive(record):
+                return record
+            abandon_registration(self.store, record.firm, record.id)
+            record = record.model_copy(update={
+                "state": RegistrationState.failed, "finished_at": now(), "error_code": "INTERRUPTED",
+                "error": "登记因服务停止而中断，未登记任何产品，请重新登记 / the registration was interrupted when "
+                "the service stopped; nothing was registered: register again",
+            })  # fmt: skip
+            self._save(record)
         log.warning("registration of job %s was interrupted; what it staged is removed", job_id)
         return record
 
@@ -161,8 +165,13 @@ class JobRegistrations:
                 outcome = {"state": RegistrationState.failed, "error_code": "INTERNAL", "error": failed}
         finished = record.model_copy(update={**outcome, "finished_at": now()})
         with self._lock:
-            self._save(finished)
-            del self._running[record.job_id]
+            try:
+                self._save(finished)
+            except OSError as exc:  # the job was deleted meanwhile
+                log.warning("registration of job %s ended %s; its record was not kept: %s", record.job_id,
+                            finished.state.value, exc)  # fmt: skip
+            finally:
+                del self._running[record.job_id]
         future.set_result(finished)
 
     def _read(self, job_id: str) -> JobRegistrationRecord | None:
