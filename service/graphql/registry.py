@@ -153,18 +153,9 @@ class RowRefusalType(graphene.ObjectType):
     problems = graphene.List(graphene.NonNull(ProblemType), required=True)
 
 
-class JobRegistrationType(graphene.ObjectType):
-    """A bulk job's rows registered as a firm's drafts: all of them, or none."""
+class RegistrationOutcome(graphene.Interface):
+    """What a registration of products did: all of it, or nothing and every row at fault."""
 
-    class Meta:
-        name = "JobRegistration"
-
-    job_id = graphene.ID(required=True)
-    state = graphene.Field(RegistrationState, required=True)
-    firm = graphene.String(required=True)
-    by = graphene.String(required=True, description="who started it")
-    started_at = graphene.String(required=True, description="ISO 8601")
-    finished_at = graphene.String()
     created = graphene.List(graphene.NonNull(graphene.ID), required=True, description="new products' IDs")
     updated = graphene.List(graphene.NonNull(graphene.ID), required=True, description="registered again: new versions")
     unchanged = graphene.List(graphene.NonNull(graphene.ID), required=True)
@@ -172,6 +163,21 @@ class JobRegistrationType(graphene.ObjectType):
     refused_rows = graphene.List(
         graphene.NonNull(RowRefusalType), required=True, description="when refused: every row at fault, and why"
     )
+
+
+class JobRegistrationType(graphene.ObjectType):
+    """A bulk job's rows registered as a firm's drafts: all of them, or none."""
+
+    class Meta:
+        name = "JobRegistration"
+        interfaces = (RegistrationOutcome,)
+
+    job_id = graphene.ID(required=True)
+    state = graphene.Field(RegistrationState, required=True)
+    firm = graphene.String(required=True)
+    by = graphene.String(required=True, description="who started it")
+    started_at = graphene.String(required=True, description="ISO 8601")
+    finished_at = graphene.String()
     error = graphene.String(description="why it failed or was refused")
     error_code = graphene.String()
 
@@ -337,16 +343,12 @@ class FirmPayload(MutationPayload):
 
 
 class RegistrationPayload(MutationPayload):
+    class Meta:
+        interfaces = (RegistrationOutcome,)
+
     state = graphene.Field(
         RegistrationState,
         description="running: registerJobProducts goes on in the background; ask jobRegistration for the outcome",
-    )
-    created = graphene.List(graphene.NonNull(graphene.ID), required=True, description="new products' IDs")
-    updated = graphene.List(graphene.NonNull(graphene.ID), required=True, description="registered again: new versions")
-    unchanged = graphene.List(graphene.NonNull(graphene.ID), required=True)
-    skipped_rows = graphene.List(graphene.NonNull(graphene.Int), required=True, description="undecided rows left out")
-    refused_rows = graphene.List(
-        graphene.NonNull(RowRefusalType), required=True, description="when refused: every row at fault, and why"
     )
 
     # a payload made by `mutation` for an error holds only ok and userErrors
