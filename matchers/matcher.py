@@ -282,15 +282,16 @@ class Matcher:
             self._targets.clear()  # the new snapshot says
             self._swap(_load(wanted, loaded, changed), len(confirmed), changed)
 
-    def _swap(self, loaded: _Loaded, learnt: int, changed: frozenset[str] | None) -> None:
+    def _swap(self, loaded: _Loaded, learnt: int, changed: frozenset[str]) -> None:
         """Calibrate the new indexes where the old ones were, then swap them in with the
-        confirmations made meanwhile (those of the `changed` schemes, all when None)."""
+        confirmations made meanwhile to the `changed` schemes (the others' indexes are the old
+        ones, which have them already)."""
         for scheme, kind in list(self._loaded.calibrations):
             if (scheme, kind) not in loaded.calibrations and (scheme, kind) in loaded.indexes:
                 self._calibrated(loaded, loaded.indexes[scheme, kind])
         with self._lock:
             for scheme, code, text in self._confirmed[learnt:]:
-                if changed is None or scheme in changed:
+                if scheme in changed:
                     try:
                         self._add_example(loaded, scheme, code, text)
                     except CpmsError:  # the concept went away or was deprecated in the new snapshot
