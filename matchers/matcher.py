@@ -40,8 +40,7 @@ from matchers.record import Record, example_text, given_columns, record_columns
 from matchers.result import MatchResult
 from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, Shortlist, fit_weights, score, score_chunk
 from matchers.snapshot import Examples, Kind, SchemeView, Snapshot
-from ontology.model import TARGET_PRECISIONS as TARGETS
-from ontology.model import SchemeBundle
+from ontology.model import SchemeBundle, check_target_precision
 
 log = logging.getLogger("cpms.matcher")
 
@@ -356,12 +355,7 @@ class Matcher:
         they came from."""
         loaded = self._loaded
         loaded.snapshot.scheme(scheme)
-        if not TARGETS[0] <= precision <= TARGETS[1]:
-            raise InvalidSetting(
-                f"目标精度应在 {TARGETS[0]} 到 {TARGETS[1]} 之间 / the target precision must be "
-                f"{TARGETS[0]} to {TARGETS[1]}, not {precision}",
-                field="precision",
-            )
+        check_target_precision(precision)
         self._targets[scheme] = precision
         for key, made in list(loaded.calibrations.items()):
             if key[0] == scheme:

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from common.errors import InvalidSetting
+
 FORMAT_VERSION = 1
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -69,6 +71,18 @@ class Synonym(Model):
 
 TARGET_PRECISIONS = (0.5, 0.999)
 """The lowest and highest precision a scheme may ask of its `auto` decisions."""
+
+
+def check_target_precision(precision: float) -> None:
+    """INVALID_SETTING for a precision outside TARGET_PRECISIONS: the store's setting and a
+    matcher's own are checked alike."""
+    lowest, highest = TARGET_PRECISIONS
+    if not lowest <= precision <= highest:
+        raise InvalidSetting(
+            f"目标精度应在 {lowest} 到 {highest} 之间 / the target precision must be {lowest} to {highest}, "
+            f"not {precision}",
+            field="precision",
+        )
 
 
 class Scheme(Model):

@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from neo4j import ManagedTransaction
 
-from common.errors import InvalidSetting, UnknownScheme
+from common.errors import UnknownScheme
 from ontology.editing import Edit, record_change
-from ontology.model import TARGET_PRECISIONS
+from ontology.model import check_target_precision
 from ontology.store import Store
-
-LOWEST, HIGHEST = TARGET_PRECISIONS
 
 
 def set_target_precision(store: Store, scheme: str, precision: float, edit: Edit) -> float:
     """Store the precision asked of `scheme`'s auto decisions; the change history keeps who and why."""
     edit.require()
-    if not LOWEST <= precision <= HIGHEST:
-        raise InvalidSetting(
-            f"目标精度应在 {LOWEST} 到 {HIGHEST} 之间 / the target precision must be {LOWEST} to {HIGHEST}, "
-            f"not {precision}",
-            field="precision",
-        )
+    check_target_precision(precision)
     return store.write(_set, scheme, precision, edit)
 
 
