@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from matchers.attributes import Attributes
+from matchers.columns import DESCRIPTION_HEADERS, MAKER_HEADERS
 from matchers.model_numbers import compact, models_agree
 from matchers.profile import Profile, read_text
-from matchers.record import DESCRIPTION_COLUMNS, MAKER_COLUMNS, Record, record_columns, record_text
+from matchers.record import Record, record_columns, record_text
 
 PAIR_FEATURES = (
     "left_coverage", "right_coverage", "overlap", "soft_coverage_min", "soft_coverage_max", "description_coverage",
@@ -60,7 +61,7 @@ def _numbers(text: str) -> frozenset[str]:
 
 
 def _maker(columns: dict[str, str]) -> frozenset[str]:
-    return frozenset().union(*(read_text(columns[c])[0].terms for c in MAKER_COLUMNS if columns.get(c)))
+    return frozenset().union(*(read_text(columns[c])[0].terms for c in MAKER_HEADERS if columns.get(c)))
 
 
 def read_side(record: Record) -> Side:
@@ -68,7 +69,7 @@ def read_side(record: Record) -> Side:
     manufacturer columns count on their own)."""
     columns = {k.strip().lower(): v for k, v in record_columns(record).items()}
     profile, _ = read_text(record_text(record))
-    description = next((read_text(columns[c])[0] for c in DESCRIPTION_COLUMNS if columns.get(c)), None)
+    description = next((read_text(columns[c])[0] for c in DESCRIPTION_HEADERS if columns.get(c)), None)
     text = profile.text + " " + (description.text if description else "")
     return Side(
         profile,

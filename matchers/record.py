@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from matchers.columns import DESCRIPTION_HEADERS, MAKER_HEADERS, TEXT_HEADERS, canonical
+from matchers.columns import DESCRIPTION_HEADERS, TEXT_HEADERS, canonical
 from matchers.extract import COLUMN_ROLES
 
 Record = str | Mapping[str, object]
 """`"304不锈钢六角螺栓 M8*30 镀锌"` or `{"name": "六角螺栓", "spec": "M8*30", "material": "304"}`."""
 
-MAKER_COLUMNS = MAKER_HEADERS
-DESCRIPTION_COLUMNS = DESCRIPTION_HEADERS
-TEXT_COLUMNS = TEXT_HEADERS
-"""Columns whose values make up a record's text (matched case-insensitively, other headers that
-mean the same renamed to these: `matchers.columns`). Others (price, unit, quantity) say nothing
-about what the product is. A description is used only when no other text column has a value: it
-repeats the name with marketing text around it."""
 CONTEXT_SEPARATOR = "\n\x1f"
 """Between an example's text and its context, when the example is kept as text (`example_text`)."""
 
@@ -75,15 +68,15 @@ def split_context(text: str) -> tuple[str, str]:
 
 
 def _text(columns: Mapping[str, str]) -> str:
-    text = " ".join(v for k, v in columns.items() if k.strip().lower() in TEXT_COLUMNS)
+    text = " ".join(v for k, v in columns.items() if k.strip().lower() in TEXT_HEADERS)
     return text or _descriptions(columns)
 
 
 def _context(columns: Mapping[str, str]) -> str:
-    if not any(k.strip().lower() in TEXT_COLUMNS for k in columns):
+    if not any(k.strip().lower() in TEXT_HEADERS for k in columns):
         return ""
     return _descriptions(columns)
 
 
 def _descriptions(columns: Mapping[str, str]) -> str:
-    return " ".join(v for k, v in columns.items() if k.strip().lower() in DESCRIPTION_COLUMNS)
+    return " ".join(v for k, v in columns.items() if k.strip().lower() in DESCRIPTION_HEADERS)
