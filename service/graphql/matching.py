@@ -63,15 +63,19 @@ def check_record(record_input: dict[str, Any], limits: GraphQLLimits, where: str
             field=f"{where}.columns",
             limit=most,
         )
-    values = [(name, record_input.get(name)) for name in _NAMED]
+    values = [(f"{where}.{name}", record_input.get(name)) for name in _NAMED]
     for i, column in enumerate(columns):
-        values += [(f"columns[{i}].name", column["name"]), (f"columns[{i}].value", column["value"])]
-    for name, value in values:
+        values += [(f"{where}.columns[{i}].name", column["name"]), (f"{where}.columns[{i}].value", column["value"])]
+    _check_lengths(values, longest)
+
+
+def _check_lengths(values: list[tuple[str, str | None]], longest: int) -> None:
+    """Refuse the first (field, value) over `longest` characters, naming the field."""
+    for field, value in values:
         if value is not None and len(value) > longest:
             raise LimitExceeded(
-                f"字段 {where}.{name} 超过 {longest} 个字符；{where}.{name} has {len(value)} characters, "
-                f"over the limit of {longest}",
-                field=f"{where}.{name}",
+                f"字段 {field} 超过 {longest} 个字符；{field} has {len(value)} characters, over the limit of {longest}",
+                field=field,
                 limit=longest,
             )
 
@@ -85,16 +89,10 @@ def check_mapping(mapping: list[dict[str, Any]] | None, limits: GraphQLLimits) -
             field="mapping",
             limit=limits.max_columns,
         )
-    for i, entry in enumerate(mapping):
-        for name in ("field", "header"):
-            value = entry.get(name)
-            if value is not None and len(value) > limits.max_field_chars:
-                raise LimitExceeded(
-                    f"mapping[{i}].{name} 超过 {limits.max_field_chars} 个字符；mapping[{i}].{name} is over "
-                    f"the limit of {limits.max_field_chars} characters",
-                    field=f"mapping[{i}].{name}",
-                    limit=limits.max_field_chars,
-                )
+    values = [
+        (f"mapping[{i}].{name}", entry.get(name)) for i, entry in enumerate(mapping) for name in ("field", "header")
+    ]
+    _check_lengths(values, limits.max_field_chars)
 
 
 def record_from(record_input: dict[str, Any]) -> str | dict[str, str]:
