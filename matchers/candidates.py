@@ -31,15 +31,19 @@ from rapidfuzz import fuzz, process
 
 from matchers.attributes import (
     NO_ATTRIBUTES,
+    NO_TALLY,
     Attributes,
+    Tally,
     ValueLexicon,
+    Values,
     own_standards,
     stated_attributes,
+    tally,
     template_attributes,
 )
 from matchers.classifier import ExampleClassifier
 from matchers.extract import word_spans
-from matchers.heads import NO_HEADS, Heads, NameIndex
+from matchers.heads import NO_HEADS, Heads, NameIndex, Segment
 from matchers.normalize import normalize
 from matchers.opposites import Stances, stances
 from matchers.pinyin_query import PinyinReader
@@ -55,6 +59,7 @@ _ALTERNATE = 0.7
 _PARTITION = 256  # documents beyond which the best ones are partitioned out before sorting
 _DENSE = 32  # documents per posting up to which the postings are summed over all documents
 _MIN_CODE_LENGTH = 6
+_KEPT = 1 << 16  # tallies or heads of records kept, after which those kept are forgotten at once
 SPREAD = 8
 """Concepts whose confirmed examples have a word, from which on it is evidence for none of them."""
 
@@ -191,6 +196,8 @@ class CandidateIndex:
         self._spread: dict[str, set[str]] = {}
         self.spread_words: set[str] = set()
         self._stances: dict[int, tuple[Stances, Stances]] = {}
+        self._tallies: dict[tuple[frozenset[tuple[str, Values]], str], Tally] = {}
+        self._heads: dict[tuple[tuple[Segment, ...], int], Heads] = {}
         self._named: frozenset[str] | None = None
         self._names_at: tuple[int, list[Doc], list[str]] = (-1, [], [])  # for `nearest`, as of a docs count
         self._standards = _class_standards(view, lexicon) if kind == "class" else {}
@@ -317,16 +324,30 @@ class CandidateIndex:
                 del self._spread[term]
                 self.spread_words.add(term)
 
-    def stances(self, entry: Entry) -> tuple[Stances, Stances]:
-        """What a concept's labels say, and what all its names say (worked out when first needed):
-        the labels take sides in the exclusive groups, all names affirm and deny words."""
-        position = self.position(entry)
+    def stances(self, position: int) -> tuple[Stances, Stances]:
+        """What the labels of the concept at `position` say, and what all its names say (worked
+        out when first needed): the labels take sides in the exclusive groups, all names affirm
+        and deny words."""
         found = self._stances.get(position)
         if found is None:
-            concept = entry.concept
+            concept = self.entries[position].concept
             labels = [normalize(t) for t in concept.texts]
             names = labels + [normalize(t) for t in concept.synonyms]
             found = self._stances[position] = (stances(" | ".join(labels)), stances(" | ".join(names)))
+        return found
+
+    def tally(self, record: Attributes, values: frozenset[tuple[str, Values]], entry: Entry) -> Tally:
+        """`matchers.attributes.tally` of a record's values against a concept's, kept by the
+        record's `values` (its attributes' items): a catalog repeats its sizes, materials and
+        finishes over many products, and each is compared with the same candidates."""
+        if not values:
+            return NO_TALLY
+        key = (values, entry.concept.code)
+        found = self._tallies.get(key)
+        if found is None:
+            if len(self._tallies) >= _KEPT:
+                self._tallies.clear()
+            found = self._tallies[key] = tally(record, entry.attributes, entry.template_keys)
         return found
 
     def unknown_terms(self, terms: Iterable[str]) -> frozenset[str]:
@@ -380,8 +401,18 @@ class CandidateIndex:
 
     def heads(self, profile: Profile) -> Heads:
         """The record's head noun among the names of this index's classes (see `matchers.heads`);
-        none for items and records, whose labels are not names."""
-        return self.names.heads(profile.segments, self.spread_words) if self.kind == "class" else NO_HEADS
+        none for items and records, whose labels are not names. Kept by the record's segments (a
+        catalog's names repeat with other sizes and brands) and the number of words known to name
+        no product, which only grows (`_spread_of`)."""
+        if self.kind != "class":
+            return NO_HEADS
+        key = (profile.segments, len(self.spread_words))
+        found = self._heads.get(key)
+        if found is None:
+            if len(self._heads) >= _KEPT:
+                self._heads.clear()
+            found = self._heads[key] = self.names.heads(profile.segments, self.spread_words)
+        return found
 
     def head_hits(self, heads: Heads, score: float) -> list[Hit]:
         """A hit for each concept that the record's head names in full, with `score`."""

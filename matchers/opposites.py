@@ -10,7 +10,8 @@ denies is read from all its names (钢直尺 is also 金属直尺, and 非金属
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from matchers.extract import word_alternation
@@ -45,15 +46,13 @@ class Stances:
     text: str = ""
     sides: tuple[tuple[int, int, str], ...] = ()  # group, side, word
     denials: tuple[tuple[str, str], ...] = ()  # the word denied, and the words that deny it
+    taken: Mapping[int, tuple[int, str]] = field(default_factory=dict, compare=False)
+    """Group -> (side, the word of its first mention), for each group where the text takes one
+    side only (worked out once: a record is compared with a dozen candidates)."""
 
     @property
     def denied(self) -> frozenset[str]:
         return frozenset(word for word, _ in self.denials)
-
-    def side(self, group: int) -> tuple[int, str] | None:
-        """The one side the text takes in `group`, or None (none, or more than one)."""
-        taken = [(s, w) for g, s, w in self.sides if g == group]  # in the text's order
-        return taken[0] if len({s for s, _ in taken}) == 1 else None
 
     def affirms(self, word: str) -> bool:
         """Whether the text says `word` other than right after a negation."""
@@ -82,7 +81,17 @@ def stances(text: str) -> Stances:
         for m in pattern.finditer(text)
         if m.start() not in taken
     ]
-    return Stances(text, sides, tuple((word, said) for word, said in denials if word))
+    return Stances(text, sides, tuple((word, said) for word, said in denials if word), _taken(sides))
+
+
+def _taken(sides: tuple[tuple[int, int, str], ...]) -> dict[int, tuple[int, str]]:
+    """The side of each group that `sides` takes one side of, with its first word, by group."""
+    first: dict[int, tuple[int, str]] = {}
+    both: set[int] = set()
+    for group, side, word in sides:  # in the text's order
+        if first.setdefault(group, (side, word))[0] != side:
+            both.add(group)
+    return {group: first[group] for group in sorted(first.keys() - both)}
 
 
 def contradictions(record: Stances, labels: Stances, names: Stances) -> list[tuple[str, str]]:
@@ -91,12 +100,13 @@ def contradictions(record: Stances, labels: Stances, names: Stances) -> list[tup
     says), at most two."""
     if not (record.sides and labels.sides) and not record.denials and not names.denials:
         return []  # the usual case, decided before any of the work below
-    found: list[tuple[str, str]] = []
+    theirs_taken = labels.taken
+    found = [
+        (ours[1], theirs[1])
+        for group, ours in record.taken.items()
+        if (theirs := theirs_taken.get(group)) is not None and ours[0] != theirs[0]
+    ]
     candidate = names
-    for group in sorted({g for g, _, _ in record.sides}):
-        ours, theirs = record.side(group), labels.side(group)
-        if ours and theirs and ours[0] != theirs[0]:
-            found.append((ours[1], theirs[1]))
     theirs_denied, ours_denied = candidate.denied, record.denied
     found += [(said, word) for word, said in record.denials if word not in theirs_denied and candidate.affirms(word)]
     found += [(word, said) for word, said in candidate.denials if word not in ours_denied and record.affirms(word)]

@@ -74,7 +74,7 @@ from typing import NamedTuple
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from matchers.attributes import STANDARD, Attributes, Comparison, compare, foreign_keys, tally
+from matchers.attributes import STANDARD, Attributes, Comparison, compare, foreign_keys
 from matchers.candidates import CandidateIndex, Hit
 from matchers.heads import Heads
 from matchers.logistic import Choice, choice_probabilities, fit_choices
@@ -364,16 +364,16 @@ def features(
     standards = standard.texts if standard is not None else frozenset()
     token_set, partial = similar
     record_terms, record_attributes, record_models = q.terms, q.attributes, q.models
-    context_of, mass = context.get, index.mass
+    values = frozenset(record_attributes.items())  # what the index keeps the record's tallies by
+    context_of, mass, tallied, stances_at = context.get, index.mass, index.tally, index.stances
     record_stances = q.stances
+    new = tuple.__new__  # a row built from a tuple: a named tuple's keywords cost ten times as much
     out = []
     for hit, probability, token_set_ratio, partial_ratio in zip(hits, probabilities, token_set, partial, strict=True):
         doc, entry = hit.doc.profile, hit.matched
         doc_terms = doc.terms
         matched = record_terms & doc_terms
-        agree, conflict, standard_agree, standard_conflict, foreign = tally(
-            record_attributes, entry.attributes, entry.template_keys
-        )
+        agree, conflict, standard_agree, standard_conflict, foreign = tallied(record_attributes, values, entry)
         concept = entry.concept
         models = models_agree(record_models, doc.models | entry.models) if concept.kind == "item" else None
         code = hit.entry.concept.code
@@ -381,38 +381,42 @@ def features(
         position = index.position(hit.entry)
         head = max(heads.head.get(position, 0.0), own)  # a standard of its own names it as well as its name
         by_names = covered & entry.name_terms
-        if classes and not head and not any(len(t) > 1 for t in by_names):
+        if agree and classes and not head and all(len(t) == 1 for t in by_names):
             agree = 0  # a value the record states does not choose a class the record does not name
         # a record whose own standard names the candidate contradicts itself: a person decides
-        opposites = [] if own else contradictions(record_stances, *index.stances(hit.entry))
-        row = Features(
-            query_coverage=fsum(map(idf_of, covered & doc_terms)) / covered_mass,
-            query_coverage_all=fsum(map(idf_of, covered & entry.terms)) / covered_mass,
-            query_coverage_names=fsum(map(idf_of, by_names)) / covered_mass,
-            concept_coverage=fsum(map(weight.__getitem__, matched)) / (mass(hit.doc) or 1.0),
-            index_relative=hit.score / best_index,
-            support=math.log1p(hit.support),
-            classifier=_log_probability(probability),
-            classifier_probability=probability,
-            classifier_first=float(0.0 < probability == best_class),
-            token_set=token_set_ratio,
-            token_set_classified=token_set_ratio if probability else 0.0,
-            partial=partial_ratio,
-            attributes_agree=min(_MAX_COUNT, agree),
-            attributes_conflict=min(_MAX_COUNT, conflict),
-            attributes_foreign=min(_MAX_COUNT, foreign),
-            standard_agree=min(1, standard_agree),
-            standard_conflict=min(1, standard_conflict),
-            standard_own=own,
-            standard_narrower=float(not own and not standards.isdisjoint(entry.narrower_standards)),
-            model_agree=float(models is True),
-            model_conflict=float(models is False),
-            hierarchy=max(map(context_of, concept.ancestors, repeat(0.0)), default=0.0),
-            code_named=float(code in named or concept.code in named),
-            example=float(hit.doc.source == "example"),
-            head=head,
-            modifier=float(position in heads.modifiers),
-            opposite=float(len(opposites)),
+        opposites = [] if own else contradictions(record_stances, *stances_at(position))
+        ancestors = concept.ancestors
+        row: Features = new(
+            Features,
+            (
+                fsum(map(idf_of, covered & doc_terms)) / covered_mass,  # query_coverage
+                fsum(map(idf_of, covered & entry.terms)) / covered_mass,  # query_coverage_all
+                fsum(map(idf_of, by_names)) / covered_mass,  # query_coverage_names
+                fsum(map(weight.__getitem__, matched)) / (mass(hit.doc) or 1.0),  # concept_coverage
+                hit.score / best_index,  # index_relative
+                math.log1p(hit.support),  # support
+                _log_probability(probability),  # classifier
+                probability,  # classifier_probability
+                float(0.0 < probability == best_class),  # classifier_first
+                token_set_ratio,  # token_set
+                token_set_ratio if probability else 0.0,  # token_set_classified
+                partial_ratio,  # partial
+                min(_MAX_COUNT, agree),  # attributes_agree
+                min(_MAX_COUNT, conflict),  # attributes_conflict
+                min(_MAX_COUNT, foreign),  # attributes_foreign
+                min(1, standard_agree),  # standard_agree
+                min(1, standard_conflict),  # standard_conflict
+                own,  # standard_own
+                float(not own and not standards.isdisjoint(entry.narrower_standards)),  # standard_narrower
+                float(models is True),  # model_agree
+                float(models is False),  # model_conflict
+                max(map(context_of, ancestors, repeat(0.0))) if ancestors and context else 0.0,  # hierarchy
+                float(code in named or concept.code in named),  # code_named
+                float(hit.doc.source == "example"),  # example
+                head,  # head
+                float(position in heads.modifiers),  # modifier
+                float(len(opposites)),  # opposite
+            ),
         )
         out.append((row, matched, opposites))
     return out
