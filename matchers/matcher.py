@@ -40,6 +40,7 @@ from matchers.record import Record, example_text, given_columns, record_columns
 from matchers.result import MatchResult
 from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, Shortlist, fit_weights, score, score_chunk
 from matchers.snapshot import Examples, Kind, SchemeView, Snapshot
+from matchers.types import Extraction
 from ontology.model import SchemeBundle, check_target_precision
 
 log = logging.getLogger("cpms.matcher")
@@ -207,16 +208,23 @@ class Matcher:
             return score_chunk(shortlists, index, weights)
 
         queries = [read_record(r) for r in _checked(records)]
-        alternatives = [index.pinyin.read(q.profile.text) if q.profile.names_product else None for q in queries]
+        # records read alike are scored once: a catalog spells one product in full-width and
+        # half-width forms, traditional and simplified, with more or fewer spaces
+        distinct: dict[tuple[Extraction, frozenset[str]], Query] = {}
+        for q in queries:
+            distinct.setdefault((q.extraction, q.profile.context), q)  # all a query is read from
+        reads = list(distinct.values())
+        alternatives = [index.pinyin.read(q.profile.text) if q.profile.names_product else None for q in reads]
         pinyin_queries = [read_record(a) for a in alternatives if a]
         pinyin = iter(zip(pinyin_queries, scored(pinyin_queries), strict=True))
+        read = zip(reads, scored(reads), strict=True)
+        ranked = {
+            key: _better(as_read, next(pinyin) if alternative else None, alternative)
+            for key, as_read, alternative in zip(distinct, read, alternatives, strict=True)
+        }
         return [
-            self._result(
-                loaded, index, record, _better(read, next(pinyin) if alternative else None, alternative), limit
-            )
-            for record, read, alternative in zip(
-                records, zip(queries, scored(queries), strict=True), alternatives, strict=True
-            )
+            self._result(loaded, index, record, ranked[q.extraction, q.profile.context], limit)
+            for record, q in zip(records, queries, strict=True)
         ]
 
     def _result(
