@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import os
 import random
@@ -55,7 +56,7 @@ from bulk.readers import open_source
 from bulk.snapshots import copy_scheme
 from bulk.spool import encode
 from bulk.types import RowError
-from common.heap import long_lived_build
+from common.heap import MATCHING_THRESHOLDS, long_lived_build
 from matchers.record import record_text
 from ontology.jsonfile import write_bundles
 from ontology.model import ConceptClass, SchemeBundle
@@ -254,20 +255,29 @@ def baseline(records: list[dict[str, str]], bundle: SchemeBundle) -> tuple[float
 
 
 def matcher_in_one_process(records: list[dict[str, str]], snapshot: Path) -> dict[str, tuple[float, list[str], str]]:
-    """The per-record path and the batch path on one core, no cache hits: for each, rows/s, best
-    codes, and CPU µs a row by stage (cProfile's shares of the time measured without it)."""
+    """The per-record path and the batch path on one core, no cache hits, with Python's collector
+    thresholds, and the batch path again with a bulk worker's (`common.heap.matching_process`):
+    for each, rows/s, best codes, and CPU µs a row by stage (cProfile's shares of the time
+    measured without it)."""
     items: list = list(records)
+    python_thresholds = gc.get_threshold()
     paths = {
-        "per record (Matcher.match, the reference)": lambda m: [
-            encode("jsonl", match_outcome(m.matcher.match(r, "CPMS"), record_text(r))) for r in items
-        ],
-        "batch (match_many, as bulk runs)": lambda m: m.match_items(items),
+        "per record (Matcher.match, the reference)": (
+            lambda m: [encode("jsonl", match_outcome(m.matcher.match(r, "CPMS"), record_text(r))) for r in items],
+            python_thresholds,
+        ),
+        "batch (match_many), Python's collector": (lambda m: m.match_items(items), python_thresholds),
+        "batch (match_many), a bulk worker's collector": (lambda m: m.match_items(items), MATCHING_THRESHOLDS),
     }
     out = {}
-    for name, path in paths.items():
+    for name, (path, thresholds) in paths.items():
         with long_lived_build():  # each path its own matcher, its caches cold, as a bulk worker builds it
             matcher = ChunkMatcher.from_snapshot(snapshot, BulkSettings(), "jsonl")
-        outcomes, cpu, by_stage = cpu_by_stage(partial(path, matcher), len(records))
+        gc.set_threshold(*thresholds)
+        try:
+            outcomes, cpu, by_stage = cpu_by_stage(partial(path, matcher), len(records))
+        finally:
+            gc.set_threshold(*python_thresholds)
         out[name] = (1 / cpu, [json.loads(b"{" + tail)["code"] for _, tail in outcomes], by_stage)
     return out
 

@@ -25,7 +25,7 @@ from bulk.readers import Source
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome, lines
 from bulk.types import Piece, RowError, SpoolFormat
-from common.heap import long_lived_build
+from common.heap import long_lived_build, matching_process
 
 
 class Executor(ABC):
@@ -121,6 +121,7 @@ def _match_in_worker(snapshot: str, settings: str, spool: SpoolFormat, parent: i
             _worker_matcher = ChunkMatcher.from_snapshot(
                 Path(snapshot), BulkSettings.model_validate_json(settings), spool
             )
+        matching_process()
     return _worker_matcher.match_items(items)
 
 
