@@ -5,7 +5,7 @@ output row without its number, `spool`), in order. Which records reach it is `de
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from bulk.settings import BulkSettings
 from bulk.spool import Outcome, encode
@@ -34,30 +34,31 @@ class ChunkMatcher:
         return cls(Matcher.from_file(snapshot, settings.match), settings, spool)
 
     def match_items(self, items: list[Item]) -> list[Outcome]:
-        records = [item for item in items if _matchable(item)]
-        matched = iter(self._match_all(records))
-        return [encode(self.spool, next(matched) if _matchable(item) else _unmatchable(item)) for item in items]
+        texts = ["" if isinstance(item, RowError) else record_text(item) for item in items]
+        matchable = [(item, text) for item, text in zip(items, texts, strict=True) if text]
+        matched = iter(self._match_all(matchable))
+        return [
+            encode(self.spool, next(matched) if text else _unmatchable(item))
+            for item, text in zip(items, texts, strict=True)
+        ]
 
-    def _match_all(self, records: list[Record]) -> list[dict[str, Any]]:
+    def _match_all(self, records: list[tuple[Record, str]]) -> list[dict[str, Any]]:
         """In one batch (`match_many`); if that fails, one by one, so that only the failing rows
-        are errors (their rows say what went wrong) and the catalog goes on."""
+        are errors (their rows say what went wrong) and the catalog goes on. `records`: each
+        with its text."""
         settings = self.settings
         try:
-            results = list(self.matcher.match_many(records, settings.scheme, settings.kind))
+            results = list(self.matcher.match_many([r for r, _ in records], settings.scheme, settings.kind))
         except Exception:
-            return [self._match(record) for record in records]
-        return [match_outcome(result, record_text(record)) for record, result in zip(records, results, strict=True)]
+            return [self._match(record, text) for record, text in records]
+        return [match_outcome(result, text) for (_, text), result in zip(records, results, strict=True)]
 
-    def _match(self, record: Record) -> dict[str, Any]:
+    def _match(self, record: Record, text: str) -> dict[str, Any]:
         try:
             result = self.matcher.match(record, self.settings.scheme, self.settings.kind)
         except Exception as exc:
-            return error_outcome(f"matching failed: {type(exc).__name__}: {exc}", record_text(record))
-        return match_outcome(result, record_text(record))
-
-
-def _matchable(item: Item) -> TypeGuard[Record]:
-    return not isinstance(item, RowError) and bool(record_text(item))
+            return error_outcome(f"matching failed: {type(exc).__name__}: {exc}", text)
+        return match_outcome(result, text)
 
 
 def _unmatchable(item: Item) -> dict[str, Any]:
