@@ -55,12 +55,12 @@ class Values:
         return not self.texts and not self.ranges
 
     def accepts(self, other: Values) -> bool:
-        if self.any or other.any:
+        # `any` spelled out: this runs for every value of every candidate of every record
+        texts, ranges, their_ranges = self.texts, self.ranges, other.ranges
+        if not (texts or ranges) or not (other.texts or their_ranges) or not texts.isdisjoint(other.texts):
             return True
-        if not self.texts.isdisjoint(other.texts):
-            return True
-        return any(
-            lo * (1 - _TOLERANCE) <= x <= hi * (1 + _TOLERANCE) for lo, hi in self.ranges for x, _ in other.ranges
+        return bool(ranges and their_ranges) and any(
+            lo * (1 - _TOLERANCE) <= x <= hi * (1 + _TOLERANCE) for lo, hi in ranges for x, _ in their_ranges
         )
 
     @cached_property
