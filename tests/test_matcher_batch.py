@@ -53,6 +53,19 @@ def test_the_bulk_benchmark_catalog(cpms: Matcher) -> None:
     _same(cpms, [*records, *PINYIN], "CPMS")
 
 
+def test_records_read_alike_are_matched_alike_in_one_chunk(cpms: Matcher) -> None:
+    """A chunk scores records read alike once (full-width, traditional script, more spaces, and a
+    unit the matcher does not read); each still gets its own result, as `match` gives it."""
+    spellings = ["304不锈钢六角螺栓 M8*30", "３０４不锈钢六角螺栓 Ｍ８＊３０", "304不鏽鋼六角螺栓  M8*30"]
+    rows = [{"name": "合页 4寸", "material": "不锈钢"}, {"name": "合页 4寸", "material": "不锈钢", "unit": "只"}]
+    records = [*spellings, *rows, "六角螺母 M8"]
+    _same(cpms, records, "CPMS")
+    results = list(cpms.match_many(records, "CPMS"))
+    assert len({repr(_essentials(r)) for r in results[:3]}) == 1
+    assert results[3].warnings != results[4].warnings  # the unit is named among the columns not used
+    assert _essentials(results[0])[:4] != _essentials(results[5])[:4]
+
+
 def test_the_generated_catalog_to_classes_and_items(cpms: Matcher) -> None:
     _, generated = cpms_catalog("test")
     records = [g.record for g in generated]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from matchers import Candidate, Decision, Matcher, MatchResult, MatchSettings, Thresholds
+from matchers.opposites import contradictions, stances
+from matchers.profile import read_record
 from ontology.model import ConceptClass, Labels, Scheme, SchemeBundle, Synonym
 from seed_data.cpms_standard import load_cpms
 
@@ -259,3 +261,28 @@ def test_words_spread_over_many_classes_examples_become_noise() -> None:
     assert (
         codes(result)[0] == HINGE and result.candidates[0].features["query_coverage_names"] > 0.75
     )  # 0.32 if it counted in full
+
+
+def test_a_records_head_follows_the_words_confirmations_show_to_name_no_product() -> None:
+    """Heads are kept by a record's segments; a word that confirmations show to name no product (a
+    brand over many classes' examples) is set aside in the heads worked out after, not before."""
+    matcher = Matcher.from_bundles([load_cpms()])
+    index = matcher._index(matcher._loaded, "CPMS", None)
+    profile = read_record("永旺 合页").profile
+    assert "永旺" in index.heads(profile).modifier_terms  # before the head, it may narrow it
+    for name in ["六角螺母", "平垫圈", "弹簧垫圈", "球阀", "三通", "弯头", "卷尺", "羊角锤", "角阀"]:
+        matcher.confirm(f"{name} 永旺", "CPMS", codes(matcher.match(name))[0])
+    assert "永旺" in index.spread_words
+    assert "永旺" not in index.heads(profile).modifier_terms
+
+
+def test_a_text_takes_a_side_only_when_it_takes_one() -> None:
+    """`Stances.taken`: the side of each exclusive group a text takes alone, with its first word;
+    a text that names both sides takes neither, and contradicts no candidate there."""
+    left = stances("左旋螺母 反牙")
+    assert [word for _, word in left.taken.values()] == ["左旋"]
+    both = stances("左旋 右旋 螺母")
+    assert both.sides and not both.taken
+    right = stances("右旋螺母")
+    assert contradictions(left, right, right) == [("左旋", "右旋")]
+    assert contradictions(both, right, right) == []
