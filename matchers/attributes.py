@@ -78,14 +78,18 @@ NO_ATTRIBUTES: Attributes = MappingProxyType({})
 
 
 def _collect(pairs: Iterable[_Pair]) -> dict[str, Values]:
-    texts: dict[str, set[str]] = defaultdict(set)
-    ranges: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    """The values of each key, the keys in the order first found: what lists them (a result's
+    warnings, its checks) then lists them alike in every process (a set's order is the hash seed's)."""
+    texts: dict[str, set[str]] = {}
+    ranges: dict[str, list[tuple[float, float]]] = {}
+    keys: dict[str, None] = {}
     for key, value in pairs:
+        keys[key] = None
         if isinstance(value, tuple):
-            ranges[key].append(value)
+            ranges.setdefault(key, []).append(value)
         else:
-            texts[key].add(value)
-    return {k: Values(frozenset(texts.get(k, ())), tuple(ranges.get(k, ()))) for k in texts.keys() | ranges.keys()}
+            texts.setdefault(key, set()).add(value)
+    return {k: Values(frozenset(texts.get(k, ())), tuple(ranges.get(k, ()))) for k in keys}
 
 
 def _pairs(found: Iterable[Found]) -> Iterator[_Pair]:
