@@ -237,11 +237,9 @@ class Comparison:
     foreign: tuple[str, ...] = ()  # record keys the concept's template has no property for
 
 
-Tally = tuple[int, int, int, int, int]
-NO_TALLY: Tally = (0, 0, 0, 0, 0)
-
-
-def tally(record: Attributes, concept: Attributes, template_keys: frozenset[str] | None) -> Tally:
+def tally(
+    record: Attributes, concept: Attributes, template_keys: frozenset[str] | None
+) -> tuple[int, int, int, int, int]:
     """What `compare` finds, counted: (attributes agreeing, conflicting, standards agreeing,
     conflicting, foreign keys). The scorer needs only these for every candidate; the checks
     themselves are built for the few candidates a result shows."""

@@ -31,14 +31,10 @@ from rapidfuzz import fuzz, process
 
 from matchers.attributes import (
     NO_ATTRIBUTES,
-    NO_TALLY,
     Attributes,
-    Tally,
     ValueLexicon,
-    Values,
     own_standards,
     stated_attributes,
-    tally,
     template_attributes,
 )
 from matchers.classifier import ExampleClassifier
@@ -59,7 +55,7 @@ _ALTERNATE = 0.7
 _PARTITION = 256  # documents beyond which the best ones are partitioned out before sorting
 _DENSE = 32  # documents per posting up to which the postings are summed over all documents
 _MIN_CODE_LENGTH = 6
-_KEPT = 1 << 16  # tallies or heads of records kept, after which those kept are forgotten at once
+_KEPT = 1 << 16  # heads of records kept, after which those kept are forgotten at once
 SPREAD = 8
 """Concepts whose confirmed examples have a word, from which on it is evidence for none of them."""
 
@@ -196,7 +192,6 @@ class CandidateIndex:
         self._spread: dict[str, set[str]] = {}
         self.spread_words: set[str] = set()
         self._stances: dict[int, tuple[Stances, Stances]] = {}
-        self._tallies: dict[tuple[frozenset[tuple[str, Values]], str], Tally] = {}
         self._heads: dict[tuple[tuple[Segment, ...], int], Heads] = {}
         self._named: frozenset[str] | None = None
         self._names_at: tuple[int, list[Doc], list[str]] = (-1, [], [])  # for `nearest`, as of a docs count
@@ -334,20 +329,6 @@ class CandidateIndex:
             labels = [normalize(t) for t in concept.texts]
             names = labels + [normalize(t) for t in concept.synonyms]
             found = self._stances[position] = (stances(" | ".join(labels)), stances(" | ".join(names)))
-        return found
-
-    def tally(self, record: Attributes, values: frozenset[tuple[str, Values]], entry: Entry) -> Tally:
-        """`matchers.attributes.tally` of a record's values against a concept's, kept by the
-        record's `values` (its attributes' items): a catalog repeats its sizes, materials and
-        finishes over many products, and each is compared with the same candidates."""
-        if not values:
-            return NO_TALLY
-        key = (values, entry.concept.code)
-        found = self._tallies.get(key)
-        if found is None:
-            if len(self._tallies) >= _KEPT:
-                self._tallies.clear()
-            found = self._tallies[key] = tally(record, entry.attributes, entry.template_keys)
         return found
 
     def unknown_terms(self, terms: Iterable[str]) -> frozenset[str]:

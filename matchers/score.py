@@ -74,7 +74,7 @@ from typing import NamedTuple
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from matchers.attributes import STANDARD, Attributes, Comparison, compare, foreign_keys
+from matchers.attributes import STANDARD, Attributes, Comparison, compare, foreign_keys, tally
 from matchers.candidates import CandidateIndex, Hit
 from matchers.heads import Heads
 from matchers.logistic import Choice, choice_probabilities, fit_choices
@@ -364,8 +364,7 @@ def features(
     standards = standard.texts if standard is not None else frozenset()
     token_set, partial = similar
     record_terms, record_attributes, record_models = q.terms, q.attributes, q.models
-    values = frozenset(record_attributes.items())  # what the index keeps the record's tallies by
-    context_of, mass, tallied, stances_at = context.get, index.mass, index.tally, index.stances
+    context_of, mass, stances_at = context.get, index.mass, index.stances
     record_stances = q.stances
     new = tuple.__new__  # a row built from a tuple: a named tuple's keywords cost ten times as much
     out = []
@@ -373,7 +372,9 @@ def features(
         doc, entry = hit.doc.profile, hit.matched
         doc_terms = doc.terms
         matched = record_terms & doc_terms
-        agree, conflict, standard_agree, standard_conflict, foreign = tallied(record_attributes, values, entry)
+        agree, conflict, standard_agree, standard_conflict, foreign = tally(
+            record_attributes, entry.attributes, entry.template_keys
+        )
         concept = entry.concept
         models = models_agree(record_models, doc.models | entry.models) if concept.kind == "item" else None
         code = hit.entry.concept.code

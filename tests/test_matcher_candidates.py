@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from matchers import Matcher
-from matchers.attributes import ValueLexicon, tally
+from matchers.attributes import ValueLexicon
 from matchers.candidates import CandidateIndex
 from matchers.pinyin_query import PinyinReader
 from matchers.profile import read_record
@@ -83,20 +83,3 @@ def test_matching_to_a_level_rolls_narrower_concepts_up(snapshot: Snapshot) -> N
     result = Matcher(snapshot).match("内六角螺丝 M6", scheme="CPMS", level=2)
     best = result.candidates[0]
     assert (best.code, best.narrower) == (CPMS.classes[1].code, SOCKET_SCREW)
-
-
-@pytest.mark.parametrize("kind", ["class", "item"])
-def test_a_kept_tally_is_the_tally_of_those_values(snapshot: Snapshot, kind: Kind) -> None:
-    """The index keeps tallies by the record's values: records with the same values share them, and
-    records with other values get their own (M8 agrees with an M8 bolt, M10 conflicts)."""
-    index = _index(snapshot, kind)
-    records = ["六角头螺栓 M8*30 镀锌", "六角螺栓 M8*30 镀锌 8.8级", "六角头螺栓 M10*30 镀锌", "合页 4寸", "六角螺母"]
-    tallies = set()
-    for _ in range(2):  # the second time from what is kept
-        for text in records:
-            attributes = read_record(text).profile.attributes
-            for entry in index.entries:
-                kept = index.tally(attributes, frozenset(attributes.items()), entry)
-                assert kept == tally(attributes, entry.attributes, entry.template_keys), (text, entry.concept.code)
-                tallies.add(kept)
-    assert len(tallies) > 2  # agreeing, conflicting, and nothing to compare
