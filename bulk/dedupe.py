@@ -2,9 +2,10 @@
 
 A chunk is split into the items still to match (each distinct record once, whatever the number of
 rows holding it) and a plan that puts their outcomes back on every row; outcomes are remembered for
-later chunks, up to `size` records (the oldest forgotten first). Records are the same when the
-matcher reads the same thing of them (`matchers.record.read_key`: not the unit, which it does not
-read). Matching is deterministic, so this changes nothing in the output.
+later chunks, up to `size` records (the oldest forgotten first), each under a 16-byte digest of
+what the matcher reads of it. Records are the same when the matcher reads the same thing of them
+(`matchers.record.read_key`: not the unit, which it does not read). Matching is deterministic, so
+this changes nothing in the output.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from hashlib import blake2b
 
 from bulk.chunk_matcher import Item
 from bulk.spool import Outcome
@@ -21,7 +23,10 @@ from matchers.record import read_key
 Rows = list[tuple[int, Item]]
 """(row number, item) in input order."""
 
-REMEMBERED = 100_000  # records whose outcome is kept for later chunks (about 1 KB each)
+REMEMBERED = 300_000
+"""Records whose outcome is kept for later chunks, about 0.9 KB each (an output row of 0.7 KB):
+the million-row catalog of `benchmarks.bench_bulk` (67.9% of its rows distinct records) has 79.5%
+of its rows matched with 100,000 kept, 72.6% with 300,000, 70.9% with 400,000."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,4 +70,6 @@ class Deduper:
 
 
 def _key(item: Item) -> Hashable:
-    return item if isinstance(item, RowError) else read_key(item)
+    if isinstance(item, RowError):
+        return item
+    return blake2b(repr(read_key(item)).encode("utf-8", "surrogatepass"), digest_size=16).digest()

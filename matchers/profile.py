@@ -43,14 +43,11 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A record read for matching; it looks up its text terms and its attribute terms."""
+    """A record read for matching."""
 
     profile: Profile
     extraction: Extraction
-
-    @property
-    def lookup_terms(self) -> frozenset[str]:
-        return self.profile.terms | attribute_terms(self.profile.attributes)
+    lookup_terms: frozenset[str]  # what it looks up: its text terms and its attribute terms
 
 
 def attribute_terms(attributes: Attributes) -> frozenset[str]:
@@ -133,4 +130,5 @@ def read_record(record: Record) -> Query:
 @lru_cache(maxsize=1 << 14)
 def read_query(text: str, columns: tuple[tuple[str, str], ...], context: str) -> Query:
     """Catalogs repeat records (and a record is matched to several schemes): each is read once."""
-    return Query(*read_text(text, dict(columns), context))
+    profile, extraction = read_text(text, dict(columns), context)
+    return Query(profile, extraction, profile.terms | attribute_terms(profile.attributes))
