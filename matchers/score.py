@@ -366,7 +366,7 @@ def features(
     record_terms, record_attributes, record_models = q.terms, q.attributes, q.models
     context_of, mass, stances_at = context.get, index.mass, index.stances
     record_stances = q.stances
-    new = tuple.__new__  # a row built from a tuple: a named tuple's keywords cost ten times as much
+    make = Features._make  # from a tuple (its length checked): a named tuple's keywords cost several times as much
     out = []
     for hit, probability, token_set_ratio, partial_ratio in zip(hits, probabilities, token_set, partial, strict=True):
         doc, entry = hit.doc.profile, hit.matched
@@ -387,8 +387,7 @@ def features(
         # a record whose own standard names the candidate contradicts itself: a person decides
         opposites = [] if own else contradictions(record_stances, *stances_at(position))
         ancestors = concept.ancestors
-        row: Features = new(
-            Features,
+        row = make(
             (
                 fsum(map(idf_of, covered & doc_terms)) / covered_mass,  # query_coverage
                 fsum(map(idf_of, covered & entry.terms)) / covered_mass,  # query_coverage_all
