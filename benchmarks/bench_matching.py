@@ -491,6 +491,7 @@ def bench_speed_mwpd(limit: int) -> None:
         return
     _, baseline = baseline_top(task)
     records = [record for record, _ in task.queries]
+    task.matcher.calibrate_all()  # as a service does before it answers: the first match would cross-fit
     print(f"  MWPD offers -> GPC classes at level 3, train offers as examples; {_load()}")
     speed_line(
         f"MWPD ({len(records)} offers)",
