@@ -35,7 +35,7 @@ class ChunkMatcher:
 
     def match_items(self, items: list[Item]) -> list[Outcome]:
         texts = ["" if isinstance(item, RowError) else record_text(item) for item in items]
-        matchable = [(item, text) for item, text in zip(items, texts, strict=True) if text]
+        matchable = [(i, text) for i, text in zip(items, texts, strict=True) if text and not isinstance(i, RowError)]
         matched = iter(self._match_all(matchable))
         return [
             encode(self.spool, next(matched) if text else _unmatchable(item))

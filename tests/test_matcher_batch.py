@@ -58,7 +58,7 @@ def test_records_read_alike_are_matched_alike_in_one_chunk(cpms: Matcher) -> Non
     unit the matcher does not read); each still gets its own result, as `match` gives it."""
     spellings = ["304不锈钢六角螺栓 M8*30", "３０４不锈钢六角螺栓 Ｍ８＊３０", "304不鏽鋼六角螺栓  M8*30"]
     rows = [{"name": "合页 4寸", "material": "不锈钢"}, {"name": "合页 4寸", "material": "不锈钢", "unit": "只"}]
-    records = [*spellings, *rows, "六角螺母 M8"]
+    records: list[Record] = [*spellings, *rows, "六角螺母 M8"]
     _same(cpms, records, "CPMS")
     results = list(cpms.match_many(records, "CPMS"))
     assert len({repr(_essentials(r)) for r in results[:3]}) == 1
