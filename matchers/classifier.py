@@ -135,14 +135,19 @@ class ExampleClassifier:
         """`_scores` of each record of a chunk, a row each: the records' vectors times the weights as
         one sparse product (a bincount in which each record's classes are its own bins, summed in
         the order a record alone sums them)."""
-        classes, products = [], []
         width = len(self.codes)
+        weights: list[Weights] = []
+        starts: list[int] = []  # a term's record's first bin
+        values: list[float] = []  # a term's value in its record's vector
         for row, (found, context) in enumerate(records):
-            x = self._vector(found, context, examples)
-            weights = [self._weights.get(t, NO_WEIGHTS) for t, _ in (*found, *context)]
-            classes += [w.classes + row * width for w in weights]
-            products += [w.weights * v for w, v in zip(weights, x.tolist(), strict=True)]
-        scores = np.bincount(np.concatenate(classes), weights=np.concatenate(products), minlength=len(records) * width)
+            weights += [self._weights.get(t, NO_WEIGHTS) for t, _ in (*found, *context)]
+            starts += [row * width] * (len(found) + len(context))
+            values += self._vector(found, context, examples).tolist()
+        # each term's weights times its value, in one multiplication over the chunk, not one a term
+        sizes = [len(w.classes) for w in weights]
+        classes = np.concatenate([w.classes for w in weights]) + np.repeat(starts, sizes)
+        products = np.concatenate([w.weights for w in weights]) * np.repeat(values, sizes)
+        scores = np.bincount(classes, weights=products, minlength=len(records) * width)
         return scores.astype(np.float64).reshape(len(records), width)  # integers when no term has weights
 
     @staticmethod
