@@ -20,7 +20,8 @@ the batch path beside the per-record path and beside an older revision.
    before each run.
 4. On a sample, in the same run: the naive baseline (rapidfuzz `process.extractOne` over every
    CPMS label and synonym, per row), the per-record path (`Matcher.match` for each row, the
-   reference) and the batch path (`match_many`, as bulk runs use it), in one process on one core:
+   reference) and the batch path (`match_many`, as bulk runs use it) with Python's collector
+   thresholds, and the batch path with a bulk worker's, in one process on one core:
    their speed, CPU µs a row by stage (cProfile shares of the measured CPU time), and accuracy
    against the true class.
 """

@@ -35,6 +35,6 @@ def matching_process() -> None:
     """Collect less often in a process that matches all its life (a bulk worker): matching makes
     many small objects and few cycles, so young collections find little, and each full one walks
     again everything the read caches hold. With Python's thresholds the collector took 127-367 µs
-    a record on bulk chunks (more as the caches filled); with these, a chunk's CPU a record fell by
-    a fifth (`benchmarks.bench_bulk` prints both)."""
+    a record on bulk chunks (more as the caches filled); with these, the batch path's CPU a record
+    fell by a fifth to a third (`benchmarks.bench_bulk` prints both)."""
     gc.set_threshold(*MATCHING_THRESHOLDS)
