@@ -27,6 +27,19 @@ def long_lived_build() -> Iterator[None]:
             gc.enable()
 
 
+SERVING_THRESHOLDS = (10_000, 10, 10)
+"""The collector's thresholds in a server process. Python's are (700, 10, 10): a collection of the
+youngest objects every 700 allocations, and of all every hundred of those. A request allocates a
+few hundred, and some of them outlive it (the read cache), so under load full collections, during
+which no request moves, ran several times a second; with these, about once every few seconds
+(figures: docs/matching.md, "Design history")."""
+
+
+def serving_process() -> None:
+    """Collect less often in a server process, once its matcher is built."""
+    gc.set_threshold(*SERVING_THRESHOLDS)
+
+
 MATCHING_THRESHOLDS = (20_000, 20, 100)
 """The collector's thresholds in a process that matches all its life (Python's are 700, 10, 10)."""
 

@@ -12,13 +12,12 @@ ontology/examples.py); a key's pending ones count for that key's matches only (`
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
 
 from common.errors import CpmsError, DeprecatedConcept, Unavailable, UnknownConcept
-from common.heap import long_lived_build
+from common.heap import long_lived_build, serving_process
 from matchers import Matcher, Record, Snapshot
 from matchers.deadline import Stopped, check, time_limit
 from matchers.normalize import normalize
@@ -131,7 +130,7 @@ class MatcherService:
             else:
                 self._matcher.reload(snapshot)  # keeps what was confirmed here meanwhile and is not in the snapshot
                 self._matcher.calibrate_all()
-        gc.set_threshold(*GC_THRESHOLDS)
+        serving_process()
         with self._lock:
             self._known |= examples.ids
             self._latest, self._marks = examples.latest, marks
@@ -197,10 +196,3 @@ class TaughtByKey:
             return frozenset()
         found = self._codes.get((key_id, scheme, normalize(example_text(record))))
         return frozenset(found.values()) if found else frozenset()
-
-
-GC_THRESHOLDS = (10_000, 10, 10)
-"""Python's are (700, 10, 10): a collection of the youngest objects every 700 allocations, and of
-all every hundred of those. A request allocates a few hundred, and some of them outlive it (the
-read cache), so under load full collections, during which no request moves, ran several times a
-second; with these, about once every few seconds (figures: docs/matching.md, "Design history")."""
