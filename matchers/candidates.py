@@ -55,7 +55,6 @@ _ALTERNATE = 0.7
 _PARTITION = 256  # documents beyond which the best ones are partitioned out before sorting
 _DENSE = 32  # documents per posting up to which the postings are summed over all documents
 _MIN_CODE_LENGTH = 6
-_KEPT = 1 << 16  # heads of records kept, after which those kept are forgotten at once
 SPREAD = 8
 """Concepts whose confirmed examples have a word, from which on it is evidence for none of them."""
 
@@ -192,7 +191,7 @@ class CandidateIndex:
         self._spread: dict[str, set[str]] = {}
         self.spread_words: set[str] = set()
         self._stances: dict[int, tuple[Stances, Stances]] = {}
-        self._heads: dict[tuple[tuple[Segment, ...], int], Heads] = {}
+        self._kept_heads = lru_cache(maxsize=1 << 16)(self._heads_of)  # catalogs repeat their names
         self._named: frozenset[str] | None = None
         self._names_at: tuple[int, list[Doc], list[str]] = (-1, [], [])  # for `nearest`, as of a docs count
         self._standards = _class_standards(view, lexicon) if kind == "class" else {}
@@ -387,13 +386,11 @@ class CandidateIndex:
         no product, which only grows (`_spread_of`)."""
         if self.kind != "class":
             return NO_HEADS
-        key = (profile.segments, len(self.spread_words))
-        found = self._heads.get(key)
-        if found is None:
-            if len(self._heads) >= _KEPT:
-                self._heads.clear()
-            found = self._heads[key] = self.names.heads(profile.segments, self.spread_words)
-        return found
+        return self._kept_heads(profile.segments, len(self.spread_words))
+
+    def _heads_of(self, segments: tuple[Segment, ...], _spread: int) -> Heads:
+        """`_spread`, the number of words known to name no product, is there for the cache's key."""
+        return self.names.heads(segments, self.spread_words)
 
     def head_hits(self, heads: Heads, score: float) -> list[Hit]:
         """A hit for each concept that the record's head names in full, with `score`."""
