@@ -4,6 +4,8 @@ output row without its number, `spool`), in order. Which records reach it is `de
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from bulk.types import RowError, SpoolFormat, Status
 from common.units import symbol
 from matchers.decide import Decision
 from matchers.matcher import Matcher
+from matchers.profile import Key, Query, read_record
 from matchers.record import Record, record_text
 from matchers.result import MatchResult, PropertyValue
 from matchers.units import format_number
@@ -20,13 +23,20 @@ from matchers.units import format_number
 Item = Record | RowError
 """A row to match: its record, or the reason it cannot be matched."""
 
+MEMO = 100_000
+"""Outcomes a worker keeps by what the matcher read (`Query.key`) for later chunks: the records a
+chunk's dedupe leaves (`bulk.dedupe`, by the cells the matcher reads) still repeat products spelt
+alike. TODO measured."""
+
 STATUS = {Decision.auto: Status.matched, Decision.review: Status.review, Decision.none: Status.no_match}
 
 
 class ChunkMatcher:
-    def __init__(self, matcher: Matcher, settings: BulkSettings, spool: SpoolFormat) -> None:
+    def __init__(self, matcher: Matcher, settings: BulkSettings, spool: SpoolFormat, memo: int = MEMO) -> None:
         matcher.kind_of(settings.scheme, settings.kind)  # an unknown scheme or kind fails here, before any row
         self.matcher, self.settings, self.spool = matcher, settings, spool
+        self._memo: OrderedDict[bytes, dict[str, Any]] = OrderedDict()  # outcomes without their input, by `_digest`
+        self._memo_size = memo
 
     @classmethod
     def from_snapshot(cls, snapshot: Path, settings: BulkSettings, spool: SpoolFormat) -> ChunkMatcher:
@@ -43,15 +53,33 @@ class ChunkMatcher:
         ]
 
     def _match_all(self, records: list[tuple[Record, str]]) -> list[dict[str, Any]]:
-        """In one batch (`match_many`); if that fails, one by one, so that only the failing rows
-        are errors (their rows say what went wrong) and the catalog goes on. `records`: each
-        with its text."""
-        settings = self.settings
+        """In one batch (`Matcher.match_read`), each record read alike matched once in this
+        worker's run, as long as the memo keeps it; if the batch fails, one by one, so that only
+        the failing rows are errors (their rows say what went wrong) and the catalog goes on.
+        `records`: each with its text."""
+        settings, memo = self.settings, self._memo
+        reads = [(record, read_record(record)) for record, _ in records]
+        keys = [_digest(q.key) for _, q in reads]
+        fresh: dict[bytes, tuple[Record, Query]] = {}
+        for key, read in zip(keys, reads, strict=True):
+            if key not in memo:
+                fresh.setdefault(key, read)
         try:
-            results = list(self.matcher.match_many([r for r, _ in records], settings.scheme, settings.kind))
+            results = self.matcher.match_read(list(fresh.values()), settings.scheme, settings.kind)
         except Exception:
             return [self._match(record, text) for record, text in records]
-        return [match_outcome(result, text) for (_, text), result in zip(records, results, strict=True)]
+        made = {key: match_outcome(result, "") for key, result in zip(fresh, results, strict=True)}
+        outcomes = []
+        for key, (_, text) in zip(keys, records, strict=True):
+            outcome = made.get(key)
+            if outcome is None:
+                outcome = memo[key]
+                memo.move_to_end(key)  # the least recently used are forgotten first
+            outcomes.append({**outcome, "input": text})
+        memo.update(made)
+        while len(memo) > self._memo_size:
+            memo.popitem(last=False)
+        return outcomes
 
     def _match(self, record: Record, text: str) -> dict[str, Any]:
         try:
@@ -59,6 +87,13 @@ class ChunkMatcher:
         except Exception as exc:
             return error_outcome(f"matching failed: {type(exc).__name__}: {exc}", text)
         return match_outcome(result, text)
+
+
+def _digest(key: Key) -> bytes:
+    """16 bytes for a read's key (an extraction is tuples of text and numbers, whose `repr` is the
+    same for equal values; the context's terms sorted): 3.3 KB a memo entry with the key itself."""
+    extraction, context = key
+    return blake2b(repr((extraction, sorted(context))).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _unmatchable(item: Item) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 from common.errors import InvalidSetting
 from matchers.extract import COLUMN_ROLES
@@ -62,8 +63,10 @@ TEXT_HEADERS = frozenset((*NAME_HEADERS, *COLUMN_ROLES, *MAKER_HEADERS, *CATEGOR
 _READ = TEXT_HEADERS | frozenset(DESCRIPTION_HEADERS)
 
 
+@lru_cache(maxsize=1 << 10)
 def field_of(header: str) -> str | None:
-    """The record field a header means, or None."""
+    """The record field a header means, or None (kept: a catalog asks it of the same few headers
+    on every row)."""
     return _BY_KEY.get(header_key(header))
 
 

@@ -35,12 +35,11 @@ from matchers.decide import Decision, MatchSettings, decide
 from matchers.deprecated import redirect, replacement
 from matchers.explain import explain
 from matchers.levels import roll_up
-from matchers.profile import Query, read_record
+from matchers.profile import Key, Query, read_record
 from matchers.record import Record, example_text, given_columns, record_columns
 from matchers.result import MatchResult
 from matchers.score import HAND_SET, Labelled, Scored, ScoreWeights, Shortlist, fit_weights, score, score_chunk
 from matchers.snapshot import Examples, Kind, SchemeView, Snapshot
-from matchers.types import Extraction
 from ontology.model import SchemeBundle, check_target_precision
 
 log = logging.getLogger("cpms.matcher")
@@ -180,22 +179,24 @@ class Matcher:
         costs less than scoring its records one by one."""
         records = iter(records)
         while chunk := list(islice(records, CHUNK)):
-            yield from self._match_chunk(chunk, scheme, kind, limit, level, columns)
+            if columns:
+                chunk = [r if isinstance(r, str) else mapped(given_columns(r), columns) for r in chunk]
+            yield from self.match_read([(r, read_record(r)) for r in _checked(chunk)], scheme, kind, limit, level)
 
-    def _match_chunk(
+    def match_read(
         self,
-        records: Sequence[Record],
-        scheme: str | None,
-        kind: Kind | None,
-        limit: int | None,
-        level: int | None,
-        columns: Mapping[str, str | None] | None,
+        reads: Sequence[tuple[Record, Query]],
+        scheme: str | None = None,
+        kind: Kind | None = None,
+        limit: int | None = None,
+        level: int | None = None,
     ) -> list[MatchResult]:
+        """`match` of records read already (each with its `read_record`), in one batch: records
+        read alike (`Query.key`) are scored once. A caller that keeps what it made of a key
+        (`bulk.chunk_matcher`) sends each key once."""
         loaded, settings = self._loaded, self.settings
         index = self._index(loaded, scheme, kind)
         _check_bounds(limit, level)
-        if columns:
-            records = [r if isinstance(r, str) else mapped(given_columns(r), columns) for r in records]
         weights = settings.weights_for(index.scheme, index.kind)
 
         def scored(queries: list[Query]) -> list[list[Scored]]:
@@ -207,25 +208,19 @@ class Matcher:
             check()
             return score_chunk(shortlists, index, weights)
 
-        queries = [read_record(r) for r in _checked(records)]
-        # records read alike are scored once: a catalog spells one product in full-width and
-        # half-width forms, traditional and simplified, with more or fewer spaces
-        distinct: dict[tuple[Extraction, frozenset[str]], Query] = {}
-        for q in queries:
-            distinct.setdefault((q.extraction, q.profile.context), q)  # all a query is read from
-        reads = list(distinct.values())
-        alternatives = [index.pinyin.read(q.profile.text) if q.profile.names_product else None for q in reads]
+        distinct: dict[Key, Query] = {}
+        for _, q in reads:
+            distinct.setdefault(q.key, q)
+        queries = list(distinct.values())
+        alternatives = [index.pinyin.read(q.profile.text) if q.profile.names_product else None for q in queries]
         pinyin_queries = [read_record(a) for a in alternatives if a]
         pinyin = iter(zip(pinyin_queries, scored(pinyin_queries), strict=True))
-        read = zip(reads, scored(reads), strict=True)
+        read = zip(queries, scored(queries), strict=True)
         ranked = {
             key: _better(as_read, next(pinyin) if alternative else None, alternative)
             for key, as_read, alternative in zip(distinct, read, alternatives, strict=True)
         }
-        return [
-            self._result(loaded, index, record, ranked[q.extraction, q.profile.context], limit)
-            for record, q in zip(records, queries, strict=True)
-        ]
+        return [self._result(loaded, index, record, ranked[q.key], limit) for record, q in reads]
 
     def _result(
         self, loaded: _Loaded, index: CandidateIndex, record: Record, ranked: Ranked, limit: int | None

@@ -41,6 +41,9 @@ class Profile:
     names_product: bool = True  # whether it says more than values, light words and placeholders
 
 
+Key = tuple[Extraction, frozenset[str]]
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """A record read for matching."""
@@ -48,6 +51,12 @@ class Query:
     profile: Profile
     extraction: Extraction
     lookup_terms: frozenset[str]  # what it looks up: its text terms and its attribute terms
+
+    @property
+    def key(self) -> Key:
+        """All a query is read from: records read alike (full-width and half-width forms,
+        traditional and simplified, more or fewer spaces) are matched alike."""
+        return self.extraction, self.profile.context
 
 
 def attribute_terms(attributes: Attributes) -> frozenset[str]:

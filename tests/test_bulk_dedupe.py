@@ -3,10 +3,15 @@ what matching every row would give."""
 
 from __future__ import annotations
 
-from bulk.chunk_matcher import ChunkMatcher
+import json
+
+from bulk import BulkSettings
+from bulk.chunk_matcher import ChunkMatcher, Item
 from bulk.dedupe import Deduper
 from bulk.types import RowError
+from matchers import Matcher
 from tests.bulk_support import ROWS, essentials, expected, ontology_file, read_output, run, write_csv
+from tests.matcher_bundles import CPMS, OTHER
 
 
 def test_a_chunk_is_split_into_its_distinct_records_and_joined_back():
@@ -46,3 +51,36 @@ def test_repeated_records_are_matched_once_per_run(tmp_path, monkeypatch):
     assert summary.rows == len(rows)
     assert len(matched) == len(ROWS)  # the 60 rows repeat 3 records, matched in the first chunk
     assert essentials(read_output(tmp_path / "out.csv")) == expected(rows)
+
+
+def test_records_read_alike_are_matched_once_per_worker_each_row_with_its_input():
+    """Rows whose cells differ (full-width, traditional script, spacing) but read alike reach the
+    worker as different records; it matches the first and gives the others its outcome with their
+    own input, for as long as its memo keeps it (the least recently used forgotten first)."""
+    matcher = Matcher.from_bundles([CPMS, OTHER])
+    sent: list[str] = []
+    match_read = matcher.match_read
+
+    def counting(reads, *args, **kwargs):
+        sent.extend(str(record) for record, _ in reads)
+        return match_read(reads, *args, **kwargs)
+
+    matcher.match_read = counting  # type: ignore[method-assign]
+    worker = ChunkMatcher(matcher, BulkSettings(), "jsonl", memo=2)
+    reference = ChunkMatcher(Matcher.from_bundles([CPMS, OTHER]), BulkSettings(), "jsonl", memo=0)
+    chunks: list[list[Item]] = [
+        ["304不锈钢六角螺栓 M8*30", {"name": "合页", "spec": "4寸"}],
+        ["３０４不锈钢六角螺栓 Ｍ８＊３０", {"name": "合页 4寸"}],
+        ["活动扳手 8寸", "304不鏽鋼六角螺栓  M8*30"],
+        [{"name": "合页", "spec": "4寸"}],
+    ]
+    outcomes = [worker.match_items(chunk) for chunk in chunks]
+    assert sent == [
+        "304不锈钢六角螺栓 M8*30", "{'name': '合页', 'spec': '4寸'}",
+        "{'name': '合页 4寸'}",  # a spec column is read apart from the name: not alike
+        "活动扳手 8寸",  # the bolt was used again, so the first hinge was forgotten in its place
+        "{'name': '合页', 'spec': '4寸'}",
+    ]  # fmt: skip
+    assert outcomes == [reference.match_items(chunk) for chunk in chunks]
+    inputs = [json.loads(b"{" + tail)["input"] for chunk in outcomes[1:3] for _, tail in chunk]
+    assert inputs == ["３０４不锈钢六角螺栓 Ｍ８＊３０", "合页 4寸", "活动扳手 8寸", "304不鏽鋼六角螺栓  M8*30"]
