@@ -26,7 +26,7 @@ STAGES = {
     ("similarity.py", "similarities"): "score: fuzzy, a record at a time",
     ("similarity.py", "chunk_similarities"): "score: fuzzy, a chunk at a time (cpdist)",
     ("explain.py", "explain"): "explain: the result",
-    ("chunk_matcher.py", "match_outcome"): "bulk: the output row",
+    ("chunk_matcher.py", "matched"): "bulk: the output row",
     ("spool.py", "encode"): "bulk: the row encoded",
 }
 

@@ -95,6 +95,7 @@ def test_matching_items_of_another_scheme(tmp_path):
 
 
 def test_a_row_the_matcher_fails_on_is_an_error_and_the_others_are_matched(tmp_path, monkeypatch):
+    from bulk import chunk_matcher
     from matchers import matcher
 
     read, reference = matcher.read_record, expected(ROWS)
@@ -104,7 +105,8 @@ def test_a_row_the_matcher_fails_on_is_an_error_and_the_others_are_matched(tmp_p
             raise ValueError("no hinges today")
         return read(record)
 
-    monkeypatch.setattr(matcher, "read_record", failing)
+    monkeypatch.setattr(chunk_matcher, "read_record", failing)  # the chunk's reading, in one batch
+    monkeypatch.setattr(matcher, "read_record", failing)  # then each row's, one by one
     ontology = ontology_file(tmp_path)
     catalog = write_csv(tmp_path / "catalog.csv", ROWS)
     run(catalog, tmp_path / "out.csv", ontology)
