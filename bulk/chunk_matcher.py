@@ -4,6 +4,7 @@ output row without its number, `spool`), in order. Which records reach it is `de
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from hashlib import blake2b
 from pathlib import Path
@@ -40,6 +41,7 @@ class ChunkMatcher:
         self.matcher, self.settings, self.spool = matcher, settings, spool
         self._memo: OrderedDict[bytes, Matched] = OrderedDict()  # by `_digest` of the read
         self._memo_size = memo
+        self._memo_lock = threading.Lock()
 
     @classmethod
     def from_snapshot(cls, snapshot: Path, settings: BulkSettings, spool: SpoolFormat) -> ChunkMatcher:
@@ -49,9 +51,9 @@ class ChunkMatcher:
     def match_items(self, items: list[Item]) -> list[Outcome]:
         texts = ["" if isinstance(item, RowError) else record_text(item) for item in items]
         matchable = [(i, text) for i, text in zip(items, texts, strict=True) if text and not isinstance(i, RowError)]
-        matched = iter(self._match_all(matchable))
+        outcomes = iter(self._match_all(matchable))
         return [
-            encode(self.spool, next(matched) if text else _unmatchable(item))
+            encode(self.spool, next(outcomes) if text else _unmatchable(item))
             for item, text in zip(items, texts, strict=True)
         ]
 
@@ -64,25 +66,23 @@ class ChunkMatcher:
         try:
             reads = [(record, read_record(record)) for record, _ in records]
             keys = [_digest(q.key) for _, q in reads]
+            with self._memo_lock:  # a Dask worker's threads share it
+                kept = {key: memo[key] for key in keys if key in memo}
+                for key in kept:
+                    memo.move_to_end(key)  # the least recently used are forgotten first
             fresh: dict[bytes, tuple[Record, Query]] = {}
             for key, read in zip(keys, reads, strict=True):
-                if key not in memo:
+                if key not in kept:
                     fresh.setdefault(key, read)
             results = self.matcher.match_read(list(fresh.values()), settings.scheme, settings.kind)
         except Exception:
             return [self._match(record, text) for record, text in records]
         made = {key: matched(result) for key, result in zip(fresh, results, strict=True)}
-        outcomes = []
-        for key, (_, text) in zip(keys, records, strict=True):
-            match = made.get(key)
-            if match is None:
-                match = memo[key]
-                memo.move_to_end(key)  # the least recently used are forgotten first
-            outcomes.append(match_outcome(match, text))
-        memo.update(made)
-        while len(memo) > self._memo_size:
-            memo.popitem(last=False)
-        return outcomes
+        with self._memo_lock:
+            memo.update(made)
+            while len(memo) > self._memo_size:
+                memo.popitem(last=False)
+        return [match_outcome(made.get(key) or kept[key], text) for key, (_, text) in zip(keys, records, strict=True)]
 
     def _match(self, record: Record, text: str) -> dict[str, Any]:
         try:
