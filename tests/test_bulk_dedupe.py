@@ -4,6 +4,7 @@ what matching every row would give."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from bulk import BulkSettings
 from bulk.chunk_matcher import ChunkMatcher, Item
@@ -84,3 +85,16 @@ def test_records_read_alike_are_matched_once_per_worker_each_row_with_its_input(
     assert outcomes == [reference.match_items(chunk) for chunk in chunks]
     inputs = [json.loads(b"{" + tail)["input"] for chunk in outcomes[1:3] for _, tail in chunk]
     assert inputs == ["３０４不锈钢六角螺栓 Ｍ８＊３０", "合页 4寸", "活动扳手 8寸", "304不鏽鋼六角螺栓  M8*30"]
+
+
+def test_threads_sharing_a_worker_s_memo_get_every_row_right():
+    """A Dask worker's threads share its matcher and memo: rows forgotten by one thread while
+    another uses them still get their outcomes."""
+    records: list[Item] = [f"{name} M{size}" for size in (6, 8, 10, 12) for name in ("六角螺栓", "六角螺母", "平垫圈")]
+    chunks = [[records[(start + n) % len(records)] for n in range(5)] for start in range(24)]
+    reference = ChunkMatcher(Matcher.from_bundles([CPMS, OTHER]), BulkSettings(), "jsonl", memo=0)
+    expected = [reference.match_items(chunk) for chunk in chunks]
+    shared = ChunkMatcher(Matcher.from_bundles([CPMS, OTHER]), BulkSettings(), "jsonl", memo=3)
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            assert list(pool.map(shared.match_items, chunks)) == expected
