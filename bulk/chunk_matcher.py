@@ -1,5 +1,6 @@
 """The one piece of work every engine runs: records in, their outcomes out (status and the encoded
-output row without its number, `spool`), in order. Which records reach it is `dedupe`'s choice.
+output row without its number, `spool`), in order. Which records reach it is `dedupe`'s choice;
+which of those it matches, its memo's: records read alike are matched once (`MEMO`).
 """
 
 from __future__ import annotations

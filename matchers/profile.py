@@ -42,6 +42,7 @@ class Profile:
 
 
 Key = tuple[Extraction, frozenset[str]]
+"""A query's extraction and context terms: all it is read from (`Query.key`)."""
 
 
 @dataclass(frozen=True, slots=True)
