@@ -93,11 +93,17 @@ class ChunkMatcher:
         return match_outcome(matched(result), text)
 
 
+def digest(value: object) -> bytes:
+    """16 bytes for a value whose `repr` is the same for equal values (tuples of text and numbers):
+    what the dedupe and the memo keep in place of a record's key."""
+    return blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def _digest(key: Key) -> bytes:
-    """16 bytes for a read's key (an extraction is tuples of text and numbers, whose `repr` is the
-    same for equal values; the context's terms sorted): with the key itself, a memo entry took 3.3 KB."""
+    """A read's key as `digest` (an extraction is tuples of text and numbers; the context's terms
+    sorted): with the key itself, a memo entry took 3.3 KB."""
     extraction, context = key
-    return blake2b(repr((extraction, sorted(context))).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return digest((extraction, sorted(context)))
 
 
 def _unmatchable(item: Item) -> dict[str, Any]:

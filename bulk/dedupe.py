@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from hashlib import blake2b
 
-from bulk.chunk_matcher import Item
+from bulk.chunk_matcher import Item, digest
 from bulk.spool import Outcome
 from bulk.types import RowError
 from matchers.record import read_key
@@ -72,4 +71,4 @@ class Deduper:
 def _key(item: Item) -> Hashable:
     if isinstance(item, RowError):
         return item
-    return blake2b(repr(read_key(item)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return digest(read_key(item))
