@@ -2,7 +2,7 @@
 the batch path beside the per-record path and beside an older revision.
 
     .venv/bin/python -m benchmarks.bench_bulk [--rows 1000000] [--workers 2] [--sample 2000]
-        [--dask-rows 10000] [--old REV] [--old-workers 2]
+        [--dask-rows 10000] [--old REV] [--old-workers 2] [--ceiling]
 
 1. Generates a catalog of Chinese hardware records from the seed's CPMS standard (items: fasteners
    with their standard, size, grade and finish; classes: locks, hinges, tools, valves ... with
@@ -24,6 +24,7 @@ the batch path beside the per-record path and beside an older revision.
    thresholds, and the batch path with a bulk worker's, in one process on one core:
    their speed, CPU µs a row by stage (cProfile shares of the measured CPU time), and accuracy
    against the true class.
+5. With `--ceiling`: the most any deduplication could give on the whole catalog (`ceiling`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 import psutil
@@ -51,14 +53,16 @@ from rapidfuzz import process
 
 from benchmarks.stages import cpu_by_stage
 from bulk import BulkSettings, run_bulk
-from bulk.chunk_matcher import ChunkMatcher, match_outcome, matched
+from bulk.chunk_matcher import ChunkMatcher, digest, match_outcome, matched
 from bulk.columns import map_columns, to_record
 from bulk.readers import open_source
 from bulk.snapshots import copy_scheme
 from bulk.spool import encode
 from bulk.types import RowError
 from common.heap import MATCHING_THRESHOLDS, long_lived_build
-from matchers.record import record_text
+from matchers import Matcher
+from matchers.profile import Query, read_record
+from matchers.record import Record, read_key, record_text
 from ontology.jsonfile import write_bundles
 from ontology.model import ConceptClass, SchemeBundle
 from seed_data.catalog import load_all
@@ -293,6 +297,70 @@ def _afresh(matcher: ChunkMatcher) -> ChunkMatcher:
     return ChunkMatcher(matcher.matcher, matcher.settings, matcher.spool)
 
 
+def ceiling(catalog_file: Path, snapshot: Path) -> dict[str, float]:
+    """The most any deduplication could give on a catalog: CPU µs a row in one process, with a
+    bulk worker's collector, when each record distinct by its cells is read once and each distinct
+    read is matched once (and made its output row's values), nothing forgotten. In three parts:
+    the file read into records and each row's dedupe key (the parent's work), the reading of each
+    distinct record, the matching of each distinct read in chunks of 1,000 (`Matcher.match_read`).
+    Writing the output and moving rows between processes are left out: the rows/s it gives for two
+    cores, at twice one core's, is an upper bound."""
+    settings = BulkSettings()
+    with long_lived_build():
+        matcher = Matcher.from_file(snapshot, settings.match)
+    cpu = dict.fromkeys(("file", "read", "match"), 0.0)
+    cells: set[bytes] = set()
+    reads: set[bytes] = set()
+    pending: list[tuple[Record, Query]] = []
+    rows = 0
+
+    def match_pending() -> None:
+        started = time.process_time()
+        for result in matcher.match_read(pending, settings.scheme, settings.kind):
+            matched(result)
+        cpu["match"] += time.process_time() - started
+        pending.clear()
+
+    python_thresholds = gc.get_threshold()
+    gc.set_threshold(*MATCHING_THRESHOLDS)
+    try:
+        with open_source(catalog_file) as source:
+            columns = map_columns(source.headers)
+            while True:
+                started = time.process_time()
+                chunk = [to_record(c, columns) for _, c in islice(source.rows, 1000) if not isinstance(c, RowError)]
+                fresh = []
+                for record in chunk:
+                    if (key := digest(read_key(record))) not in cells:
+                        cells.add(key)
+                        fresh.append(record)
+                cpu["file"] += time.process_time() - started
+                if not chunk:
+                    break
+                rows += len(chunk)
+                started = time.process_time()
+                for record in fresh:
+                    query = read_record(record)
+                    if (key := digest(query.key)) not in reads:
+                        reads.add(key)
+                        pending.append((record, query))
+                cpu["read"] += time.process_time() - started
+                if len(pending) >= 1000:
+                    match_pending()
+        match_pending()
+    finally:
+        gc.set_threshold(*python_thresholds)
+    per_row = {part: 1e6 * seconds / rows for part, seconds in cpu.items()}
+    return {
+        "rows": rows,
+        "distinct_cells": len(cells) / rows,
+        "distinct_reads": len(reads) / rows,
+        **{f"{part}_us": round(us) for part, us in per_row.items()},
+        "match_us_a_read": round(1e6 * cpu["match"] / len(reads)),
+        "rows_per_second_two_cores": round(2e6 / sum(per_row.values())),
+    }
+
+
 def dask_check(catalog_file: Path, snapshot: Path, workers: int, folder: Path) -> tuple[float, float, int, int]:
     """The local and the Dask engine on the same file: their rows/s, the rows that differ at all, and
     those that differ in status or code."""
@@ -328,6 +396,7 @@ def main() -> None:
     parser.add_argument("--dask-rows", type=int, default=10_000)
     parser.add_argument("--old", help="a git revision whose `cpms match` runs beside this one's")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--ceiling", action="store_true", help="the most any dedupe could give (`ceiling`)")
     args = parser.parse_args()
     print(f"at the start: {load()}")
     bundle = next(b for b in load_all() if b.scheme.code == "CPMS")
@@ -385,6 +454,16 @@ def main() -> None:
             print(f"  {name}: {rate:,.0f} rows/s, class right {accuracy(best, sample_truths):.1%}; CPU by stage:")
             print(by_stage)
             figures[f"one core, {name}"] = round(rate)
+
+        if args.ceiling:
+            print(f"\nthe most deduplication could give, the whole catalog in one process, {load()}:")
+            top = ceiling(catalog_file, snapshot)
+            print(f"  {top['distinct_cells']:.1%} of the rows distinct by their cells, {top['distinct_reads']:.1%} "
+                  f"by what the matcher reads; CPU µs a row: the file and the dedupe {top['file_us']}, reading "
+                  f"the distinct records {top['read_us']}, matching the distinct reads {top['match_us']} "
+                  f"({top['match_us_a_read']} a read); at most {top['rows_per_second_two_cores']:,} rows/s "
+                  f"on two cores (twice one core's, no output written)")  # fmt: skip
+            figures["ceiling"] = top
 
         print(f"at the end: {load()}")
         print(json.dumps(figures, ensure_ascii=False))
