@@ -12,7 +12,7 @@ import pytest
 
 from matchers import Matcher, MatchSettings, softmax
 from matchers import classifier as classifier_module
-from matchers.classifier import ExampleClassifier
+from matchers.classifier import PRODUCT, ExampleClassifier
 from matchers.profile import CONTEXT, read_record
 from matchers.record import example_text, record_context, record_text, split_context
 from ontology.model import ConceptClass, Labels, Scheme, SchemeBundle
@@ -46,6 +46,24 @@ def test_the_class_whose_examples_the_record_resembles_ranks_first() -> None:
     assert [code for code, _, _ in ranked] == ["10", "20"]
     assert ranked[0][1] > 0.9 and ranked[0][2] and not ranked[1][2]
     assert classifier.rank(_terms("no such words"), 2) == []
+
+
+def test_a_chunk_ranks_each_record_with_the_floats_it_has_alone() -> None:
+    """A chunk longer than one product (`PRODUCT` records) is scored in several; each record's
+    probabilities are still the very floats `rank` gives it alone, and a record no example knows
+    gets nothing wherever it falls."""
+    classifier = ExampleClassifier()
+    for (_, code), texts in EXAMPLES.items():
+        for text in texts:
+            classifier.add(code, _terms(text))
+    classifier.freeze()
+    words = ["silver", "charm", "monitor", "wireless", "gold", "mouse", "led", "pendant", "no such words"]
+    records: list[tuple[frozenset[str], frozenset[str]]] = [
+        (_terms(" ".join(words[i % 9 : i % 9 + 1 + i % 3])), frozenset()) for i in range(3 * PRODUCT + 5)
+    ]
+    chunk = classifier.rank_chunk(records, 2)
+    assert chunk == [classifier.rank(terms, 2, context) for terms, context in records]
+    assert chunk[8] == [] and chunk[1][0][0] == "10"
 
 
 def test_the_classifier_probability_is_a_feature() -> None:
