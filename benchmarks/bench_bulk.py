@@ -42,7 +42,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -53,8 +53,9 @@ from rapidfuzz import process
 
 from benchmarks.stages import cpu_by_stage
 from bulk import BulkSettings, run_bulk
-from bulk.chunk_matcher import ChunkMatcher, digest, match_outcome, matched
+from bulk.chunk_matcher import ChunkMatcher, match_outcome, matched, read_digest
 from bulk.columns import map_columns, to_record
+from bulk.dedupe import row_key
 from bulk.readers import open_source
 from bulk.snapshots import copy_scheme
 from bulk.spool import encode
@@ -62,7 +63,7 @@ from bulk.types import RowError
 from common.heap import MATCHING_THRESHOLDS, long_lived_build
 from matchers import Matcher
 from matchers.profile import Query, read_record
-from matchers.record import Record, read_key, record_text
+from matchers.record import Record, record_text
 from ontology.jsonfile import write_bundles
 from ontology.model import ConceptClass, SchemeBundle
 from seed_data.catalog import load_all
@@ -309,7 +310,7 @@ def ceiling(catalog_file: Path, snapshot: Path) -> dict[str, float]:
     with long_lived_build():
         matcher = Matcher.from_file(snapshot, settings.match)
     cpu = dict.fromkeys(("file", "read", "match"), 0.0)
-    cells: set[bytes] = set()
+    cells: set[Hashable] = set()
     reads: set[bytes] = set()
     pending: list[tuple[Record, Query]] = []
     rows = 0
@@ -331,7 +332,7 @@ def ceiling(catalog_file: Path, snapshot: Path) -> dict[str, float]:
                 chunk = [to_record(c, columns) for _, c in islice(source.rows, 1000) if not isinstance(c, RowError)]
                 fresh = []
                 for record in chunk:
-                    if (key := digest(read_key(record))) not in cells:
+                    if (key := row_key(record)) not in cells:
                         cells.add(key)
                         fresh.append(record)
                 cpu["file"] += time.process_time() - started
@@ -341,7 +342,7 @@ def ceiling(catalog_file: Path, snapshot: Path) -> dict[str, float]:
                 started = time.process_time()
                 for record in fresh:
                     query = read_record(record)
-                    if (key := digest(query.key)) not in reads:
+                    if (key := read_digest(query)) not in reads:
                         reads.add(key)
                         pending.append((record, query))
                 cpu["read"] += time.process_time() - started

@@ -17,7 +17,7 @@ from bulk.types import RowError, SpoolFormat, Status
 from common.units import symbol
 from matchers.decide import Decision
 from matchers.matcher import Matcher
-from matchers.profile import Key, Query, read_record
+from matchers.profile import Query, read_record
 from matchers.record import Record, record_text
 from matchers.result import MatchResult, PropertyValue
 from matchers.units import format_number
@@ -40,7 +40,7 @@ class ChunkMatcher:
     def __init__(self, matcher: Matcher, settings: BulkSettings, spool: SpoolFormat, memo: int = MEMO) -> None:
         matcher.kind_of(settings.scheme, settings.kind)  # an unknown scheme or kind fails here, before any row
         self.matcher, self.settings, self.spool = matcher, settings, spool
-        self._memo: OrderedDict[bytes, Matched] = OrderedDict()  # by `_digest` of the read
+        self._memo: OrderedDict[bytes, Matched] = OrderedDict()  # by `read_digest`
         self._memo_size = memo
         self._memo_lock = threading.Lock()
 
@@ -66,7 +66,7 @@ class ChunkMatcher:
         settings, memo = self.settings, self._memo
         try:
             reads = [(record, read_record(record)) for record, _ in records]
-            keys = [_digest(q.key) for _, q in reads]
+            keys = [read_digest(q) for _, q in reads]
             with self._memo_lock:  # a Dask worker's threads share it
                 kept = {key: memo[key] for key in keys if key in memo}
                 for key in kept:
@@ -99,10 +99,11 @@ def digest(value: object) -> bytes:
     return blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _digest(key: Key) -> bytes:
-    """A read's key as `digest` (an extraction is tuples of text and numbers; the context's terms
-    sorted): with the key itself, a memo entry took 3.3 KB."""
-    extraction, context = key
+def read_digest(query: Query) -> bytes:
+    """A read's key (`Query.key`) as `digest` (an extraction is tuples of text and numbers; the
+    context's terms sorted, since equal sets may list them in different orders): with the key
+    itself, a memo entry took 3.3 KB."""
+    extraction, context = query.key
     return digest((extraction, sorted(context)))
 
 

@@ -47,7 +47,7 @@ class Deduper:
         fresh: dict[Hashable, int] = {}
         items: list[Item] = []
         for number, item in rows:
-            key = _key(item)
+            key = row_key(item)
             numbers.append(number)
             known: Outcome | int | None = self._known.get(key)
             if known is None and (known := fresh.get(key)) is None:
@@ -68,7 +68,8 @@ class Deduper:
         ]
 
 
-def _key(item: Item) -> Hashable:
+def row_key(item: Item) -> Hashable:
+    """What the dedupe keeps a row by: its `read_key` as `digest`, or its error."""
     if isinstance(item, RowError):
         return item
     return digest(read_key(item))
